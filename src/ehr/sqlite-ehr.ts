@@ -1,0 +1,364 @@
+// The embedded EHR: an `Ehr` over one SQLite file (or memory), seeded from fixtures, safe to share between processes.
+import { randomUUID } from 'node:crypto';
+import BetterSqlite3, { type Database } from 'better-sqlite3';
+import { toWallTime, wallNow, type Clock, type WallDate, type WallTime } from '../clock.ts';
+import { FrontdeskError, isFrontdeskError } from '../errors.ts';
+import type { AuditTrail } from '../audit/types.ts';
+import { newConfirmationCode } from './confirmation-code.ts';
+import { defaultFixturesDir, loadEhrFixtures } from './fixtures.ts';
+import { lastNameKey, normalisePhone } from './identity.ts';
+import { createSchema, extendSlots, isSeeded, seedDatabase } from './sqlite-schema.ts';
+import { createLockoutStore, defaultLockoutPolicy, type LockoutPolicy } from './verification-lockout.ts';
+import type {
+  Appointment,
+  AppointmentId,
+  CallContext,
+  ConfirmationCode,
+  Ehr,
+  PatientId,
+  Provider,
+  ProviderId,
+  Slot,
+  SlotId,
+  Specialty,
+  VerificationClaim,
+  VerifyResult,
+} from './types.ts';
+
+/** Names the EHR knows, for the extractor's vocabulary and STT hints. */
+export interface EhrVocabulary {
+  /** e.g. ["Downtown", "Riverside"] */
+  locations: string[];
+  /** Display names, e.g. ["Dr. Amara Okafor", …] */
+  providerNames: string[];
+}
+
+export interface SqliteEhr extends Ehr {
+  listVocabulary(): Promise<EhrVocabulary>;
+}
+
+export interface SqliteEhrOptions {
+  /** A file path, or ':memory:' for a private database. */
+  path: string;
+  clock: Clock;
+  /** Seed data for a new database; defaults to fixtures/ehr of this checkout. */
+  fixturesDir?: string;
+  /** Receives 'verification_locked' when a failed attempt starts a lock (only the store knows that moment). */
+  auditTrail?: AuditTrail;
+  /** Defaults to 3 failures in 15 minutes. */
+  lockoutPolicy?: LockoutPolicy;
+  /** How long a write waits for another process's transaction, ms. */
+  busyTimeoutMs?: number;
+  /** Country used to read national phone numbers into E.164. */
+  defaultCountry?: 'US' | 'CA' | 'GB';
+}
+
+interface SlotRow {
+  slot_id: string;
+  provider_id: string;
+  provider_name: string;
+  specialty: string;
+  location: string;
+  start: string;
+  duration_minutes: number;
+  status: string;
+}
+
+interface AppointmentRow extends SlotRow {
+  appointment_id: string;
+  confirmation_code: string;
+  patient_id: string;
+  reason: string;
+  appointment_status: 'booked' | 'cancelled';
+}
+
+const slotColumns = `s.slot_id, s.provider_id, p.name AS provider_name, p.specialty, p.location, s.start, s.duration_minutes, s.status`;
+const appointmentSelect = `SELECT a.appointment_id, a.confirmation_code, a.patient_id, a.reason, a.status AS appointment_status, ${slotColumns}
+  FROM appointments a JOIN slots s ON s.slot_id = a.slot_id JOIN providers p ON p.provider_id = s.provider_id`;
+
+/**
+ * Opens (creating and seeding when new) the embedded EHR. WAL mode and a busy timeout let several processes share
+ * one file; every write runs in an IMMEDIATE transaction so the check and the write see the same state.
+ */
+export function createSqliteEhr(options: SqliteEhrOptions): SqliteEhr {
+  const { clock } = options;
+  const policy = options.lockoutPolicy ?? defaultLockoutPolicy;
+  let database: Database;
+  try {
+    database = new BetterSqlite3(options.path);
+    database.pragma(`busy_timeout = ${Math.max(0, Math.round(options.busyTimeoutMs ?? 5000))}`);
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = NORMAL');
+    database.pragma('foreign_keys = ON');
+    database
+      .transaction(() => {
+        createSchema(database);
+        if (!isSeeded(database)) {
+          seedDatabase(database, loadEhrFixtures(options.fixturesDir ?? defaultFixturesDir), wallNow(clock), clock.now());
+        } else {
+          extendSlots(database, wallNow(clock));
+        }
+      })
+      .immediate();
+  } catch (error) {
+    if (isFrontdeskError(error)) throw error;
+    throw new FrontdeskError('EHR_UNAVAILABLE', 'the EHR database could not be opened', { cause: error });
+  }
+
+  const lockout = createLockoutStore(database, policy);
+  const statements = {
+    patientsByLastName: database.prepare('SELECT patient_id, date_of_birth, phone FROM patients WHERE last_name_key = ?'),
+    patientExists: database.prepare('SELECT 1 FROM patients WHERE patient_id = ?'),
+    providers: database.prepare(
+      `SELECT provider_id, name, specialty, location FROM providers
+       WHERE specialty = ? AND (? IS NULL OR lower(location) = lower(?)) ORDER BY location, name`,
+    ),
+    providerExists: database.prepare('SELECT 1 FROM providers WHERE provider_id = ?'),
+    freeSlotsOnDate: database.prepare(
+      `SELECT ${slotColumns} FROM slots s JOIN providers p ON p.provider_id = s.provider_id
+       WHERE s.provider_id = ? AND s.status = 'free' AND s.start > ? AND s.start >= ? AND s.start < ? ORDER BY s.start`,
+    ),
+    freeDates: database.prepare(
+      `SELECT DISTINCT substr(start, 1, 10) AS date FROM slots
+       WHERE provider_id = ? AND status = 'free' AND start > ? AND start >= ? ORDER BY date LIMIT ?`,
+    ),
+    slot: database.prepare(`SELECT ${slotColumns} FROM slots s JOIN providers p ON p.provider_id = s.provider_id WHERE s.slot_id = ?`),
+    takeSlot: database.prepare(`UPDATE slots SET status = 'booked' WHERE slot_id = ? AND status = 'free' AND start > ?`),
+    freeSlot: database.prepare(`UPDATE slots SET status = 'free' WHERE slot_id = ? AND status = 'booked'`),
+    codeExists: database.prepare('SELECT 1 FROM appointments WHERE confirmation_code = ?'),
+    insertAppointment: database.prepare(
+      `INSERT INTO appointments (appointment_id, confirmation_code, patient_id, slot_id, reason, status, booked_at)
+       VALUES (?, ?, ?, ?, ?, 'booked', ?)`,
+    ),
+    appointment: database.prepare(`${appointmentSelect} WHERE a.appointment_id = ?`),
+    upcoming: database.prepare(
+      `${appointmentSelect} WHERE a.patient_id = ? AND a.status = 'booked' AND s.start > ? ORDER BY s.start`,
+    ),
+    cancelAppointment: database.prepare(
+      `UPDATE appointments SET status = 'cancelled', cancelled_at = ? WHERE appointment_id = ? AND status = 'booked'`,
+    ),
+    locations: database.prepare('SELECT name FROM locations ORDER BY name'),
+    providerNames: database.prepare('SELECT name FROM providers ORDER BY name'),
+    ping: database.prepare('SELECT 1'),
+  };
+
+  function verify(claim: VerificationClaim, context: CallContext): VerifyResult {
+    const nowMs = clock.now().getTime();
+    const lockStarts: Array<{ patientId: string; until: number }> = [];
+    const result = database
+      .transaction((): VerifyResult => {
+        const claimed = statements.patientsByLastName.all(lastNameKey(claim.lastName)) as Array<{
+          patient_id: string;
+          date_of_birth: string;
+          phone: string;
+        }>;
+        const phone = normalisePhone(claim.phone, options.defaultCountry);
+        const match = claimed.find((row) => row.date_of_birth === claim.dateOfBirth && row.phone === phone);
+        if (match) {
+          const until = lockout.lockedUntil(match.patient_id, nowMs);
+          if (until !== undefined) return { outcome: 'locked', until: wallTimeCeiling(until) };
+          lockout.clearFailures(match.patient_id);
+          return { outcome: 'verified', patientId: match.patient_id as PatientId };
+        }
+        // A failure counts against every record the claim names by last name; attempts on an already locked record
+        // are not counted, so the time told to the caller stays true.
+        let latestUntil: number | undefined;
+        for (const row of claimed) {
+          let until = lockout.lockedUntil(row.patient_id, nowMs);
+          if (until === undefined) {
+            until = lockout.recordFailure(row.patient_id, nowMs).lockStartedUntil;
+            if (until !== undefined) lockStarts.push({ patientId: row.patient_id, until });
+          }
+          if (until !== undefined) latestUntil = Math.max(latestUntil ?? 0, until);
+        }
+        if (latestUntil !== undefined) return { outcome: 'locked', until: wallTimeCeiling(latestUntil) };
+        return { outcome: 'mismatch' };
+      })
+      .immediate();
+    for (const lock of lockStarts) {
+      options.auditTrail?.append({
+        sessionId: context.sessionId,
+        action: 'verification_locked',
+        outcome: 'locked',
+        patientId: lock.patientId,
+        detail: { until: wallTimeCeiling(lock.until) },
+      });
+    }
+    return result;
+  }
+
+  /** Minute-resolution wall times round up, so "locked until 10:15" is never earlier than the real end. */
+  function wallTimeCeiling(epochMs: number): WallTime {
+    return toWallTime(new Date(Math.ceil(epochMs / 60_000) * 60_000), clock.timeZone);
+  }
+
+  function requirePatient(patientId: PatientId): void {
+    if (!statements.patientExists.get(patientId)) throw new FrontdeskError('EHR_NOT_FOUND', 'unknown patient');
+  }
+
+  /** Inside a transaction: marks the slot booked and writes the appointment. */
+  function bookSlot(patientId: PatientId, slotId: SlotId, reason: string, now: WallTime): Appointment {
+    const taken = statements.takeSlot.run(slotId, now);
+    if (taken.changes === 0) {
+      const slot = statements.slot.get(slotId) as SlotRow | undefined;
+      if (!slot) throw new FrontdeskError('EHR_NOT_FOUND', 'unknown slot');
+      if (slot.start <= now) throw new FrontdeskError('EHR_INVALID_REQUEST', 'the slot has already started');
+      throw new FrontdeskError('EHR_SLOT_TAKEN');
+    }
+    let code: ConfirmationCode;
+    do code = newConfirmationCode();
+    while (statements.codeExists.get(code));
+    const appointmentId = `A-${randomUUID()}`;
+    statements.insertAppointment.run(appointmentId, code, patientId, slotId, reason, clock.now().toISOString());
+    return toAppointment(statements.appointment.get(appointmentId) as AppointmentRow);
+  }
+
+  /** Inside a transaction: the patient's own booked, upcoming appointment, or EHR_NOT_FOUND. */
+  function upcomingAppointmentOf(patientId: PatientId, appointmentId: AppointmentId, now: WallTime): AppointmentRow {
+    const row = statements.appointment.get(appointmentId) as AppointmentRow | undefined;
+    // Someone else's appointment reads exactly like a missing one.
+    if (!row || row.patient_id !== patientId || row.appointment_status !== 'booked' || row.start <= now) {
+      throw new FrontdeskError('EHR_NOT_FOUND', 'no such upcoming appointment');
+    }
+    return row;
+  }
+
+  function cancelRow(row: AppointmentRow): Appointment {
+    statements.cancelAppointment.run(clock.now().toISOString(), row.appointment_id);
+    statements.freeSlot.run(row.slot_id);
+    return toAppointment(statements.appointment.get(row.appointment_id) as AppointmentRow);
+  }
+
+  const ehr: SqliteEhr = {
+    verifyPatient: async (claim, context) => guarded(() => verify(claim, context)),
+
+    searchProviders: async (query) =>
+      guarded(() => {
+        const location = query.location?.trim() || null;
+        const rows = statements.providers.all(query.specialty, location, location) as Array<{
+          provider_id: string;
+          name: string;
+          specialty: Specialty;
+          location: string;
+        }>;
+        return rows.map(
+          (row): Provider => ({ providerId: row.provider_id as ProviderId, name: row.name, specialty: row.specialty, location: row.location }),
+        );
+      }),
+
+    getAvailableSlots: async (query) =>
+      guarded(() => {
+        requireDate(query.date);
+        // "T99" sorts after every "THH:mm" of that date: the range covers the whole clinic day.
+        const rows = statements.freeSlotsOnDate.all(query.providerId, wallNow(clock), `${query.date}T00:00`, `${query.date}T99`) as SlotRow[];
+        return rows.map(toSlot);
+      }),
+
+    getAvailableDates: async (query) =>
+      guarded(() => {
+        requireDate(query.after);
+        const limit = Math.max(0, Math.floor(query.limit));
+        // Strictly after `after`: the date is compared from the start of the following day.
+        const rows = statements.freeDates.all(query.providerId, wallNow(clock), `${query.after}T99`, limit) as Array<{ date: WallDate }>;
+        return rows.map((row) => row.date);
+      }),
+
+    bookAppointment: async (session, request) =>
+      guarded(() =>
+        database
+          .transaction(() => {
+            requirePatient(session.patientId);
+            return bookSlot(session.patientId, request.slotId, cleanReason(request.reason), wallNow(clock));
+          })
+          .immediate(),
+      ),
+
+    getPatientAppointments: async (session) =>
+      guarded(() => (statements.upcoming.all(session.patientId, wallNow(clock)) as AppointmentRow[]).map(toAppointment)),
+
+    cancelAppointment: async (session, appointmentId) =>
+      guarded(() =>
+        database
+          .transaction(() => cancelRow(upcomingAppointmentOf(session.patientId, appointmentId, wallNow(clock))))
+          .immediate(),
+      ),
+
+    rescheduleAppointment: async (session, request) =>
+      guarded(() =>
+        database
+          .transaction(() => {
+            const now = wallNow(clock);
+            const old = upcomingAppointmentOf(session.patientId, request.appointmentId, now);
+            if (old.slot_id === request.newSlotId) {
+              throw new FrontdeskError('EHR_INVALID_REQUEST', 'the new slot is the current one');
+            }
+            // Book first: if the new slot is taken this throws and the transaction leaves the old appointment as it was.
+            const booked = bookSlot(session.patientId, request.newSlotId, old.reason, now);
+            const cancelled = cancelRow(old);
+            return { cancelled, booked };
+          })
+          .immediate(),
+      ),
+
+    listVocabulary: async () =>
+      guarded(() => ({
+        locations: (statements.locations.all() as Array<{ name: string }>).map((row) => row.name),
+        providerNames: (statements.providerNames.all() as Array<{ name: string }>).map((row) => row.name),
+      })),
+
+    ping: async () => guarded(() => void statements.ping.get()),
+
+    close: async () => {
+      if (database.open) database.close();
+    },
+  };
+  return ehr;
+}
+
+/** Errors we raise pass through; anything else (closed handle, SQLITE_BUSY past the timeout, I/O) means the EHR is unavailable. */
+function guarded<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (isFrontdeskError(error)) throw error;
+    throw new FrontdeskError('EHR_UNAVAILABLE', undefined, { cause: error });
+  }
+}
+
+function requireDate(date: string): void {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new FrontdeskError('EHR_INVALID_REQUEST', 'date must be YYYY-MM-DD');
+}
+
+function cleanReason(reason: string): string {
+  const cleaned = reason.trim();
+  if (cleaned.length > 500) throw new FrontdeskError('EHR_INVALID_REQUEST', 'reason longer than 500 characters');
+  return cleaned;
+}
+
+function toSlot(row: SlotRow): Slot {
+  return {
+    slotId: row.slot_id as SlotId,
+    providerId: row.provider_id as ProviderId,
+    providerName: row.provider_name,
+    specialty: row.specialty as Specialty,
+    location: row.location,
+    start: row.start,
+    durationMinutes: row.duration_minutes,
+  };
+}
+
+function toAppointment(row: AppointmentRow): Appointment {
+  return {
+    appointmentId: row.appointment_id as AppointmentId,
+    confirmationCode: row.confirmation_code as ConfirmationCode,
+    providerId: row.provider_id as ProviderId,
+    providerName: row.provider_name,
+    specialty: row.specialty as Specialty,
+    location: row.location,
+    start: row.start,
+    durationMinutes: row.duration_minutes,
+    reason: row.reason,
+    status: row.appointment_status,
+  };
+}
+
