@@ -1,0 +1,123 @@
+// OpenAI speech-to-text: one VAD-segmented utterance per request, streamed back as SSE transcript deltas.
+import OpenAI, { APIError, toFile } from 'openai';
+import { FrontdeskError, isRetryableStatus } from '../errors.ts';
+import type { PcmFrame } from '../audio/types.ts';
+import { expectationHints } from './expectation-hints.ts';
+import { createTranscriptQueue } from './transcript-queue.ts';
+import type { SpeechToText, SttStream, SttStreamOptions } from './types.ts';
+
+export interface OpenAiSttOptions {
+  apiKey: string;
+  /** Default "gpt-4o-transcribe"; "gpt-4o-mini-transcribe" is cheaper. whisper-1 cannot stream. */
+  model?: string;
+  /** ISO-639-1, e.g. "en"; unset lets the model detect it. */
+  language?: string;
+  /** e.g. "http://127.0.0.1:8080/v1" for a local server. */
+  baseUrl?: string;
+  /** Whole-request limit, ms. Default 15000. */
+  timeoutMs?: number;
+}
+
+/** Catalogue error for anything the OpenAI SDK throws. */
+export function openAiError(error: unknown, what: string): FrontdeskError {
+  if (error instanceof FrontdeskError) return error;
+  if (error instanceof APIError && typeof error.status === 'number') {
+    const retryable = isRetryableStatus(error.status);
+    return new FrontdeskError(retryable ? 'PROVIDER_FAILED' : 'PROVIDER_REJECTED', `openai ${what} answered ${error.status}`, { cause: error, retryable });
+  }
+  if (error instanceof Error && error.name === 'APIConnectionTimeoutError') {
+    return new FrontdeskError('PROVIDER_TIMEOUT', `openai ${what}`, { cause: error });
+  }
+  return new FrontdeskError('PROVIDER_FAILED', `openai ${what} connection failed`, { cause: error });
+}
+
+/** A 16-bit mono WAV file around PCM frames: the container the transcription endpoint accepts. */
+function encodeWav(frames: PcmFrame[], sampleRate: number): Buffer {
+  const dataBytes = frames.reduce((total, frame) => total + frame.samples.byteLength, 0);
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0, 'ascii');
+  header.writeUInt32LE(36 + dataBytes, 4);
+  header.write('WAVE', 8, 'ascii');
+  header.write('fmt ', 12, 'ascii');
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20); // PCM
+  header.writeUInt16LE(1, 22); // mono
+  header.writeUInt32LE(sampleRate, 24);
+  header.writeUInt32LE(sampleRate * 2, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36, 'ascii');
+  header.writeUInt32LE(dataBytes, 40);
+  const bodies = frames.map((frame) => Buffer.from(frame.samples.buffer, frame.samples.byteOffset, frame.samples.byteLength));
+  return Buffer.concat([header, ...bodies]);
+}
+
+/** A short prompt naming what the caller may say; the model treats it as preceding context, not as instructions. */
+export function transcriptionPrompt(hints: string[]): string | undefined {
+  if (hints.length === 0) return undefined;
+  return `A patient is calling a clinic. Words that may come up: ${hints.join(', ')}.`;
+}
+
+export function createOpenAiStt(options: OpenAiSttOptions): SpeechToText {
+  const model = options.model ?? 'gpt-4o-transcribe';
+  // No SDK retries: in a live call a fallback answers sooner than a backoff.
+  const client = new OpenAI({ apiKey: options.apiKey, maxRetries: 0, timeout: options.timeoutMs ?? 15_000, ...(options.baseUrl ? { baseURL: options.baseUrl } : {}) });
+
+  async function open(streamOptions: SttStreamOptions): Promise<SttStream> {
+    const queue = createTranscriptQueue();
+    const frames: PcmFrame[] = [];
+    const abortController = new AbortController();
+    const prompt = transcriptionPrompt(expectationHints(streamOptions.expectation));
+    let ended = false;
+    const stop = () => {
+      abortController.abort();
+      queue.finish();
+    };
+    streamOptions.abortSignal?.addEventListener('abort', stop, { once: true });
+
+    async function transcribe() {
+      if (frames.length === 0) {
+        queue.push({ type: 'final', text: '' });
+        return queue.finish();
+      }
+      try {
+        const file = await toFile(encodeWav(frames, streamOptions.sampleRate), 'utterance.wav', { type: 'audio/wav' });
+        const events = await client.audio.transcriptions.create(
+          { file, model, stream: true, ...(prompt ? { prompt } : {}), ...(options.language ? { language: options.language } : {}) },
+          { signal: abortController.signal },
+        );
+        let text = '';
+        for await (const event of events) {
+          if (event.type === 'transcript.text.delta') {
+            text += event.delta;
+            queue.push({ type: 'partial', text: text.trim() });
+          } else if (event.type === 'transcript.text.done') {
+            queue.push({ type: 'final', text: event.text.trim() });
+            return queue.finish();
+          }
+        }
+        // The stream closed without transcript.text.done: the answer is incomplete.
+        throw new FrontdeskError('PROVIDER_FAILED', 'openai transcription stream ended early');
+      } catch (error) {
+        if (abortController.signal.aborted) return queue.finish();
+        queue.push({ type: 'error', error: openAiError(error, 'transcription') });
+        queue.finish();
+      }
+    }
+
+    return {
+      push(frame) {
+        if (!ended) frames.push(frame);
+      },
+      end() {
+        if (ended) return;
+        ended = true;
+        void transcribe();
+      },
+      close: stop,
+      [Symbol.asyncIterator]: () => queue[Symbol.asyncIterator](),
+    };
+  }
+
+  return { name: 'openai', open };
+}
