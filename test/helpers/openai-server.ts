@@ -47,11 +47,13 @@ export async function startOpenAiServer(options: { transcript?: string } = {}): 
     const form = await new Request('http://localhost/', {
       method: 'POST',
       headers: { 'content-type': request.headers['content-type'] ?? '' },
-      body,
+      body: new Uint8Array(body),
     }).formData();
     const fields: Record<string, string> = {};
     let file: TranscriptionRequestRecord['file'];
-    for (const [key, value] of form.entries()) {
+    const entries: Array<[string, FormDataEntryValue]> = [];
+    form.forEach((value, key) => entries.push([key, value]));
+    for (const [key, value] of entries) {
       if (typeof value === 'string') fields[key] = value;
       else file = { name: value.name, type: value.type, bytes: Buffer.from(await value.arrayBuffer()) };
     }
@@ -74,7 +76,7 @@ export async function startOpenAiServer(options: { transcript?: string } = {}): 
     for (const [index, event] of events.entries()) {
       if (response.destroyed) return;
       // afterBytes counts events here: the failure strikes after that many deltas.
-      if (failure && failure.kind !== 'status' && index >= (failure.afterBytes ?? 0)) {
+      if (failure && index >= (failure.afterBytes ?? 0)) {
         if (failure.kind === 'drop') response.socket?.destroy();
         return;
       }

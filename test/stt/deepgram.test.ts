@@ -103,7 +103,7 @@ describe('Deepgram STT', () => {
     expect(last?.type).toBe('error');
     if (last?.type !== 'error') throw new Error('expected an error event');
     expect(isFrontdeskError(last.error, 'PROVIDER_FAILED')).toBe(true);
-    expect((last.error as { retryable: boolean }).retryable).toBe(true);
+    expect((last.error as unknown as { retryable: boolean }).retryable).toBe(true);
   });
 
   it('close() ends the iterator at once without a final', async () => {
