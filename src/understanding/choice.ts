@@ -1,0 +1,104 @@
+// Picking one of the options just offered: by ordinal, number, time, provider name or day.
+import type { OfferedOption } from './types.ts';
+import { findTime } from './time-of-day.ts';
+import { findWeekday } from './appointment-date.ts';
+import { dayOfWeek } from '../clock.ts';
+import { heardWord, wordsOf } from './fuzzy.ts';
+
+const ordinalWords: Record<string, number> = {
+  first: 1, '1st': 1, second: 2, '2nd': 2, third: 3, '3rd': 3, fourth: 4, '4th': 4, fifth: 5, '5th': 5,
+  sixth: 6, '6th': 6, seventh: 7, '7th': 7, eighth: 8, '8th': 8, ninth: 9, '9th': 9,
+};
+const titleWords = new Set(['dr', 'doctor', 'doc', 'mr', 'mrs', 'ms', 'miss', 'prof', 'professor', 'md', 'np', 'pa', 'do']);
+
+/** A choice: 0-based index into the options, and the option's time when the caller picked it by time. */
+export interface Choice {
+  choice: number;
+  time?: string;
+}
+
+/** A position said as an ordinal or a number ("the second one", "number two", "option 3", "the last one"), 1-based. */
+function findPosition(normalized: string, count: number): number | undefined {
+  const text = normalized.toLowerCase();
+  if (/\b(?:the )?(?:last|final|latest|bottom)(?: one| option| slot)?\b/.test(text) && !/\blast name\b/.test(text)) return count;
+  if (count === 3 && /\bthe middle(?: one)?\b/.test(text)) return 2;
+  const ordinal = /\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|1st|2nd|3rd|[4-9]th)\b(?! (?:of|day|week|month))/.exec(text);
+  if (ordinal && !/\b(?:first|last) name\b/.test(text)) return ordinalWords[ordinal[1]!];
+  const numbered = /\b(?:number|option|choice|#) ?(\d{1,2})\b/.exec(text);
+  if (numbered) return Number(numbered[1]);
+  const bare = /^(?:(?:um|uh|the|oh)\s)*(\d)(?: one| please)?[.!]*$/.exec(text.trim());
+  if (bare) return Number(bare[1]);
+  return undefined;
+}
+
+/** Which options the text's time, name and day point to; undefined for a cue the caller did not give. */
+function filterByCues(normalized: string, options: readonly OfferedOption[]): { indexes: number[]; byTime: boolean } | undefined {
+  let candidates = options.map((_, index) => index);
+  let anyCue = false;
+  let byTime = false;
+
+  const heard = findTime(normalized, { loose: true });
+  if (heard && options.some((option) => option.time)) {
+    const matchesClock = (option: OfferedOption, exactMinute: boolean): boolean => {
+      if (!option.time) return false;
+      const [hour, minute] = option.time.split(':').map(Number) as [number, number];
+      const hourMatches = heard.meridiem
+        ? hour === (heard.meridiem === 'pm' ? (heard.hour % 12) + 12 : heard.hour % 12)
+        : hour % 12 === heard.hour % 12;
+      const minuteMatches = heard.minute === undefined ? !exactMinute || minute === 0 : minute === heard.minute;
+      return hourMatches && minuteMatches;
+    };
+    let byClock = candidates.filter((index) => matchesClock(options[index]!, true));
+    if (byClock.length === 0 && heard.minute === undefined) byClock = candidates.filter((index) => matchesClock(options[index]!, false));
+    if (byClock.length > 0) {
+      candidates = byClock;
+      anyCue = true;
+      byTime = true;
+    }
+  }
+
+  const heardWords = wordsOf(normalized);
+  const byName = candidates.filter((index) => {
+    const name = options[index]!.name;
+    if (!name) return false;
+    return wordsOf(name).some((word) => word.length >= 3 && !titleWords.has(word) && heardWord(word, heardWords));
+  });
+  if (byName.length > 0) {
+    candidates = byName;
+    anyCue = true;
+  }
+
+  const weekday = findWeekday(normalized);
+  if (weekday !== undefined) {
+    const byDay = candidates.filter((index) => options[index]!.date !== undefined && dayOfWeek(options[index]!.date!) === weekday);
+    if (byDay.length > 0) {
+      candidates = byDay;
+      anyCue = true;
+    }
+  }
+  return anyCue ? { indexes: candidates, byTime } : undefined;
+}
+
+/** The option the caller picked, if exactly one fits what was said. */
+export function findChoice(normalized: string, options: readonly OfferedOption[]): Choice | undefined {
+  if (options.length === 0) return undefined;
+  const position = findPosition(normalized, options.length);
+  if (position !== undefined) {
+    return position >= 1 && position <= options.length ? withTime(position - 1, options, false) : undefined;
+  }
+  const cues = filterByCues(normalized, options);
+  if (cues && cues.indexes.length === 1) return withTime(cues.indexes[0]!, options, cues.byTime);
+  return undefined;
+}
+
+function withTime(index: number, options: readonly OfferedOption[], byTime: boolean): Choice {
+  const time = options[index]!.time;
+  return byTime && time ? { choice: index, time } : { choice: index };
+}
+
+/** A keyed choice: the digit is the 1-based option number. */
+export function choiceFromDigits(digits: string, count: number): number | undefined {
+  if (!/^\d{1,2}$/.test(digits)) return undefined;
+  const position = Number(digits);
+  return position >= 1 && position <= count ? position - 1 : undefined;
+}

@@ -1,0 +1,65 @@
+// Last names: "Smith", "it's Smith, S M I T H", "S-M-I-T-H", "my name is John Smith" → "SMITH".
+
+/** Words that are never a last name on their own: fillers, answers, and the start of a sentence. */
+const notNames = new Set([
+  'a', 'an', 'the', 'and', 'or', 'but', 'um', 'umm', 'uh', 'uhh', 'er', 'hmm', 'yes', 'yeah', 'yep', 'no', 'nope', 'ok', 'okay',
+  'sure', 'what', 'sorry', 'pardon', 'huh', 'hello', 'hi', 'hey', 'is', 'it', 'its', "it's", 'that', "that's", 'this', 'my',
+  'name', 'last', 'first', 'surname', 'i', "i'm", 'im', 'am', 'me', 'you', 'your', 'we', 'to', 'of', 'for', 'in', 'on', 'at',
+  'with', 'want', 'need', 'would', 'like', 'can', 'could', 'please', 'thanks', 'thank', 'know', "don't", 'dont', 'not',
+  'repeat', 'again', 'say', 'said', 'spell', 'spelled', 'spelling', 'as', 'so', 'well', 'oh', 'just', 'here', 'there',
+  'appointment', 'doctor', 'book', 'cancel', 'reschedule', 'help', 'person', 'human', 'operator', 'someone', 'agent',
+  'representative', 'receptionist', 'correct', 'right', 'wrong', 'be', 'do', 'have', 'has', 'was', 'are', 'called',
+]);
+/** Particles that belong to the surname that follows: "de la Cruz", "van Dyke". */
+const particles = new Set(['de', 'del', 'della', 'la', 'le', 'van', 'von', 'der', 'den', 'da', 'di', 'du', 'st', 'mac', 'bin', 'al']);
+
+const leadingFillers =
+  /^(?:(?:um+|uh+|er+|hmm+|yeah|yes|sure|okay|ok|so|well|oh|it's|it is|its|that's|that is|this is|i'm|i am|sorry|my|the|last name|surname|family name|name|is|was)\b[\s,.!:-]*)+/;
+
+/** Consecutive single letters ("S M I T H", "s. m. i. t. h.", "S-M-I-T-H"), joined, if at least two. */
+function findSpelledLetters(text: string): string | undefined {
+  const tokens = text.split(/[^a-z']+/).filter(Boolean);
+  let best = '';
+  let run = '';
+  for (const token of tokens) {
+    if (token.length === 1) run += token;
+    else {
+      if (run.length > best.length) best = run;
+      run = '';
+    }
+  }
+  if (run.length > best.length) best = run;
+  if (best.length < 2 || /^[ai]+$/.test(best)) return undefined;
+  return best.toUpperCase();
+}
+
+/** The surname at the end of a short name phrase ("John Smith" → SMITH, "Maria de la Cruz" → DE LA CRUZ), if the phrase is only a name. */
+function surnameOf(phrase: string): string | undefined {
+  const words = phrase.split(/\s+/).filter(Boolean);
+  if (words.length === 0 || words.length > 4) return undefined;
+  if (!words.every((word) => /^[a-z][a-z'-]*[a-z]$/.test(word) && !notNames.has(word))) return undefined;
+  let start = words.length - 1;
+  while (start > 0 && particles.has(words[start - 1]!)) start -= 1;
+  return words.slice(start).join(' ').toUpperCase();
+}
+
+/** The phrase after "my last name is" / "my name is", up to the end of the clause. */
+function explicitPhrase(text: string): string | undefined {
+  const match = /\b(?:(?:my )?(?:last name|surname|family name)(?: is|'s|:)?|my name is|my name's|name is)\s+(.+)/.exec(text);
+  return match?.[1];
+}
+
+/**
+ * Finds a last name (upper case). When the question asked for it, the whole answer may be the name;
+ * otherwise only an explicit "my (last) name is …" counts. Spelled letters win over the spoken word.
+ */
+export function findLastName(text: string, options: { expected: boolean }): string | undefined {
+  const lower = text.toLowerCase().trim();
+  const explicit = explicitPhrase(lower);
+  if (explicit === undefined && !options.expected) return undefined;
+  const source = explicit ?? lower.replace(leadingFillers, '');
+  const spelled = findSpelledLetters(source);
+  if (spelled) return spelled;
+  const clause = source.split(/[,.;!?]| and | but | i | born | from /)[0] ?? '';
+  return surnameOf(clause.trim());
+}

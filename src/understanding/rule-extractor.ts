@@ -1,0 +1,124 @@
+// The extractor without a language model: patterns, number words, chrono-node and libphonenumber-js, steered by what the state expects.
+import { FrontdeskError } from '../errors.ts';
+import { findAppointmentDate } from './appointment-date.ts';
+import { choiceFromDigits, findChoice } from './choice.ts';
+import { dateOfBirthFromDigits, findDateOfBirth } from './date-of-birth.ts';
+import { findIntent } from './intent.ts';
+import { findInterrupts } from './interrupts.ts';
+import { findLastName } from './last-name.ts';
+import { findLocation } from './location.ts';
+import { normalizeNumberWords } from './number-words.ts';
+import { findPhone, phoneFromDigits } from './phone.ts';
+import { findSpecialty } from './specialty.ts';
+import { findTime, toClinicTime } from './time-of-day.ts';
+import { understandingSchema, type ExtractionInput, type Expectation, type Extractor, type Understanding } from './types.ts';
+import { findYesNo, yesNoFromDigits } from './yes-no.ts';
+
+/** Longest reason kept, in characters (the schema's limit). */
+const maxReasonLength = 200;
+const birthWords = /\b(?:born|birth|birthday|birthdate|dob|d\.o\.b\.?)\b/;
+const fillerOnly = /^(?:um+|uh+|er+|hmm+|ah+|oh|well|so|okay|ok)?[\s.,!?]*$/;
+
+/** Keypad digits go to the first expected slot that can take them. */
+function understandDigits(digits: string, expectation: Expectation, now: string): Understanding {
+  for (const slot of expectation.slots) {
+    if (slot === 'dateOfBirth') {
+      const dateOfBirth = dateOfBirthFromDigits(digits, now);
+      if (dateOfBirth) return { dateOfBirth };
+    } else if (slot === 'phone') {
+      const phone = phoneFromDigits(digits);
+      if (phone) return { phone };
+    } else if (slot === 'choice' && expectation.options?.length) {
+      const choice = choiceFromDigits(digits, expectation.options.length);
+      if (choice !== undefined) return { choice };
+    } else if (slot === 'yesNo') {
+      const yesNo = yesNoFromDigits(digits);
+      if (yesNo !== undefined) return { yesNo };
+    }
+  }
+  // 0 asks for the operator, as on most phone menus.
+  if (digits === '0') return { humanRequested: true };
+  return {};
+}
+
+function understandText(text: string, expectation: Expectation, now: string): Understanding {
+  const expected = new Set(expectation.slots);
+  const lower = text.toLowerCase();
+  const normalized = normalizeNumberWords(text);
+  const result: Understanding = { ...findInterrupts(lower) };
+  const interrupted = Boolean(result.emergency || result.humanRequested || result.clinicalQuestion || result.repeatRequested);
+
+  const intent = findIntent(lower);
+  if (intent) result.intent = intent;
+  const specialty = findSpecialty(lower);
+  if (specialty) result.specialty = specialty;
+  const locations = expectation.vocabulary?.locations ?? [];
+  const location = locations.length > 0 ? findLocation(lower, locations) : undefined;
+  if (location) result.location = location;
+
+  const phone = findPhone(normalized);
+  if (phone) result.phone = phone;
+
+  const mentionsBirth = birthWords.test(lower);
+  if (expected.has('dateOfBirth') || mentionsBirth) {
+    const dateOfBirth = findDateOfBirth(normalized, { now, partial: expected.has('dateOfBirth') });
+    if (dateOfBirth) result.dateOfBirth = dateOfBirth;
+  }
+
+  const options = expectation.options ?? [];
+  if (options.length > 0 && !result.repeatRequested) {
+    const choice = findChoice(normalized, options);
+    if (choice) {
+      result.choice = choice.choice;
+      if (choice.time) result.time = choice.time;
+    }
+  }
+
+  const dateIsBirth = (expected.has('dateOfBirth') && !expected.has('date')) || mentionsBirth;
+  if (!dateIsBirth && !phone) {
+    const date = findAppointmentDate(normalized, now, { dayOnly: expected.has('date') && result.choice === undefined });
+    if (date) result.date = date;
+  }
+
+  if (result.time === undefined && !phone && !(dateIsBirth && !expected.has('time'))) {
+    const heard = findTime(normalized, { loose: expected.has('time') && result.choice === undefined });
+    if (heard) result.time = toClinicTime(heard);
+  }
+
+  if (!interrupted) {
+    const lastName = findLastName(text, { expected: expected.has('lastName') });
+    if (lastName) result.lastName = lastName;
+  }
+
+  if (!result.repeatRequested) {
+    const yesNo = findYesNo(text, { expected: expected.has('yesNo') });
+    if (yesNo !== undefined) result.yesNo = yesNo;
+  }
+
+  if (expected.has('reason') && !interrupted && !fillerOnly.test(lower) && findYesNo(text, { expected: false }) === undefined) {
+    result.reason = text.replace(/\s+/g, ' ').trim().slice(0, maxReasonLength).trim();
+  }
+  return result;
+}
+
+/** Slot values from one turn, synchronously: what `createRuleExtractor().extract` returns. */
+export function extractWithRules(input: ExtractionInput): Understanding {
+  const digits = (input.dtmf ?? '').replace(/[^\d]/g, '');
+  const text = (input.text ?? '').trim();
+  const fromDigits = digits ? understandDigits(digits, input.expectation, input.now) : {};
+  const fromText = text ? understandText(text, input.expectation, input.now) : {};
+  const parsed = understandingSchema.safeParse({ ...fromText, ...fromDigits });
+  if (!parsed.success) throw new FrontdeskError('EXTRACTION_INVALID', 'rule extractor produced an invalid understanding', { cause: parsed.error, retryable: false });
+  return parsed.data;
+}
+
+/** The extractor that needs no language model: deterministic, fast, and conservative (unsure slots are left out). */
+export function createRuleExtractor(): Extractor {
+  return {
+    name: 'rules',
+    async extract(input: ExtractionInput): Promise<Understanding> {
+      input.abortSignal?.throwIfAborted();
+      return extractWithRules(input);
+    },
+  };
+}
