@@ -1,0 +1,140 @@
+// The in-process binding to Debian's CMU PocketSphinx 5prealpha (libpocketsphinx.so.3 + libsphinxbase.so.3) through koffi.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import koffi, { type LibraryHandle } from 'koffi';
+
+type NativeFunction = ReturnType<LibraryHandle['func']>;
+import { FrontdeskError } from '../errors.ts';
+
+/** Opaque C pointers (ps_decoder_t*, cmd_ln_t*, logmath_t*). */
+export type NativePointer = unknown;
+
+export interface PocketSphinxPaths {
+  /** Shared library, default "libpocketsphinx.so.3" (resolved by the dynamic loader). */
+  libraryPath?: string;
+  /** Default "libsphinxbase.so.3". */
+  sphinxbaseLibraryPath?: string;
+  /** Directory holding en-us/, cmudict-en-us.dict and en-us.lm.bin; default Debian's /usr/share/pocketsphinx/model/en-us. */
+  modelDirectory?: string;
+}
+
+export interface PocketSphinxModelFiles {
+  acousticModel: string;
+  dictionary: string;
+  languageModel: string;
+}
+
+export interface PocketSphinxLibrary {
+  readonly files: PocketSphinxModelFiles;
+  /** Parses "-name value" pairs into a config and creates a decoder (loads the acoustic model, dictionary and LM); runs on a worker thread. */
+  createDecoder(extraArguments: string[]): Promise<NativePointer>;
+  freeDecoder(decoder: NativePointer): void;
+  setJsgfSearch(decoder: NativePointer, name: string, jsgf: string): boolean;
+  setSearch(decoder: NativePointer, name: string): boolean;
+  unsetSearch(decoder: NativePointer, name: string): void;
+  addWord(decoder: NativePointer, word: string, phones: string): boolean;
+  startUtterance(decoder: NativePointer): boolean;
+  /** Feeds 16 kHz PCM on a worker thread, so a call's decoding never blocks the event loop. */
+  processRaw(decoder: NativePointer, samples: Int16Array): Promise<void>;
+  endUtterance(decoder: NativePointer): Promise<void>;
+  hypothesis(decoder: NativePointer): string | null;
+  /** Posterior probability of the best hypothesis after `endUtterance`, 0–1. */
+  confidence(decoder: NativePointer): number;
+}
+
+export const debianModelDirectory = '/usr/share/pocketsphinx/model/en-us';
+
+export const missingPocketSphinxMessage =
+  'offline STT needs Debian packages pocketsphinx and pocketsphinx-en-us: apt-get install pocketsphinx pocketsphinx-en-us libpocketsphinx3';
+
+export function modelFiles(modelDirectory: string = debianModelDirectory): PocketSphinxModelFiles {
+  return {
+    acousticModel: join(modelDirectory, 'en-us'),
+    dictionary: join(modelDirectory, 'cmudict-en-us.dict'),
+    languageModel: join(modelDirectory, 'en-us.lm.bin'),
+  };
+}
+
+const loaded = new Map<string, PocketSphinxLibrary>();
+
+/** Loads the shared libraries once per process; throws CONFIG_INVALID naming the Debian packages when they are missing. */
+export function loadPocketSphinx(paths: PocketSphinxPaths = {}): PocketSphinxLibrary {
+  const libraryPath = paths.libraryPath ?? 'libpocketsphinx.so.3';
+  const sphinxbaseLibraryPath = paths.sphinxbaseLibraryPath ?? 'libsphinxbase.so.3';
+  const files = modelFiles(paths.modelDirectory);
+  const key = [libraryPath, sphinxbaseLibraryPath, files.acousticModel].join('\n');
+  const existing = loaded.get(key);
+  if (existing) return existing;
+
+  for (const file of [files.acousticModel, files.dictionary, files.languageModel]) {
+    if (!existsSync(file)) throw new FrontdeskError('CONFIG_INVALID', `${missingPocketSphinxMessage} (model file ${file} not found)`);
+  }
+  let pocketsphinx: LibraryHandle;
+  let sphinxbase: LibraryHandle;
+  try {
+    sphinxbase = koffi.load(sphinxbaseLibraryPath);
+    pocketsphinx = koffi.load(libraryPath);
+  } catch (error) {
+    throw new FrontdeskError('CONFIG_INVALID', missingPocketSphinxMessage, { cause: error });
+  }
+
+  const cmdLnParse = sphinxbase.func('void *cmd_ln_parse_r(void *previous, void *definitions, int argc, const char **argv, int strict)');
+  const errSetLogfp = sphinxbase.func('void err_set_logfp(void *stream)');
+  const logmathExp = sphinxbase.func('double logmath_exp(void *logmath, int logValue)');
+  const psArgs = pocketsphinx.func('void *ps_args()');
+  const psInit = pocketsphinx.func('void *ps_init(void *config)');
+  const psFree = pocketsphinx.func('int ps_free(void *decoder)');
+  const psSetJsgfString = pocketsphinx.func('int ps_set_jsgf_string(void *decoder, const char *name, const char *jsgf)');
+  const psSetSearch = pocketsphinx.func('int ps_set_search(void *decoder, const char *name)');
+  const psUnsetSearch = pocketsphinx.func('int ps_unset_search(void *decoder, const char *name)');
+  const psAddWord = pocketsphinx.func('int ps_add_word(void *decoder, const char *word, const char *phones, int update)');
+  const psStartUtt = pocketsphinx.func('int ps_start_utt(void *decoder)');
+  const psProcessRaw = pocketsphinx.func('int ps_process_raw(void *decoder, const int16_t *data, size_t count, int noSearch, int fullUtterance)');
+  const psEndUtt = pocketsphinx.func('int ps_end_utt(void *decoder)');
+  const psGetHyp = pocketsphinx.func('const char *ps_get_hyp(void *decoder, _Out_ int32_t *score)');
+  const psGetProb = pocketsphinx.func('int32_t ps_get_prob(void *decoder)');
+  const psGetLogmath = pocketsphinx.func('void *ps_get_logmath(void *decoder)');
+
+  // The library logs every config value and search step to stderr; transcripts must not reach logs.
+  errSetLogfp(null);
+
+  const callAsync = (fn: NativeFunction, ...args: unknown[]): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      fn.async(...args, (error: unknown, result: unknown) => (error ? reject(error) : resolve(result)));
+    });
+
+  const library: PocketSphinxLibrary = {
+    files,
+    async createDecoder(extraArguments) {
+      const argv = ['-hmm', files.acousticModel, '-dict', files.dictionary, '-lm', files.languageModel, ...extraArguments];
+      const config = cmdLnParse(null, psArgs(), argv.length, argv, 1);
+      if (!config) throw new FrontdeskError('CONFIG_INVALID', 'pocketsphinx rejected its configuration');
+      const decoder = await callAsync(psInit, config);
+      if (!decoder) throw new FrontdeskError('CONFIG_INVALID', `pocketsphinx could not load its model from ${files.acousticModel}`);
+      return decoder;
+    },
+    freeDecoder: (decoder) => void psFree(decoder),
+    setJsgfSearch: (decoder, name, jsgf) => psSetJsgfString(decoder, name, jsgf) === 0,
+    setSearch: (decoder, name) => psSetSearch(decoder, name) === 0,
+    unsetSearch: (decoder, name) => void psUnsetSearch(decoder, name),
+    addWord: (decoder, word, phones) => psAddWord(decoder, word, phones, 1) >= 0,
+    startUtterance: (decoder) => psStartUtt(decoder) === 0,
+    async processRaw(decoder, samples) {
+      const result = await callAsync(psProcessRaw, decoder, samples, samples.length, 0, 0);
+      if (typeof result === 'number' && result < 0) throw new FrontdeskError('PROVIDER_FAILED', 'pocketsphinx failed to process audio');
+    },
+    async endUtterance(decoder) {
+      await callAsync(psEndUtt, decoder);
+    },
+    hypothesis(decoder) {
+      const text = psGetHyp(decoder, [0]) as string | null;
+      return text ?? null;
+    },
+    confidence(decoder) {
+      const probability = logmathExp(psGetLogmath(decoder), psGetProb(decoder)) as number;
+      return Number.isFinite(probability) ? Math.min(1, Math.max(0, probability)) : 0;
+    },
+  };
+  loaded.set(key, library);
+  return library;
+}

@@ -1,0 +1,220 @@
+// Offline speech-to-text: CMU PocketSphinx in-process, listening with a per-state grammar built from the call's expectation.
+import { FrontdeskError } from '../errors.ts';
+import type { PcmFrame } from '../audio/types.ts';
+import type { Expectation } from '../understanding/types.ts';
+import { EventQueue } from './event-queue.ts';
+import { buildGrammar, externalWords, type Grammar, type GrammarOptions } from './grammar.ts';
+import { DecoderPool, dictionaryWords, type PooledDecoder } from './pocketsphinx-decoder-pool.ts';
+import { loadPocketSphinx, type PocketSphinxLibrary, type PocketSphinxPaths } from './pocketsphinx-library.ts';
+import { pronounceWords } from './pronunciation.ts';
+import { createResamplerTo16k, type StreamResampler } from './resample-to-16k.ts';
+import type { SpeechToText, SttStream, SttStreamOptions, TranscriptEvent } from './types.ts';
+
+export interface PocketSphinxSttOptions extends PocketSphinxPaths, GrammarOptions {
+  /** Decoders kept loaded between utterances (each holds ~30 MB); default 2. */
+  maxIdleDecoders?: number;
+  /** Extra PocketSphinx "-name value" arguments, e.g. ["-beam", "1e-60"]. */
+  decoderArguments?: string[];
+  /** Command used to pronounce words missing from CMUdict; default "espeak-ng". */
+  espeakCommand?: string;
+}
+
+/** Samples handed to the decoder per native call (0.25 s at 16 kHz): few calls, partials still timely. */
+const samplesPerDecodeCall = 4000;
+
+/** Word insertion penalty, measured on generated callers: the default (0.65) lets grammars insert short words ("oh") between digits, 0.01 drops optional words ("the"); 0.2 did best. */
+const defaultDecoderArguments = ['-wip', '0.2'];
+
+/** Creates the offline STT; throws CONFIG_INVALID when the Debian packages are missing. */
+export function createPocketSphinxStt(options: PocketSphinxSttOptions = {}): SpeechToText {
+  const library = loadPocketSphinx(options);
+  const pool = new DecoderPool(library, options.decoderArguments ?? defaultDecoderArguments, options.maxIdleDecoders ?? 2);
+  const grammarOptions: GrammarOptions = { names: options.names, spelling: options.spelling };
+  return {
+    name: 'pocketsphinx',
+    async open(streamOptions) {
+      return openStream(library, pool, grammarOptions, options.espeakCommand, streamOptions);
+    },
+    async close() {
+      pool.close();
+    },
+  };
+}
+
+/** Builds the grammar for an expectation, pronouncing words CMUdict lacks; exported for the benchmark and docs. */
+export async function prepareGrammar(
+  library: PocketSphinxLibrary,
+  expectation: Expectation | undefined,
+  grammarOptions: GrammarOptions,
+  espeakCommand?: string,
+): Promise<{ grammar: Grammar | null; pronunciations: Map<string, string> }> {
+  const dictionary = await dictionaryWords(library.files.dictionary);
+  const unknown = externalWords(expectation, grammarOptions).filter((word) => !dictionary.has(word));
+  const pronounced = unknown.length > 0 ? await pronounceWords(unknown, { espeakCommand }) : new Map<string, string | null>();
+  const pronunciations = new Map<string, string>();
+  for (const [word, phones] of pronounced) if (phones) pronunciations.set(word, phones);
+  const grammar = buildGrammar(expectation, grammarOptions, (word) => dictionary.has(word) || pronunciations.has(word));
+  return { grammar, pronunciations };
+}
+
+async function openStream(
+  library: PocketSphinxLibrary,
+  pool: DecoderPool,
+  grammarOptions: GrammarOptions,
+  espeakCommand: string | undefined,
+  options: SttStreamOptions,
+): Promise<SttStream> {
+  if (!Number.isInteger(options.sampleRate) || options.sampleRate < 8000) {
+    throw new FrontdeskError('AUDIO_INVALID', `unsupported sample rate ${options.sampleRate} Hz`);
+  }
+  const { grammar, pronunciations } = await prepareGrammar(library, options.expectation, grammarOptions, espeakCommand);
+  const resampler = await createResamplerTo16k(options.sampleRate);
+  const decoder = await pool.acquire();
+  pool.useGrammar(decoder, grammar, pronunciations);
+  if (!library.startUtterance(decoder.pointer)) {
+    pool.discard(decoder);
+    resampler.close();
+    throw new FrontdeskError('PROVIDER_FAILED', 'pocketsphinx could not start an utterance');
+  }
+  return new PocketSphinxStream(library, pool, decoder, resampler, options, grammar === null);
+}
+
+class PocketSphinxStream implements SttStream {
+  private readonly events = new EventQueue<TranscriptEvent>();
+  private readonly pending: Int16Array[] = [];
+  private state: 'listening' | 'ending' | 'closed' = 'listening';
+  /** Every native call runs on this chain, so one decoder never sees two calls at once. */
+  private work: Promise<void> = Promise.resolve();
+  private drainScheduled = false;
+  private lastPartial = '';
+  private decoderReturned = false;
+  private readonly onAbort = () => this.close();
+
+  constructor(
+    private readonly library: PocketSphinxLibrary,
+    private readonly pool: DecoderPool,
+    private readonly decoder: PooledDecoder,
+    private readonly resampler: StreamResampler,
+    private readonly options: SttStreamOptions,
+    private readonly freeSearch: boolean,
+  ) {
+    if (options.abortSignal?.aborted) this.close();
+    else options.abortSignal?.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  push(frame: PcmFrame): void {
+    if (this.state !== 'listening') return;
+    if (frame.sampleRate !== this.options.sampleRate) {
+      throw new FrontdeskError('AUDIO_INVALID', `frame at ${frame.sampleRate} Hz pushed to a ${this.options.sampleRate} Hz stream`);
+    }
+    const samples = this.resampler.process(frame.samples);
+    if (samples.length === 0) return;
+    this.pending.push(samples);
+    if (!this.drainScheduled) {
+      this.drainScheduled = true;
+      this.schedule(() => this.drain());
+    }
+  }
+
+  end(): void {
+    if (this.state !== 'listening') return;
+    this.state = 'ending';
+    this.schedule(async () => {
+      await this.drain();
+      await this.library.endUtterance(this.decoder.pointer);
+      const text = normalise(this.library.hypothesis(this.decoder.pointer));
+      // A grammar search reports no posterior; only the generic LM's lattice gives a meaningful confidence.
+      const confidence = this.freeSearch && text.length > 0 ? this.library.confidence(this.decoder.pointer) : undefined;
+      this.events.push(confidence === undefined ? { type: 'final', text } : { type: 'final', text, confidence });
+      this.finish(true);
+    });
+  }
+
+  close(): void {
+    if (this.state === 'closed') return;
+    const wasListening = this.state === 'listening' || this.state === 'ending';
+    this.state = 'closed';
+    this.pending.length = 0;
+    this.events.abandon();
+    if (wasListening) {
+      this.schedule(async () => {
+        if (this.decoderReturned) return;
+        await this.library.endUtterance(this.decoder.pointer);
+        this.finish(true);
+      });
+    }
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<TranscriptEvent> {
+    return this.events[Symbol.asyncIterator]();
+  }
+
+  private schedule(operation: () => Promise<void>): void {
+    this.work = this.work.then(operation).catch((error: unknown) => {
+      const failure = error instanceof FrontdeskError ? error : new FrontdeskError('PROVIDER_FAILED', 'pocketsphinx decoding failed', { cause: error });
+      this.events.push({ type: 'error', error: failure });
+      this.state = 'closed';
+      this.finish(false);
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.drainScheduled = false;
+    while (this.pending.length > 0 && this.state !== 'closed') {
+      const chunk = takeSamples(this.pending, samplesPerDecodeCall);
+      await this.library.processRaw(this.decoder.pointer, chunk);
+      if (this.isClosed()) return;
+      const partial = normalise(this.library.hypothesis(this.decoder.pointer));
+      if (partial.length > 0 && partial !== this.lastPartial) {
+        this.lastPartial = partial;
+        this.events.push({ type: 'partial', text: partial });
+      }
+    }
+  }
+
+  /** Read through a method: the state changes while a native call is awaited, which TypeScript's narrowing cannot see. */
+  private isClosed(): boolean {
+    return this.state === 'closed';
+  }
+
+  private finish(healthy: boolean): void {
+    if (!this.decoderReturned) {
+      this.decoderReturned = true;
+      if (healthy) this.pool.release(this.decoder);
+      else this.pool.discard(this.decoder);
+      this.resampler.close();
+      this.options.abortSignal?.removeEventListener('abort', this.onAbort);
+    }
+    this.state = 'closed';
+    this.events.finish();
+  }
+}
+
+function takeSamples(pending: Int16Array[], limit: number): Int16Array {
+  const first = pending[0] as Int16Array;
+  if (first.length >= limit) {
+    pending[0] = first.subarray(limit);
+    if ((pending[0] as Int16Array).length === 0) pending.shift();
+    return first.slice(0, limit);
+  }
+  let total = 0;
+  let count = 0;
+  while (count < pending.length && total + (pending[count] as Int16Array).length <= limit) total += (pending[count++] as Int16Array).length;
+  const chunk = new Int16Array(total);
+  let offset = 0;
+  for (const part of pending.splice(0, count)) {
+    chunk.set(part, offset);
+    offset += part.length;
+  }
+  return chunk;
+}
+
+/** PocketSphinx marks alternate pronunciations ("read(2)") and fillers ("<sil>", "[NOISE]") in some outputs. */
+function normalise(hypothesis: string | null): string {
+  if (!hypothesis) return '';
+  return hypothesis
+    .replace(/\(\d+\)/g, '')
+    .split(/\s+/)
+    .filter((word) => word.length > 0 && !/^[<[]/.test(word))
+    .join(' ');
+}
