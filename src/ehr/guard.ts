@@ -28,7 +28,7 @@ export function guardEhr(ehr: Ehr, options: { auditTrail: AuditTrail }): Guarded
       outcome: 'refused',
       // The id the call claimed, so a refusal shows which record was reached for; it is an id, not PHI.
       ...(typeof session.patientId === 'string' ? { patientId: session.patientId } : {}),
-      detail: { reason: granted === undefined ? 'session-not-verified' : 'patient-mismatch', ...detail },
+      detail: { refusal: granted === undefined ? 'session-not-verified' : 'patient-mismatch', ...detail },
     });
     throw new FrontdeskError('EHR_NOT_VERIFIED');
   }

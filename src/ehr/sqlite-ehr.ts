@@ -1,7 +1,7 @@
 // The embedded EHR: an `Ehr` over one SQLite file (or memory), seeded from fixtures, safe to share between processes.
 import { randomUUID } from 'node:crypto';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
-import { toWallTime, wallNow, type Clock, type WallDate, type WallTime } from '../clock.ts';
+import { toWallTime, wallDateOf, wallNow, type Clock, type WallDate, type WallTime } from '../clock.ts';
 import { FrontdeskError, isFrontdeskError } from '../errors.ts';
 import type { AuditTrail } from '../audit/types.ts';
 import { newConfirmationCode } from './confirmation-code.ts';
@@ -106,6 +106,15 @@ export function createSqliteEhr(options: SqliteEhrOptions): SqliteEhr {
   }
 
   const lockout = createLockoutStore(database, policy);
+  let horizonExtendedOn = wallDateOf(wallNow(clock));
+
+  /** A long-running process keeps the slot horizon moving: once per clinic day, generate the days that came into range. */
+  function ensureHorizon(): void {
+    const today = wallDateOf(wallNow(clock));
+    if (today === horizonExtendedOn) return;
+    database.transaction(() => extendSlots(database, wallNow(clock))).immediate();
+    horizonExtendedOn = today;
+  }
   const statements = {
     patientsByLastName: database.prepare('SELECT patient_id, date_of_birth, phone FROM patients WHERE last_name_key = ?'),
     patientExists: database.prepare('SELECT 1 FROM patients WHERE patient_id = ?'),
@@ -249,6 +258,7 @@ export function createSqliteEhr(options: SqliteEhrOptions): SqliteEhr {
     getAvailableSlots: async (query) =>
       guarded(() => {
         requireDate(query.date);
+        ensureHorizon();
         // "T99" sorts after every "THH:mm" of that date: the range covers the whole clinic day.
         const rows = statements.freeSlotsOnDate.all(query.providerId, wallNow(clock), `${query.date}T00:00`, `${query.date}T99`) as SlotRow[];
         return rows.map(toSlot);
@@ -257,6 +267,7 @@ export function createSqliteEhr(options: SqliteEhrOptions): SqliteEhr {
     getAvailableDates: async (query) =>
       guarded(() => {
         requireDate(query.after);
+        ensureHorizon();
         const limit = Math.max(0, Math.floor(query.limit));
         // Strictly after `after`: the date is compared from the start of the following day.
         const rows = statements.freeDates.all(query.providerId, wallNow(clock), `${query.after}T99`, limit) as Array<{ date: WallDate }>;

@@ -53,7 +53,7 @@ describe('the EHR guard and audit wrappers', () => {
       sessionId: 'call-1',
       action: 'book_appointment',
       outcome: 'refused',
-      detail: { reason: 'session-not-verified', slotId: slot.slotId },
+      detail: { refusal: 'session-not-verified', slotId: slot.slotId },
     });
   });
 
@@ -68,7 +68,7 @@ describe('the EHR guard and audit wrappers', () => {
     const otherCall = { sessionId: 'call-3', patientId: 'P1001' as PatientId };
     expect(isFrontdeskError(await caught(ehr.getPatientAppointments(otherCall)), 'EHR_NOT_VERIFIED')).toBe(true);
     const refusals = auditTrail.records().filter((record) => record.outcome === 'refused');
-    expect(refusals.map((record) => [record.sessionId, record.action, record.detail?.reason])).toEqual([
+    expect(refusals.map((record) => [record.sessionId, record.action, record.detail?.refusal])).toEqual([
       ['call-2', 'get_patient_appointments', 'patient-mismatch'],
       ['call-2', 'cancel_appointment', 'patient-mismatch'],
       ['call-3', 'get_patient_appointments', 'session-not-verified'],

@@ -117,6 +117,16 @@ describe('seeding the embedded EHR', () => {
     expect(await second.getPatientAppointments({ ...context, patientId: (weiChen as { patientId: PatientId }).patientId })).toHaveLength(2);
   });
 
+  it('keeps free slots 60 days ahead in a process that stays open for weeks', async () => {
+    const clock = newClock();
+    const ehr = open(':memory:', clock);
+    clock.advance(40 * 24 * 60 * minute);
+    const today = wallDateOf(wallNow(clock));
+    const [provider] = await ehr.searchProviders({ specialty: 'family medicine' }, context);
+    const dates = await ehr.getAvailableDates({ providerId: provider!.providerId, after: today, limit: 1000 }, context);
+    expect(dates.at(-1)! >= addDays(today, 53)).toBe(true);
+  });
+
   it('extends free slots when a file is reopened weeks later', async () => {
     const temporary = temporaryDirectory();
     cleanup = temporary.cleanup;
