@@ -48,7 +48,7 @@ const clinicalPatterns = [
   /\bwhat (?:medication|medicine|meds|dose|dosage|pills?|drug)\b/,
   /\bhow (?:much|many) .{0,30}\bshould i (?:take|give)\b/,
   /\bshould i (?:take|stop taking|be taking|give|go to the er|be worried|worry)\b/,
-  /\bis (?:this|that|it) (?:normal|serious|bad|dangerous|contagious)\b/,
+  /\b(?:is|are) (?:this|that|it|these|those|my \w+)(?: \w+)? (?:normal|serious|bad|dangerous|contagious|infected)\b/,
   /\bwhat (?:is|does) .{0,30}\bmean\b/,
   /\b(?:how (?:do|should|can) i treat|treatment for|how to treat|what should i do about)\b/,
   /\bside effects?\b/,

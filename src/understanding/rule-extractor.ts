@@ -19,6 +19,14 @@ const maxReasonLength = 200;
 const birthWords = /\b(?:born|birth|birthday|birthdate|dob|d\.o\.b\.?)\b/;
 const fillerOnly = /^(?:um+|uh+|er+|hmm+|ah+|oh|well|so|okay|ok)?[\s.,!?]*$/;
 
+/** Text cut to at most `limit` characters, at a word boundary when there is one. */
+function clip(text: string, limit: number): string {
+  if (text.length <= limit) return text;
+  const cut = text.slice(0, limit + 1);
+  const lastSpace = cut.lastIndexOf(' ');
+  return (lastSpace > 0 ? cut.slice(0, lastSpace) : cut.slice(0, limit)).trim();
+}
+
 /** Keypad digits go to the first expected slot that can take them. */
 function understandDigits(digits: string, expectation: Expectation, now: string): Understanding {
   for (const slot of expectation.slots) {
@@ -43,7 +51,7 @@ function understandDigits(digits: string, expectation: Expectation, now: string)
 
 function understandText(text: string, expectation: Expectation, now: string): Understanding {
   const expected = new Set(expectation.slots);
-  const lower = text.toLowerCase();
+  const lower = text.toLowerCase().replace(/\s+/g, ' ').trim();
   const normalized = normalizeNumberWords(text);
   const result: Understanding = { ...findInterrupts(lower) };
   const interrupted = Boolean(result.emergency || result.humanRequested || result.clinicalQuestion || result.repeatRequested);
@@ -75,7 +83,8 @@ function understandText(text: string, expectation: Expectation, now: string): Un
   }
 
   const dateIsBirth = (expected.has('dateOfBirth') && !expected.has('date')) || mentionsBirth;
-  if (!dateIsBirth && !phone) {
+  // A day that picked an option ("the Thursday one") is the choice, not a new date.
+  if (!dateIsBirth && !phone && (result.choice === undefined || expected.has('date'))) {
     const date = findAppointmentDate(normalized, now, { dayOnly: expected.has('date') && result.choice === undefined });
     if (date) result.date = date;
   }
@@ -96,7 +105,7 @@ function understandText(text: string, expectation: Expectation, now: string): Un
   }
 
   if (expected.has('reason') && !interrupted && !fillerOnly.test(lower) && findYesNo(text, { expected: false }) === undefined) {
-    result.reason = text.replace(/\s+/g, ' ').trim().slice(0, maxReasonLength).trim();
+    result.reason = clip(text.replace(/\s+/g, ' ').trim(), maxReasonLength);
   }
   return result;
 }
