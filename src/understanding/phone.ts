@@ -17,9 +17,14 @@ export function phoneFromDigits(digits: string, international = false): string |
 
 /** Finds a phone number in text whose number words were already turned into digits ("5 5 5 01 01 …" joins up). */
 export function findPhone(normalized: string): string | undefined {
-  for (const match of normalized.matchAll(/(\+\s*)?\(?\d[\d\s().-]*\d\)?/g)) {
+  // Commas may split a number said in groups ("555, 010, 1234") or separate it from another number ("1985, 555 010 1234").
+  for (const match of normalized.matchAll(/(\+\s*)?\(?\d[\d\s().,-]*\d\)?/g)) {
     const found = phoneFromDigits(match[0], match[1] !== undefined);
     if (found) return found;
+    for (const part of match[0].split(',')) {
+      const partFound = phoneFromDigits(part, part.trim().startsWith('+'));
+      if (partFound) return partFound;
+    }
   }
   return undefined;
 }

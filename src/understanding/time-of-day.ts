@@ -14,8 +14,10 @@ const meridiemPattern = String.raw`(a\.?\s?m\.?|p\.?\s?m\.?|o'?\s?clock|in the m
 function readMeridiem(marker: string | undefined): 'am' | 'pm' | undefined {
   if (!marker) return undefined;
   const compact = marker.replace(/[.\s]/g, '');
-  if (compact.startsWith('a') || compact.endsWith('morning')) return 'am';
-  if (compact.startsWith('p') || /afternoon|evening|night/.test(compact)) return 'pm';
+  if (compact.endsWith('morning')) return 'am';
+  if (/afternoon|evening|night/.test(compact)) return 'pm';
+  if (compact.startsWith('a')) return 'am';
+  if (compact.startsWith('p')) return 'pm';
   return undefined;
 }
 

@@ -159,6 +159,8 @@ describe('rule extractor: phone numbers', () => {
     ['+1 555 010 1234', ['phone'], { phone: '+15550101234' }],
     ['1 555 010 1234', ['phone'], { phone: '+15550101234' }],
     ['my number is 555.010.1234', ['intent'], { phone: '+15550101234' }],
+    ['five fifty five, oh one oh, twelve thirty four', ['phone'], { phone: '+15550101234' }],
+    ['555, 010, 1234', ['phone'], { phone: '+15550101234' }],
     ['555 0101', ['phone'], {}],
     ['+44 20 7946 0958', ['phone'], { phone: '+442079460958' }],
   ])('"%s"', async (text, slots, expected) => {
@@ -328,6 +330,36 @@ describe('rule extractor: visit reasons', () => {
     const result = await understand(long, ['reason']);
     expect(result.reason).toBe(`my knee${' hurts a lot'.repeat(16)}`);
     expect(result.reason!.length).toBeLessThanOrEqual(200);
+  });
+});
+
+describe('rule extractor: several slots in one answer', () => {
+  it('takes a last name and a date of birth said together', async () => {
+    expect(await understand('Smith, January 15 1985', ['lastName', 'dateOfBirth'])).toEqual({
+      lastName: 'SMITH',
+      dateOfBirth: { year: 1985, month: 1, day: 15 },
+    });
+  });
+
+  it('takes a date of birth and a phone number said together', async () => {
+    expect(await understand('born 1/15/1985, my number is 555 010 1234', ['dateOfBirth', 'phone'])).toEqual({
+      dateOfBirth: { year: 1985, month: 1, day: 15 },
+      phone: '+15550101234',
+    });
+  });
+
+  it('takes intent, specialty, location, day and time from one request', async () => {
+    expect(await understand('I want to book a skin doctor downtown on Friday at 10 am', ['intent'])).toEqual({
+      intent: 'book',
+      specialty: 'dermatology',
+      location: 'Downtown Clinic',
+      date: '2026-12-04',
+      time: '10:00',
+    });
+  });
+
+  it('hears an emergency even while a last name is expected, and takes no name from it', async () => {
+    expect(await understand('Smith, but my chest pain is getting worse', ['lastName'])).toEqual({ emergency: true });
   });
 });
 
