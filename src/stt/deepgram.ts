@@ -44,12 +44,20 @@ function connectionError(error: unknown): FrontdeskError {
   return new FrontdeskError('PROVIDER_FAILED', 'deepgram connection failed', { cause: error });
 }
 
+/** The stream for a signal that fired before `open()`: no socket, no events. */
+function abortedStream(): SttStream {
+  const queue = createTranscriptQueue();
+  queue.finish();
+  return { push() {}, end() {}, close() {}, [Symbol.asyncIterator]: () => queue[Symbol.asyncIterator]() };
+}
+
 export function createDeepgramStt(options: DeepgramSttOptions): SpeechToText {
   const model = options.model ?? 'nova-3';
   const client = new DeepgramClient({ apiKey: options.apiKey, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) });
   const usesKeyterms = model.startsWith('nova-3');
 
   async function open(streamOptions: SttStreamOptions): Promise<SttStream> {
+    if (streamOptions.abortSignal?.aborted) return abortedStream();
     const hints = expectationHints(streamOptions.expectation);
     const queryParams: Record<string, unknown> = {};
     if (hints.length > 0) queryParams[usesKeyterms ? 'keyterm' : 'keywords'] = hints;

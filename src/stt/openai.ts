@@ -73,7 +73,8 @@ export function createOpenAiStt(options: OpenAiSttOptions): SpeechToText {
       abortController.abort();
       queue.finish();
     };
-    streamOptions.abortSignal?.addEventListener('abort', stop, { once: true });
+    if (streamOptions.abortSignal?.aborted) stop();
+    else streamOptions.abortSignal?.addEventListener('abort', stop, { once: true });
 
     async function transcribe() {
       if (frames.length === 0) {
@@ -110,7 +111,7 @@ export function createOpenAiStt(options: OpenAiSttOptions): SpeechToText {
         if (!ended) frames.push(frame);
       },
       end() {
-        if (ended) return;
+        if (ended || queue.finished) return;
         ended = true;
         void transcribe();
       },

@@ -1,9 +1,10 @@
 // Deepgram STT against a local /v1/listen server: what the SDK sends, partial/final handling, error mapping.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isFrontdeskError } from '../../src/errors.ts';
 import { createDeepgramStt } from '../../src/stt/deepgram.ts';
 import { startDeepgramServer, type DeepgramServer } from '../helpers/deepgram-server.ts';
 import { collectEvents, speechFrames } from '../helpers/speech-frames.ts';
+import { runSttContract } from './contract.ts';
 
 let server: DeepgramServer;
 beforeEach(async () => {
@@ -114,4 +115,17 @@ describe('Deepgram STT', () => {
     const events = await collectEvents(stream, 1000);
     expect(events.some((event) => event.type === 'final' || event.type === 'error')).toBe(false);
   });
+});
+
+let contractServer: DeepgramServer;
+beforeAll(async () => {
+  contractServer = await startDeepgramServer({ transcript: 'tuesday at ten thirty' });
+});
+afterAll(async () => {
+  await contractServer.close();
+});
+
+runSttContract('Deepgram STT (local /v1/listen server)', {
+  create: () => createDeepgramStt({ apiKey: 'k', baseUrl: contractServer.url }),
+  sample: async () => ({ frames: speechFrames(1000), sampleRate: 16000, expectedWords: ['tuesday', 'ten', 'thirty'] }),
 });

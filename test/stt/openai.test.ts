@@ -1,8 +1,9 @@
 // OpenAI STT against a local /v1/audio/transcriptions server: the WAV and prompt sent, SSE deltas, error mapping.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createOpenAiStt } from '../../src/stt/openai.ts';
 import { startOpenAiServer, type OpenAiServer } from '../helpers/openai-server.ts';
 import { collectEvents, speechFrames } from '../helpers/speech-frames.ts';
+import { runSttContract } from './contract.ts';
 
 let server: OpenAiServer;
 beforeEach(async () => {
@@ -77,4 +78,17 @@ describe('OpenAI STT', () => {
     expect(events.map((event) => event.type)).toEqual(['partial', 'partial', 'error']);
     expect(events[2]).toMatchObject({ error: { code: 'PROVIDER_FAILED', retryable: true } });
   });
+});
+
+let contractServer: OpenAiServer;
+beforeAll(async () => {
+  contractServer = await startOpenAiServer({ transcript: 'tuesday at ten thirty' });
+});
+afterAll(async () => {
+  await contractServer.close();
+});
+
+runSttContract('OpenAI STT (local /v1/audio/transcriptions server)', {
+  create: () => createOpenAiStt({ apiKey: 'sk', baseUrl: contractServer.url }),
+  sample: async () => ({ frames: speechFrames(1000), sampleRate: 16000, expectedWords: ['tuesday', 'ten', 'thirty'] }),
 });

@@ -1,9 +1,10 @@
 // ElevenLabs TTS against a local streaming endpoint: voice, model, output format, key, PCM integrity, errors, barge-in.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createElevenLabsTts } from '../../src/tts/elevenlabs.ts';
 import { startElevenLabsServer, type ElevenLabsServer } from '../helpers/elevenlabs-server.ts';
 import { synthesizePcm } from '../helpers/provider-failure.ts';
 import { concatenateSamples, readAllFrames } from '../helpers/tts-frames.ts';
+import { runTtsContract } from './contract.ts';
 
 let server: ElevenLabsServer;
 beforeEach(async () => {
@@ -52,4 +53,16 @@ describe('ElevenLabs TTS', () => {
     }
     expect(samples).toBeLessThan(synthesizePcm('A long reply that the caller interrupts halfway through.', 16000).length / 8);
   });
+});
+
+let contractServer: ElevenLabsServer;
+beforeAll(async () => {
+  contractServer = await startElevenLabsServer();
+});
+afterAll(async () => {
+  await contractServer.close();
+});
+
+runTtsContract('ElevenLabs TTS (local streaming server)', {
+  create: () => createElevenLabsTts({ apiKey: 'xi', voiceId: 'voice-1', baseUrl: contractServer.url }),
 });

@@ -1,9 +1,10 @@
 // OpenAI TTS against a local /v1/audio/speech server: request shape, PCM across odd chunk boundaries, errors, barge-in.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createOpenAiTts } from '../../src/tts/openai.ts';
 import { openAiSpeechSampleRate, startOpenAiServer, type OpenAiServer } from '../helpers/openai-server.ts';
 import { synthesizePcm } from '../helpers/provider-failure.ts';
 import { concatenateSamples, readAllFrames } from '../helpers/tts-frames.ts';
+import { runTtsContract } from './contract.ts';
 
 let server: OpenAiServer;
 beforeEach(async () => {
@@ -55,4 +56,16 @@ describe('OpenAI TTS', () => {
     const full = synthesizePcm('A long reply that the caller interrupts halfway through.', 24000).length / 2;
     expect(samples).toBeLessThan(full / 4);
   });
+});
+
+let contractServer: OpenAiServer;
+beforeAll(async () => {
+  contractServer = await startOpenAiServer();
+});
+afterAll(async () => {
+  await contractServer.close();
+});
+
+runTtsContract('OpenAI TTS (local /v1/audio/speech server)', {
+  create: () => createOpenAiTts({ apiKey: 'sk', baseUrl: contractServer.url }),
 });
