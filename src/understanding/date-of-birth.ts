@@ -79,7 +79,8 @@ export function dateOfBirthFromDigits(digits: string, now: WallTime): DateOfBirt
  */
 export function findDateOfBirth(normalized: string, options: { now: WallTime; partial: boolean }): DateOfBirthParts | undefined {
   const today = todayOf(options.now);
-  const text = normalized.toLowerCase();
+  // "July 4th, '76": an apostrophe year is a two-digit year.
+  const text = normalized.toLowerCase().replace(/(^|\s)[‘’']\s?(\d{2})\b/g, (_, space: string, digits: string) => `${space}${expandBirthYear(Number(digits), today.year)}`);
 
   const iso = /(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)/.exec(text);
   if (iso) return checkParts({ year: Number(iso[1]), month: Number(iso[2]), day: Number(iso[3]) }, today);

@@ -12,6 +12,7 @@ const intentPatterns: Array<[Intent, RegExp[]]> = [
       /\bre-?book\w*\b/,
       new RegExp(String.raw`\b(?:move|change|switch|shift|push|bump|postpone)\s(?:back\s)?${ownAppointment}`),
       new RegExp(String.raw`\b${appointment}\s(?:to|for)\s(?:a )?(?:different|another|later|earlier)\s(?:day|time|date)\b`),
+      new RegExp(String.raw`\b${appointment}\b.*\b(?:move|change|switch|push back|postpone) it\b`),
     ],
   ],
   [
@@ -32,7 +33,7 @@ const intentPatterns: Array<[Intent, RegExp[]]> = [
   [
     'book',
     [
-      new RegExp(String.raw`\b(?:make|schedule|book|set up|setup|get|need|want|like|request|have)\s(?:\w+\s)?(?:new\s)?${appointment}`),
+      new RegExp(String.raw`\b(?:make|schedule|book|set up|setup|get|need|want|like|request)\s(?:\w+\s)?(?:new\s)?${appointment}`),
       /\b(?:see|visit) (?:a|the|my|a new) (?:doctor|physician|provider|dermatologist|cardiologist|pediatrician|specialist|nurse practitioner)\b/,
       /\bsee (?:dr|doctor)\.? \w+/,
       /\bbook\b/,

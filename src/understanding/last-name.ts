@@ -44,9 +44,14 @@ function surnameOf(phrase: string): string | undefined {
 }
 
 /** The phrase after "my last name is" / "my name is", up to the end of the clause. */
-function explicitPhrase(text: string): string | undefined {
-  const match = /\b(?:(?:my )?(?:last name|surname|family name)(?: is|'s|:)?|my name is|my name's|name is)\s+(.+)/.exec(text);
-  return match?.[1];
+function explicitPhrase(text: string, expected: boolean): string | undefined {
+  const lastName = /\b(?:my )?(?:last name|surname|family name)(?: is|'s|:)?\s+(.+)/.exec(text);
+  if (lastName) return lastName[1];
+  const fullName = /\b(?:my name is|my name's|name is)\s+(.+)/.exec(text);
+  if (!fullName) return undefined;
+  // Unasked, "my name is Sarah" may be a first name alone: only a first-and-last pair counts then.
+  if (!expected && !/^[a-z'-]+(?: [a-z'-]+)+(?:$|[,.;!?]| and | but )/.test(fullName[1]!)) return undefined;
+  return fullName[1];
 }
 
 /**
@@ -55,7 +60,7 @@ function explicitPhrase(text: string): string | undefined {
  */
 export function findLastName(text: string, options: { expected: boolean }): string | undefined {
   const lower = text.toLowerCase().trim();
-  const explicit = explicitPhrase(lower);
+  const explicit = explicitPhrase(lower, options.expected);
   if (explicit === undefined && !options.expected) return undefined;
   const source = explicit ?? lower.replace(leadingFillers, '');
   const spelled = findSpelledLetters(source);

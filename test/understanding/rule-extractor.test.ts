@@ -26,6 +26,8 @@ describe('rule extractor: intents', () => {
     ['Can I move my appointment', ['intent'], { intent: 'reschedule' }],
     ['I want to change my appointment', ['intent'], { intent: 'reschedule' }],
     ['I need to reschedule', ['intent'], { intent: 'reschedule' }],
+    ['I have an appointment and need to move it', ['intent'], { intent: 'reschedule' }],
+    ['I need to see Dr. Okafor', ['intent'], { intent: 'book' }],
     ['I have a billing question', ['intent'], { intent: 'other' }],
     ['something else', ['intent'], { intent: 'other' }],
     ["I'd like to book with a heart doctor", ['intent'], { intent: 'book', specialty: 'cardiology' }],
@@ -88,6 +90,11 @@ describe('rule extractor: dates of birth', () => {
     ['actually the sixteenth', ['dateOfBirth'], { dateOfBirth: { day: 16 } }],
     ['it was March', ['dateOfBirth'], { dateOfBirth: { month: 3 } }],
     ['January 15th', ['dateOfBirth'], { dateOfBirth: { month: 1, day: 15 } }],
+    ["July 4th, '76", ['dateOfBirth'], { dateOfBirth: { year: 1976, month: 7, day: 4 } }],
+    ['seven four seventy six', ['dateOfBirth'], { dateOfBirth: { year: 1976, month: 7, day: 4 } }],
+    ['I was born on the 4th of July 1976', ['dateOfBirth'], { dateOfBirth: { year: 1976, month: 7, day: 4 } }],
+    ['may fifth nineteen ninety', ['dateOfBirth'], { dateOfBirth: { year: 1990, month: 5, day: 5 } }],
+    ['I may need to reschedule', ['dateOfBirth'], { intent: 'reschedule' }],
   ])('"%s"', async (text, slots, expected) => {
     expect(await understand(text, slots)).toEqual(expected);
   });
@@ -194,6 +201,9 @@ describe('rule extractor: last names', () => {
     ['Smith', ['intent'], {}],
     ['my name is John Smith and I want to book an appointment', ['intent'], { lastName: 'SMITH', intent: 'book' }],
     ['my last name is Okafor', ['intent'], { lastName: 'OKAFOR' }],
+    ['my name is Sarah', ['intent'], {}],
+    ['my name is Sarah', ['lastName'], { lastName: 'SARAH' }],
+    ['Lee. L E E.', ['lastName'], { lastName: 'LEE' }],
   ])('"%s" when %j expected', async (text, slots, expected) => {
     expect(await understand(text, slots)).toEqual(expected);
   });
@@ -282,11 +292,17 @@ describe('rule extractor: choosing among offered options', () => {
     ['Doctor Okafor', providers, { choice: 0 }],
     ['Dr. Lee please', providers, { choice: 1 }],
     ['okafore', providers, { choice: 0 }],
+    ['the one at 10:30 with Dr. Okafor', slots, { choice: 0, time: '10:30' }],
+    ['Dr. Lee on Thursday', slots, { choice: 2 }],
     ['the fourth one', slots, {}],
     ['Tuesday', slots, { date: '2026-12-01' }],
     ['eleven', slots, {}],
   ])('"%s"', async (text, options, expected) => {
     expect(await understand(text, ['choice'], { options })).toEqual(expected);
+  });
+
+  it('takes a yes and a choice together when both are asked', async () => {
+    expect(await understand('yes the first one', ['choice', 'yesNo'], { options: slots })).toEqual({ choice: 0, yesNo: true });
   });
 
   it('takes a keypad digit as the 1-based option', async () => {
