@@ -121,7 +121,7 @@ export function buildGrammar(
     rules.set('date', wanted.has('date') ? `(${birth} ${calendar} | ${relative})` : `${birth} ${calendar}`);
     top.push('<date>');
   }
-  if (wanted.has('time') || wanted.has('date') || wanted.has('choice')) {
+  if (wanted.has('time') || wanted.has('date')) {
     rules.set('time', "([at] <hour> [o'clock | <minute>] [a m | p m | in the morning | in the afternoon | in the evening] | noon | [in the] (morning | afternoon | evening))");
     top.push('<time>');
   }

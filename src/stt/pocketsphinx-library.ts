@@ -40,6 +40,9 @@ export interface PocketSphinxLibrary {
   hypothesis(decoder: NativePointer): string | null;
   /** Posterior probability of the best hypothesis after `endUtterance`, 0–1. */
   confidence(decoder: NativePointer): number;
+  /** The live cepstral mean (13 values) the decoder normalises features with, or null if unreadable. */
+  cepstralMean(decoder: NativePointer): Float32Array | null;
+  setCepstralMean(decoder: NativePointer, mean: Float32Array): void;
 }
 
 export const debianModelDirectory = '/usr/share/pocketsphinx/model/en-us';
@@ -95,6 +98,22 @@ export function loadPocketSphinx(paths: PocketSphinxPaths = {}): PocketSphinxLib
   const psGetProb = pocketsphinx.func('int32_t ps_get_prob(void *decoder)');
   const psGetLogmath = pocketsphinx.func('void *ps_get_logmath(void *decoder)');
 
+  const cmnLiveGet = sphinxbase.func('void cmn_live_get(void *cmn, _Out_ float *mean)');
+  const cmnLiveSet = sphinxbase.func('void cmn_live_set(void *cmn, const float *mean)');
+  const psGetFeat = pocketsphinx.func('void *ps_get_feat(void *decoder)');
+  // The leading fields of sphinxbase's feat_t (feat.h, 5prealpha), up to the CMN state pointer.
+  const featPrefix = koffi.struct({
+    refcount: 'int', name: 'void *', cepsize: 'int32_t', streamCount: 'int32_t', streamLength: 'void *', windowSize: 'int32_t',
+    subvectorCount: 'int32_t', subvectorLength: 'void *', subvectors: 'void *', subvectorBuffer: 'void *', subvectorDimension: 'int32_t',
+    cmn: 'int', varianceNormalisation: 'int32_t', agc: 'int', computeFeature: 'void *', cmnState: 'void *',
+  });
+  const cmnState = (decoder: NativePointer): { state: unknown; size: number } | null => {
+    const feat = psGetFeat(decoder);
+    if (!feat) return null;
+    const prefix = koffi.decode(feat, featPrefix) as { cepsize: number; cmnState: unknown };
+    return prefix.cmnState && prefix.cepsize === 13 ? { state: prefix.cmnState, size: prefix.cepsize } : null;
+  };
+
   // The library logs every config value and search step to stderr; transcripts must not reach logs.
   errSetLogfp(null);
 
@@ -133,6 +152,17 @@ export function loadPocketSphinx(paths: PocketSphinxPaths = {}): PocketSphinxLib
     confidence(decoder) {
       const probability = logmathExp(psGetLogmath(decoder), psGetProb(decoder)) as number;
       return Number.isFinite(probability) ? Math.min(1, Math.max(0, probability)) : 0;
+    },
+    cepstralMean(decoder) {
+      const cmn = cmnState(decoder);
+      if (!cmn) return null;
+      const mean = new Float32Array(cmn.size);
+      cmnLiveGet(cmn.state, mean);
+      return mean;
+    },
+    setCepstralMean(decoder, mean) {
+      const cmn = cmnState(decoder);
+      if (cmn && mean.length === cmn.size) cmnLiveSet(cmn.state, mean);
     },
   };
   loaded.set(key, library);

@@ -4,10 +4,10 @@ import type { PcmFrame } from '../audio/types.ts';
 import type { Expectation } from '../understanding/types.ts';
 import { EventQueue } from './event-queue.ts';
 import { buildGrammar, externalWords, type Grammar, type GrammarOptions } from './grammar.ts';
-import { DecoderPool, dictionaryWords, type PooledDecoder } from './pocketsphinx-decoder-pool.ts';
+import { DecoderPool, dictionaryWords, type Band, type PooledDecoder } from './pocketsphinx-decoder-pool.ts';
 import { loadPocketSphinx, type PocketSphinxLibrary, type PocketSphinxPaths } from './pocketsphinx-library.ts';
 import { pronounceWords } from './pronunciation.ts';
-import { createResamplerTo16k, type StreamResampler } from './resample-to-16k.ts';
+import { createResamplerTo16k, decoderSampleRate, type StreamResampler } from './resample-to-16k.ts';
 import type { SpeechToText, SttStream, SttStreamOptions, TranscriptEvent } from './types.ts';
 
 export interface PocketSphinxSttOptions extends PocketSphinxPaths, GrammarOptions {
@@ -71,12 +71,14 @@ async function openStream(
   const resampler = await createResamplerTo16k(options.sampleRate);
   const decoder = await pool.acquire();
   pool.useGrammar(decoder, grammar, pronunciations);
+  const band = options.sampleRate < decoderSampleRate ? 'narrowband' : 'wideband';
+  pool.prepareBand(decoder, band);
   if (!library.startUtterance(decoder.pointer)) {
     pool.discard(decoder);
     resampler.close();
     throw new FrontdeskError('PROVIDER_FAILED', 'pocketsphinx could not start an utterance');
   }
-  return new PocketSphinxStream(library, pool, decoder, resampler, options, grammar === null);
+  return new PocketSphinxStream(library, pool, decoder, resampler, options, grammar === null, band);
 }
 
 class PocketSphinxStream implements SttStream {
@@ -97,6 +99,7 @@ class PocketSphinxStream implements SttStream {
     private readonly resampler: StreamResampler,
     private readonly options: SttStreamOptions,
     private readonly freeSearch: boolean,
+    private readonly band: Band,
   ) {
     if (options.abortSignal?.aborted) this.close();
     else options.abortSignal?.addEventListener('abort', this.onAbort, { once: true });
@@ -123,6 +126,7 @@ class PocketSphinxStream implements SttStream {
       await this.drain();
       await this.library.endUtterance(this.decoder.pointer);
       const text = normalise(this.library.hypothesis(this.decoder.pointer));
+      if (text.length > 0) this.pool.rememberBand(this.decoder, this.band);
       // A grammar search reports no posterior; only the generic LM's lattice gives a meaningful confidence.
       const confidence = this.freeSearch && text.length > 0 ? this.library.confidence(this.decoder.pointer) : undefined;
       this.events.push(confidence === undefined ? { type: 'final', text } : { type: 'final', text, confidence });
