@@ -1,0 +1,89 @@
+// Pure helpers of the call machine: date-of-birth merging, offered options, what a state expects, which event an utterance is.
+import type { AnyMachineSnapshot } from 'xstate';
+import type { WallDate } from '../src/clock.ts';
+import type { Appointment, Provider, Slot } from '../src/ehr/types.ts';
+import type { DateOfBirthParts, Expectation, OfferedOption, SlotName, Understanding } from '../src/understanding/types.ts';
+import type { CallEvent, CallMachineContext, StateMeta } from './call-types.ts';
+
+/** Later parts win: "no, it's 1984" replaces only the year. */
+export function mergeDateOfBirth(
+  current: DateOfBirthParts | undefined,
+  heard: DateOfBirthParts | undefined,
+): DateOfBirthParts | undefined {
+  if (!heard) return current;
+  return { ...current, ...Object.fromEntries(Object.entries(heard).filter(([, value]) => value !== undefined)) };
+}
+
+/** YYYY-MM-DD when all three parts are there and form a real calendar date, else undefined. */
+export function completeDateOfBirth(parts: DateOfBirthParts | undefined): WallDate | undefined {
+  if (!parts?.year || !parts.month || !parts.day) return undefined;
+  const date = new Date(Date.UTC(parts.year, parts.month - 1, parts.day));
+  if (date.getUTCMonth() !== parts.month - 1) return undefined;
+  return date.toISOString().slice(0, 10);
+}
+
+export function offeredProviders(providers: Provider[]): OfferedOption[] {
+  return providers.map((provider) => ({ label: provider.name, name: provider.name }));
+}
+
+export function offeredSlots(slots: Slot[]): OfferedOption[] {
+  return slots.map((slot) => ({ label: slot.start, date: slot.start.slice(0, 10), time: slot.start.slice(11, 16) }));
+}
+
+export function offeredDates(dates: WallDate[]): OfferedOption[] {
+  return dates.map((date) => ({ label: date, date }));
+}
+
+export function offeredAppointments(appointments: Appointment[]): OfferedOption[] {
+  return appointments.map((appointment) => ({
+    label: `${appointment.providerName} ${appointment.start}`,
+    name: appointment.providerName,
+    date: appointment.start.slice(0, 10),
+    time: appointment.start.slice(11, 16),
+  }));
+}
+
+/** The slots the current state waits for (from state meta), narrowed by what is already collected. */
+export function expectedSlots(snapshot: AnyMachineSnapshot): SlotName[] {
+  const metas = Object.values(snapshot.getMeta() as Record<string, StateMeta | undefined>);
+  const expects = metas.flatMap((stateMeta) => stateMeta?.expects ?? []);
+  const context = snapshot.context as CallMachineContext;
+  if (snapshot.matches({ verification: 'collecting' })) {
+    const missing = (['lastName', 'dateOfBirth', 'phone'] as const).filter((slot) =>
+      slot === 'dateOfBirth' ? !completeDateOfBirth(context.verification.dateOfBirth) : !context.verification[slot],
+    );
+    // The field just asked for first; the others stay expected so "Smith, January 15 1985" works.
+    return [...missing, ...expects.filter((slot) => !missing.includes(slot as (typeof missing)[number]))];
+  }
+  return [...new Set(expects)];
+}
+
+/** What the extractor (and STT grammar, and the endpointer) should listen for now. */
+export function expectationFor(
+  snapshot: AnyMachineSnapshot,
+  vocabulary?: Expectation['vocabulary'],
+): Expectation {
+  const context = snapshot.context as CallMachineContext;
+  const slots = expectedSlots(snapshot);
+  return {
+    slots,
+    options: slots.includes('choice') ? context.offered : undefined,
+    vocabulary,
+  };
+}
+
+/** True when the call waits for the caller (not for a tool, not ended). */
+export function isAwaitingCaller(snapshot: AnyMachineSnapshot): boolean {
+  return snapshot.status === 'active' && expectedSlots(snapshot).length > 0;
+}
+
+/** The one event an utterance becomes; interrupts take precedence over slot values, in this order. */
+export function eventForUnderstanding(understanding: Understanding): CallEvent {
+  if (understanding.emergency) return { type: 'caller.reported_emergency' };
+  if (understanding.humanRequested) return { type: 'caller.asked_for_human' };
+  if (understanding.clinicalQuestion) return { type: 'caller.asked_clinical_question' };
+  const { repeatRequested, ...values } = understanding;
+  const hasValues = Object.values(values).some((value) => value !== undefined && value !== false);
+  if (repeatRequested && !hasValues) return { type: 'caller.asked_for_repeat' };
+  return { type: 'caller.spoke', understanding };
+}

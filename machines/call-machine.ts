@@ -1,0 +1,768 @@
+// The call statechart: greet → intent → verify → act (under `verified` only) → anything else → goodbye.
+import { assign, enqueueActions, fromPromise, setup } from 'xstate';
+import type { WallDate } from '../src/clock.ts';
+import type {
+  Appointment,
+  AppointmentId,
+  Provider,
+  ProviderId,
+  Slot,
+  SlotId,
+  Specialty,
+  VerificationClaim,
+  VerifiedSession,
+  VerifyResult,
+} from '../src/ehr/types.ts';
+import { isFrontdeskError } from '../src/errors.ts';
+import type { OfferedOption, Understanding } from '../src/understanding/types.ts';
+import type {
+  AgentSayEvent,
+  BookingSlots,
+  CallEvent,
+  CallMachineContext,
+  CallMachineInput,
+  EndReason,
+  PromptKey,
+  StateMeta,
+  VerificationSlots,
+} from './call-types.ts';
+import { completeDateOfBirth, mergeDateOfBirth, offeredAppointments, offeredDates, offeredProviders, offeredSlots } from './call-helpers.ts';
+
+/** Actors that read or write patient data. They may be invoked only from states under `verified`. */
+export const phiActorNames = ['listAppointments', 'bookAppointment', 'cancelAppointment', 'rescheduleAppointment'] as const;
+
+/** At most this many failed verifications in one call before lockout. */
+export const maxVerificationFailures = 3;
+/** Re-prompts after silence before the call ends. */
+export const maxNoInput = 2;
+/** Consecutive not-understood utterances before a human is offered. */
+export const maxMisunderstandings = 3;
+
+function notProvided(name: string): never {
+  throw new Error(`actor ${name} is not provided: bind it with machine.provide()`);
+}
+
+const emptyBooking = (): BookingSlots => ({ providers: [], slots: [], suggestedDates: [] });
+
+/** Questions are remembered so silence, "what?" and a refused clinical question can repeat them. */
+const questionKeys = new Set<PromptKey>([
+  'greeting',
+  'askIntent',
+  'offerHuman',
+  'askLastName',
+  'askDateOfBirth',
+  'askBirthYear',
+  'askPhone',
+  'askSpecialty',
+  'chooseProvider',
+  'askDate',
+  'noSlotsOnDate',
+  'chooseSlot',
+  'timeNotAvailable',
+  'askReason',
+  'confirmBooking',
+  'chooseAppointmentToCancel',
+  'confirmCancel',
+  'chooseAppointmentToReschedule',
+  'askRescheduleDate',
+  'confirmReschedule',
+  'anythingElse',
+  'whatElse',
+]);
+
+function verificationClaim(slots: VerificationSlots): VerificationClaim {
+  const dateOfBirth = completeDateOfBirth(slots.dateOfBirth);
+  if (!slots.lastName || !slots.phone || !dateOfBirth) throw new Error('verification slots are incomplete');
+  return { lastName: slots.lastName, dateOfBirth, phone: slots.phone };
+}
+
+function verifiedSession(context: CallMachineContext): VerifiedSession {
+  if (!context.verifiedPatientId) throw new Error('no verified patient in this call');
+  return { sessionId: context.sessionId, patientId: context.verifiedPatientId };
+}
+
+function heard(event: CallEvent): Understanding {
+  return event.type === 'caller.spoke' ? event.understanding : {};
+}
+
+const meta = (expects: StateMeta['expects']): StateMeta => ({ expects });
+
+export const callMachineSetup = setup({
+  types: {
+    context: {} as CallMachineContext,
+    events: {} as CallEvent,
+    input: {} as CallMachineInput,
+    emitted: {} as AgentSayEvent,
+    output: {} as { endReason: EndReason },
+    meta: {} as StateMeta,
+  },
+  actors: {
+    verifyPatient: fromPromise<VerifyResult, { sessionId: string; claim: VerificationClaim }>(async () =>
+      notProvided('verifyPatient'),
+    ),
+    searchProviders: fromPromise<Provider[], { sessionId: string; specialty: Specialty; location?: string }>(async () =>
+      notProvided('searchProviders'),
+    ),
+    getAvailableSlots: fromPromise<Slot[], { sessionId: string; providerId: ProviderId; date: WallDate }>(async () =>
+      notProvided('getAvailableSlots'),
+    ),
+    getAvailableDates: fromPromise<WallDate[], { sessionId: string; providerId: ProviderId; after: WallDate }>(
+      async () => notProvided('getAvailableDates'),
+    ),
+    listAppointments: fromPromise<Appointment[], { session: VerifiedSession }>(async () =>
+      notProvided('listAppointments'),
+    ),
+    bookAppointment: fromPromise<Appointment, { session: VerifiedSession; slotId: SlotId; reason: string }>(async () =>
+      notProvided('bookAppointment'),
+    ),
+    cancelAppointment: fromPromise<Appointment, { session: VerifiedSession; appointmentId: AppointmentId }>(
+      async () => notProvided('cancelAppointment'),
+    ),
+    rescheduleAppointment: fromPromise<
+      { cancelled: Appointment; booked: Appointment },
+      { session: VerifiedSession; appointmentId: AppointmentId; newSlotId: SlotId }
+    >(async () => notProvided('rescheduleAppointment')),
+  },
+  guards: {
+    heardIntent: ({ event }) => heard(event).intent !== undefined && heard(event).intent !== 'other',
+    heardOtherIntent: ({ event }) => heard(event).intent === 'other',
+    heardYes: ({ event }) => heard(event).yesNo === true,
+    heardNo: ({ event }) => heard(event).yesNo === false,
+    heardSpecialty: ({ event }) => heard(event).specialty !== undefined,
+    heardDate: ({ event }) => heard(event).date !== undefined,
+    heardReason: ({ event }) => heard(event).reason !== undefined,
+    heardVerificationValue: ({ event }) => {
+      const understanding = heard(event);
+      return (
+        understanding.lastName !== undefined ||
+        understanding.dateOfBirth !== undefined ||
+        understanding.phone !== undefined
+      );
+    },
+    heardValidChoice: ({ context, event }) => {
+      const choice = heard(event).choice;
+      return choice !== undefined && choice < context.offered.length;
+    },
+    heardTime: ({ event }) => heard(event).time !== undefined,
+    verificationComplete: ({ context }) =>
+      context.verification.lastName !== undefined &&
+      context.verification.phone !== undefined &&
+      completeDateOfBirth(context.verification.dateOfBirth) !== undefined,
+    isVerified: ({ event }) =>
+      'output' in event && (event.output as VerifyResult | undefined)?.outcome === 'verified',
+    isRecordLocked: ({ event }) => 'output' in event && (event.output as VerifyResult | undefined)?.outcome === 'locked',
+    isLastAllowedFailure: ({ context }) => context.verificationFailures + 1 >= maxVerificationFailures,
+    misunderstoodTooOften: ({ context }) => context.misunderstandings + 1 >= maxMisunderstandings,
+    noInputExhausted: ({ context }) => context.noInputCount >= maxNoInput,
+    hasSpecialty: ({ context }) => context.booking.specialty !== undefined,
+    noneFound: ({ event }) => 'output' in event && Array.isArray(event.output) && event.output.length === 0,
+    exactlyOneFound: ({ event }) => 'output' in event && Array.isArray(event.output) && event.output.length === 1,
+    isSlotTaken: ({ event }) => 'error' in event && isFrontdeskError(event.error, 'EHR_SLOT_TAKEN'),
+    intentIs: ({ context }, params: { intent: NonNullable<CallMachineContext['intent']> }) =>
+      context.intent === params.intent,
+  },
+  actions: {
+    say: enqueueActions(({ context, enqueue }, params: { key: PromptKey }) => {
+      if (questionKeys.has(params.key)) enqueue.assign({ lastQuestion: params.key });
+      enqueue.emit({ type: 'agent.say', key: params.key, context } as AgentSayEvent);
+    }),
+    repeatQuestion: enqueueActions(({ context, enqueue }) => {
+      if (context.lastQuestion) enqueue.emit({ type: 'agent.say', key: context.lastQuestion, context } as AgentSayEvent);
+    }),
+    askNextVerificationField: enqueueActions(({ context, enqueue }) => {
+      const slots = context.verification;
+      const key: PromptKey = !slots.lastName
+        ? 'askLastName'
+        : !slots.dateOfBirth
+          ? 'askDateOfBirth'
+          : !completeDateOfBirth(slots.dateOfBirth)
+            ? 'askBirthYear'
+            : 'askPhone';
+      enqueue.assign({ lastQuestion: key });
+      enqueue.emit({ type: 'agent.say', key, context } as AgentSayEvent);
+    }),
+    noteCallerHeard: assign({ noInputCount: 0, misunderstandings: 0 }),
+    countNoInput: assign({ noInputCount: ({ context }) => context.noInputCount + 1 }),
+    countMisunderstanding: assign({ misunderstandings: ({ context }) => context.misunderstandings + 1 }),
+    captureIntent: assign({ intent: ({ context, event }) => heard(event).intent ?? context.intent }),
+    captureVerification: assign({
+      verification: ({ context, event }) => {
+        const understanding = heard(event);
+        return {
+          lastName: understanding.lastName ?? context.verification.lastName,
+          phone: understanding.phone ?? context.verification.phone,
+          dateOfBirth: mergeDateOfBirth(context.verification.dateOfBirth, understanding.dateOfBirth),
+        };
+      },
+    }),
+    captureBookingRequest: assign({
+      booking: ({ context, event }) => {
+        const understanding = heard(event);
+        return {
+          ...context.booking,
+          specialty: understanding.specialty ?? context.booking.specialty,
+          location: understanding.location ?? context.booking.location,
+        };
+      },
+    }),
+    clearVerification: assign({ verification: {} }),
+    countVerificationFailure: assign({ verificationFailures: ({ context }) => context.verificationFailures + 1 }),
+    markVerified: assign({
+      verifiedPatientId: ({ event }) => {
+        const output = 'output' in event ? (event.output as VerifyResult) : undefined;
+        return output?.outcome === 'verified' ? output.patientId : undefined;
+      },
+      // The claim has done its job: keep no PHI in context longer than needed.
+      verification: {},
+    }),
+    clearSpecialty: assign({ booking: ({ context }) => ({ ...context.booking, specialty: undefined, location: undefined }) }),
+    storeProviders: assign(({ context, event }) => {
+      const providers = ('output' in event ? (event.output as Provider[]) : []).slice(0, 3);
+      return { booking: { ...context.booking, providers }, offered: offeredProviders(providers) };
+    }),
+    chooseOnlyProvider: assign({
+      booking: ({ context }) => ({ ...context.booking, provider: context.booking.providers[0] }),
+    }),
+    chooseProvider: assign({
+      booking: ({ context, event }) => ({ ...context.booking, provider: context.booking.providers[heard(event).choice ?? 0] }),
+    }),
+    captureDate: assign({
+      booking: ({ context, event }) => ({ ...context.booking, date: heard(event).date ?? context.booking.date }),
+    }),
+    chooseSuggestedDate: assign({
+      booking: ({ context, event }) => ({
+        ...context.booking,
+        date: context.booking.suggestedDates[heard(event).choice ?? 0] ?? context.booking.date,
+      }),
+    }),
+    storeSlots: assign(({ context, event }) => {
+      const slots = 'output' in event ? (event.output as Slot[]) : [];
+      return { booking: { ...context.booking, slots, slot: undefined }, offered: offeredSlots(slots) };
+    }),
+    storeSuggestedDates: assign(({ context, event }) => {
+      const suggestedDates = 'output' in event ? (event.output as WallDate[]) : [];
+      return { booking: { ...context.booking, suggestedDates }, offered: offeredDates(suggestedDates) };
+    }),
+    chooseSlot: assign({
+      booking: ({ context, event }) => ({
+        ...context.booking,
+        slot: context.booking.slots[heard(event).choice ?? -1],
+        requestedTime: undefined,
+      }),
+    }),
+    noteRequestedTime: assign({
+      booking: ({ context, event }) => ({ ...context.booking, requestedTime: heard(event).time }),
+    }),
+    captureReason: assign({
+      booking: ({ context, event }) => ({ ...context.booking, reason: heard(event).reason ?? context.booking.reason }),
+    }),
+    recordBooked: assign(({ context, event }) => {
+      const appointment = (event as unknown as { output: Appointment }).output;
+      return { done: [...context.done, { kind: 'booked' as const, appointment }], booking: emptyBooking() };
+    }),
+    storeAppointments: assign(({ context, event }) => {
+      const appointments = 'output' in event ? (event.output as Appointment[]) : [];
+      return { appointments, offered: offeredAppointments(appointments) };
+    }),
+    recordListed: assign({
+      done: ({ context }) => [...context.done, { kind: 'listed' as const, count: context.appointments.length }],
+    }),
+    selectOnlyAppointment: assign({ selectedAppointment: ({ context }) => context.appointments[0] }),
+    selectAppointment: assign({
+      selectedAppointment: ({ context, event }) => context.appointments[heard(event).choice ?? -1],
+    }),
+    prepareReschedule: assign({
+      booking: ({ context }) => {
+        const appointment = context.selectedAppointment;
+        return {
+          ...emptyBooking(),
+          specialty: appointment?.specialty,
+          reason: appointment?.reason,
+          provider: appointment
+            ? {
+                providerId: appointment.providerId,
+                name: appointment.providerName,
+                specialty: appointment.specialty,
+                location: appointment.location,
+              }
+            : undefined,
+        };
+      },
+    }),
+    recordCancelled: assign(({ context, event }) => {
+      const appointment = (event as unknown as { output: Appointment }).output;
+      return { done: [...context.done, { kind: 'cancelled' as const, appointment }], selectedAppointment: appointment };
+    }),
+    recordRescheduled: assign(({ context, event }) => {
+      const output = (event as unknown as { output: { cancelled: Appointment; booked: Appointment } }).output;
+      return {
+        done: [...context.done, { kind: 'rescheduled' as const, from: output.cancelled, to: output.booked }],
+        booking: emptyBooking(),
+      };
+    }),
+    resetForNextRequest: assign(({ context, event }) => ({
+      intent: heard(event).intent,
+      booking: { ...emptyBooking(), specialty: heard(event).specialty, location: heard(event).location },
+      selectedAppointment: undefined,
+      offered: [] as OfferedOption[],
+      misunderstandings: context.misunderstandings,
+    })),
+    setEndReason: assign({ endReason: (_, params: { reason: EndReason }) => params.reason }),
+  },
+});
+
+/** Handlers for one utterance in a waiting state: each resets the silence count; anything else is "not understood". */
+// The result is typed loosely because XState cannot infer transition arrays built in a function; names are still checked at run time.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function onSpoke(transitions: Array<Record<string, unknown>>): any {
+  return [
+    ...transitions.map((transition) => ({
+      ...transition,
+      actions: ['noteCallerHeard', ...((transition.actions as unknown[] | undefined) ?? [])],
+    })),
+    { guard: 'misunderstoodTooOften', target: '#call.offerHuman', actions: ['noteCallerHeard'] },
+    { actions: ['countMisunderstanding', { type: 'say', params: { key: 'notUnderstood' } }, 'repeatQuestion'] },
+  ];
+}
+
+const say = (key: PromptKey) => ({ type: 'say' as const, params: { key } });
+
+/**
+ * Choosing a date and a free slot with one provider, shared by booking and rescheduling.
+ * `chosen` is where a picked slot goes next (relative to the parent state).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function slotPicking(options: { askKey: PromptKey; chosen: string }): Record<string, any> {
+  return {
+    askDate: {
+      meta: meta(['date', 'time']),
+      entry: [say(options.askKey)],
+      on: {
+        'caller.spoke': onSpoke([
+          { guard: 'heardDate', target: 'loadingSlots', actions: ['captureDate', 'noteRequestedTime'] },
+        ]),
+      },
+    },
+    loadingSlots: {
+      invoke: {
+        id: 'getAvailableSlots',
+        src: 'getAvailableSlots',
+        input: ({ context }: { context: CallMachineContext }) => ({
+          sessionId: context.sessionId,
+          providerId: context.booking.provider!.providerId,
+          date: context.booking.date!,
+        }),
+        onDone: [
+          { guard: 'noneFound', target: 'loadingDates' },
+          { target: 'chooseSlot', actions: ['storeSlots'] },
+        ],
+        onError: { target: '#call.systemTrouble' },
+      },
+    },
+    loadingDates: {
+      invoke: {
+        id: 'getAvailableDates',
+        src: 'getAvailableDates',
+        input: ({ context }: { context: CallMachineContext }) => ({
+          sessionId: context.sessionId,
+          providerId: context.booking.provider!.providerId,
+          after: context.booking.date!,
+        }),
+        onDone: { target: 'chooseDate', actions: ['storeSuggestedDates'] },
+        onError: { target: '#call.systemTrouble' },
+      },
+    },
+    chooseDate: {
+      meta: meta(['choice', 'date']),
+      entry: [say('noSlotsOnDate')],
+      on: {
+        'caller.spoke': onSpoke([
+          { guard: 'heardValidChoice', target: 'loadingSlots', actions: ['chooseSuggestedDate'] },
+          { guard: 'heardDate', target: 'loadingSlots', actions: ['captureDate'] },
+        ]),
+      },
+    },
+    chooseSlot: {
+      meta: meta(['choice', 'time', 'date']),
+      entry: [say('chooseSlot')],
+      on: {
+        'caller.spoke': onSpoke([
+          { guard: 'heardValidChoice', target: options.chosen, actions: ['chooseSlot'] },
+          { guard: 'heardDate', target: 'loadingSlots', actions: ['captureDate', 'noteRequestedTime'] },
+          { guard: 'heardTime', actions: ['noteRequestedTime', say('timeNotAvailable')] },
+        ]),
+      },
+    },
+  };
+}
+
+export const callMachine = callMachineSetup.createMachine({
+  id: 'call',
+  context: ({ input }) => ({
+    sessionId: input.sessionId,
+    verification: {},
+    verificationFailures: 0,
+    booking: emptyBooking(),
+    appointments: [],
+    offered: [],
+    done: [],
+    noInputCount: 0,
+    misunderstandings: 0,
+  }),
+  initial: 'greeting',
+  output: ({ context }) => ({ endReason: context.endReason ?? 'completed' }),
+  on: {
+    'caller.hung_up': { target: '.hangup' },
+    'caller.reported_emergency': { target: '.emergency' },
+    'caller.asked_for_human': { target: '.handoff' },
+    'caller.asked_clinical_question': { actions: [say('clinicalRefusal'), 'repeatQuestion'] },
+    'caller.asked_for_repeat': { actions: ['repeatQuestion'] },
+    'caller.stayed_silent': [
+      { guard: 'noInputExhausted', target: '.noInput' },
+      { actions: ['countNoInput', say('noInput'), 'repeatQuestion'] },
+    ],
+  },
+  states: {
+    greeting: {
+      meta: meta(['intent', 'specialty']),
+      entry: [say('greeting')],
+      on: {
+        'caller.spoke': onSpoke([
+          {
+            guard: 'heardIntent',
+            target: 'verification',
+            actions: ['captureIntent', 'captureBookingRequest', 'captureVerification'],
+          },
+          { guard: 'heardOtherIntent', target: 'offerHuman' },
+        ]),
+      },
+    },
+    askIntent: {
+      meta: meta(['intent', 'specialty']),
+      entry: [say('askIntent')],
+      on: {
+        'caller.spoke': onSpoke([
+          {
+            guard: 'heardIntent',
+            target: 'verification',
+            actions: ['captureIntent', 'captureBookingRequest', 'captureVerification'],
+          },
+          { guard: 'heardOtherIntent', target: 'offerHuman' },
+        ]),
+      },
+    },
+    offerHuman: {
+      meta: meta(['yesNo', 'intent']),
+      entry: [say('offerHuman')],
+      on: {
+        'caller.spoke': onSpoke([
+          { guard: 'heardIntent', target: 'verification', actions: ['captureIntent', 'captureBookingRequest'] },
+          { guard: 'heardYes', target: 'handoff' },
+          { guard: 'heardNo', target: 'askIntent' },
+        ]),
+      },
+    },
+    verification: {
+      initial: 'intro',
+      states: {
+        intro: {
+          entry: [say('verificationIntro')],
+          always: [{ guard: 'verificationComplete', target: 'checking' }, { target: 'collecting' }],
+        },
+        collecting: {
+          meta: meta(['lastName', 'dateOfBirth', 'phone']),
+          entry: ['askNextVerificationField'],
+          on: {
+            'caller.spoke': onSpoke([
+              { guard: 'heardVerificationValue', target: 'deciding', actions: ['captureVerification'] },
+            ]),
+          },
+        },
+        deciding: {
+          always: [{ guard: 'verificationComplete', target: 'checking' }, { target: 'collecting' }],
+        },
+        checking: {
+          invoke: {
+            id: 'verifyPatient',
+            src: 'verifyPatient',
+            input: ({ context }) => ({ sessionId: context.sessionId, claim: verificationClaim(context.verification) }),
+            onDone: [
+              { guard: 'isVerified', target: '#call.verified', actions: ['markVerified', say('verified')] },
+              { guard: 'isRecordLocked', target: '#call.lockout', actions: ['clearVerification'] },
+              {
+                guard: 'isLastAllowedFailure',
+                target: '#call.lockout',
+                actions: ['countVerificationFailure', 'clearVerification'],
+              },
+              {
+                target: 'collecting',
+                actions: ['countVerificationFailure', 'clearVerification', say('verificationFailed')],
+              },
+            ],
+            onError: { target: '#call.systemTrouble', actions: ['clearVerification'] },
+          },
+        },
+      },
+    },
+    verified: {
+      initial: 'routing',
+      states: {
+        routing: {
+          always: [
+            { guard: { type: 'intentIs', params: { intent: 'book' } }, target: 'booking' },
+            { guard: { type: 'intentIs', params: { intent: 'list' } }, target: 'listing' },
+            { guard: { type: 'intentIs', params: { intent: 'cancel' } }, target: 'cancelling' },
+            { guard: { type: 'intentIs', params: { intent: 'reschedule' } }, target: 'rescheduling' },
+            { target: 'anythingElse' },
+          ],
+        },
+        booking: {
+          initial: 'start',
+          states: {
+            start: {
+              always: [{ guard: 'hasSpecialty', target: 'searchingProviders' }, { target: 'askSpecialty' }],
+            },
+            askSpecialty: {
+              meta: meta(['specialty', 'location']),
+              entry: [say('askSpecialty')],
+              on: {
+                'caller.spoke': onSpoke([
+                  { guard: 'heardSpecialty', target: 'searchingProviders', actions: ['captureBookingRequest'] },
+                ]),
+              },
+            },
+            searchingProviders: {
+              invoke: {
+                id: 'searchProviders',
+                src: 'searchProviders',
+                input: ({ context }) => ({
+                  sessionId: context.sessionId,
+                  specialty: context.booking.specialty!,
+                  location: context.booking.location,
+                }),
+                onDone: [
+                  { guard: 'noneFound', target: 'askSpecialty', actions: ['clearSpecialty', say('noProviders')] },
+                  {
+                    guard: 'exactlyOneFound',
+                    target: 'askDate',
+                    actions: ['storeProviders', 'chooseOnlyProvider', say('providerChosen')],
+                  },
+                  { target: 'chooseProvider', actions: ['storeProviders'] },
+                ],
+                onError: { target: '#call.systemTrouble' },
+              },
+            },
+            chooseProvider: {
+              meta: meta(['choice']),
+              entry: [say('chooseProvider')],
+              on: {
+                'caller.spoke': onSpoke([
+                  { guard: 'heardValidChoice', target: 'askDate', actions: ['chooseProvider', say('providerChosen')] },
+                ]),
+              },
+            },
+            ...slotPicking({ askKey: 'askDate', chosen: 'askReason' }),
+            askReason: {
+              meta: meta(['reason']),
+              entry: [say('askReason')],
+              on: {
+                'caller.spoke': onSpoke([{ guard: 'heardReason', target: 'confirming', actions: ['captureReason'] }]),
+              },
+            },
+            confirming: {
+              meta: meta(['yesNo']),
+              entry: [say('confirmBooking')],
+              on: {
+                'caller.spoke': onSpoke([
+                  { guard: 'heardYes', target: 'submitting' },
+                  { guard: 'heardNo', target: 'askDate', actions: [say('notBooked')] },
+                ]),
+              },
+            },
+            submitting: {
+              invoke: {
+                id: 'bookAppointment',
+                src: 'bookAppointment',
+                input: ({ context }) => ({
+                  session: verifiedSession(context),
+                  slotId: context.booking.slot!.slotId,
+                  reason: context.booking.reason ?? '',
+                }),
+                onDone: { target: '#call.verified.anythingElse', actions: ['recordBooked', say('booked')] },
+                onError: [
+                  { guard: 'isSlotTaken', target: 'loadingSlots', actions: [say('slotTaken')] },
+                  { target: '#call.systemTrouble' },
+                ],
+              },
+            },
+          },
+        },
+        listing: {
+          invoke: {
+            id: 'listAppointments',
+            src: 'listAppointments',
+            input: ({ context }) => ({ session: verifiedSession(context) }),
+            onDone: [
+              { guard: 'noneFound', target: 'anythingElse', actions: ['storeAppointments', 'recordListed', say('noAppointments')] },
+              { target: 'anythingElse', actions: ['storeAppointments', 'recordListed', say('listAppointments')] },
+            ],
+            onError: { target: '#call.systemTrouble' },
+          },
+        },
+        cancelling: {
+          initial: 'loading',
+          states: {
+            loading: {
+              invoke: {
+                id: 'listAppointments',
+                src: 'listAppointments',
+                input: ({ context }) => ({ session: verifiedSession(context) }),
+                onDone: [
+                  {
+                    guard: 'noneFound',
+                    target: '#call.verified.anythingElse',
+                    actions: ['storeAppointments', say('noAppointments')],
+                  },
+                  { guard: 'exactlyOneFound', target: 'confirming', actions: ['storeAppointments', 'selectOnlyAppointment'] },
+                  { target: 'choosing', actions: ['storeAppointments'] },
+                ],
+                onError: { target: '#call.systemTrouble' },
+              },
+            },
+            choosing: {
+              meta: meta(['choice', 'date', 'time']),
+              entry: [say('chooseAppointmentToCancel')],
+              on: {
+                'caller.spoke': onSpoke([
+                  { guard: 'heardValidChoice', target: 'confirming', actions: ['selectAppointment'] },
+                ]),
+              },
+            },
+            confirming: {
+              meta: meta(['yesNo']),
+              entry: [say('confirmCancel')],
+              on: {
+                'caller.spoke': onSpoke([
+                  { guard: 'heardYes', target: 'submitting' },
+                  { guard: 'heardNo', target: '#call.verified.anythingElse', actions: [say('notCancelled')] },
+                ]),
+              },
+            },
+            submitting: {
+              invoke: {
+                id: 'cancelAppointment',
+                src: 'cancelAppointment',
+                input: ({ context }) => ({
+                  session: verifiedSession(context),
+                  appointmentId: context.selectedAppointment!.appointmentId,
+                }),
+                onDone: { target: '#call.verified.anythingElse', actions: ['recordCancelled', say('cancelled')] },
+                onError: { target: '#call.systemTrouble' },
+              },
+            },
+          },
+        },
+        rescheduling: {
+          initial: 'loading',
+          states: {
+            loading: {
+              invoke: {
+                id: 'listAppointments',
+                src: 'listAppointments',
+                input: ({ context }) => ({ session: verifiedSession(context) }),
+                onDone: [
+                  {
+                    guard: 'noneFound',
+                    target: '#call.verified.anythingElse',
+                    actions: ['storeAppointments', say('noAppointments')],
+                  },
+                  {
+                    guard: 'exactlyOneFound',
+                    target: 'askDate',
+                    actions: ['storeAppointments', 'selectOnlyAppointment', 'prepareReschedule'],
+                  },
+                  { target: 'choosing', actions: ['storeAppointments'] },
+                ],
+                onError: { target: '#call.systemTrouble' },
+              },
+            },
+            choosing: {
+              meta: meta(['choice', 'date', 'time']),
+              entry: [say('chooseAppointmentToReschedule')],
+              on: {
+                'caller.spoke': onSpoke([
+                  { guard: 'heardValidChoice', target: 'askDate', actions: ['selectAppointment', 'prepareReschedule'] },
+                ]),
+              },
+            },
+            ...slotPicking({ askKey: 'askRescheduleDate', chosen: 'confirming' }),
+            confirming: {
+              meta: meta(['yesNo']),
+              entry: [say('confirmReschedule')],
+              on: {
+                'caller.spoke': onSpoke([
+                  { guard: 'heardYes', target: 'submitting' },
+                  { guard: 'heardNo', target: '#call.verified.anythingElse', actions: [say('notRescheduled')] },
+                ]),
+              },
+            },
+            submitting: {
+              invoke: {
+                id: 'rescheduleAppointment',
+                src: 'rescheduleAppointment',
+                input: ({ context }) => ({
+                  session: verifiedSession(context),
+                  appointmentId: context.selectedAppointment!.appointmentId,
+                  newSlotId: context.booking.slot!.slotId,
+                }),
+                onDone: { target: '#call.verified.anythingElse', actions: ['recordRescheduled', say('rescheduled')] },
+                onError: [
+                  { guard: 'isSlotTaken', target: 'loadingSlots', actions: [say('slotTaken')] },
+                  { target: '#call.systemTrouble' },
+                ],
+              },
+            },
+          },
+        },
+        anythingElse: {
+          meta: meta(['yesNo', 'intent', 'specialty']),
+          entry: [say('anythingElse')],
+          on: {
+            'caller.spoke': onSpoke([
+              { guard: 'heardIntent', target: 'routing', actions: ['resetForNextRequest'] },
+              { guard: 'heardYes', target: 'whatElse' },
+              { guard: 'heardNo', target: '#call.wrapUp' },
+            ]),
+          },
+        },
+        whatElse: {
+          meta: meta(['intent', 'specialty']),
+          entry: [say('whatElse')],
+          on: {
+            'caller.spoke': onSpoke([
+              { guard: 'heardIntent', target: 'routing', actions: ['resetForNextRequest'] },
+              { guard: 'heardNo', target: '#call.wrapUp' },
+              { guard: 'heardOtherIntent', target: '#call.offerHuman' },
+            ]),
+          },
+        },
+      },
+    },
+    wrapUp: {
+      entry: [say('summaryAndGoodbye')],
+      always: { target: 'completed' },
+    },
+    systemTrouble: {
+      entry: [say('systemTrouble')],
+      always: { target: 'handoff' },
+    },
+    completed: { type: 'final', entry: [{ type: 'setEndReason', params: { reason: 'completed' } }] },
+    handoff: { type: 'final', entry: [{ type: 'setEndReason', params: { reason: 'handoff' } }, say('handoff')] },
+    lockout: { type: 'final', entry: [{ type: 'setEndReason', params: { reason: 'lockout' } }, say('lockout')] },
+    emergency: { type: 'final', entry: [{ type: 'setEndReason', params: { reason: 'emergency' } }, say('emergency')] },
+    hangup: { type: 'final', entry: [{ type: 'setEndReason', params: { reason: 'hangup' } }] },
+    noInput: { type: 'final', entry: [{ type: 'setEndReason', params: { reason: 'no-input' } }, say('noInputGoodbye')] },
+  },
+});
+
+export type CallMachine = typeof callMachine;

@@ -1,0 +1,191 @@
+// Reply templates per prompt key: short sentences for the ear, no PHI beyond what the caller just said.
+import type { CallMachineContext, DoneItem, PromptKey } from '../../machines/call-types.ts';
+import type { Appointment, Slot } from '../ehr/types.ts';
+import { speakDate, speakDateTime, speakList, speakTime, spellCode } from './speech.ts';
+
+export interface ReplyOptions {
+  /** Spoken in the greeting, e.g. "Riverside Family Clinic". */
+  clinicName: string;
+  /** How many options are read out at once. */
+  maxSpokenOptions: number;
+}
+
+export const defaultReplyOptions: ReplyOptions = { clinicName: 'the clinic', maxSpokenOptions: 3 };
+
+function ordinalWord(index: number): string {
+  return ['first', 'second', 'third', 'fourth', 'fifth'][index] ?? `number ${index + 1}`;
+}
+
+/** Date, time and provider only: never another appointment's reason or anything else. */
+function appointmentPhrase(appointment: Pick<Appointment, 'start' | 'providerName'>): string {
+  return `${speakDateTime(appointment.start)} with ${appointment.providerName}`;
+}
+
+function slotTimes(slots: Slot[], limit: number): string {
+  return speakList(
+    slots.slice(0, limit).map((slot) => speakTime(slot.start.slice(11, 16))),
+    'or',
+  );
+}
+
+function doneSentence(item: DoneItem): string {
+  switch (item.kind) {
+    case 'booked':
+      return `booked ${appointmentPhrase(item.appointment)}`;
+    case 'cancelled':
+      return `cancelled ${appointmentPhrase(item.appointment)}`;
+    case 'rescheduled':
+      return `moved your appointment to ${appointmentPhrase(item.to)}`;
+    case 'listed':
+      return 'reviewed your upcoming appointments';
+  }
+}
+
+function lastDone<K extends DoneItem['kind']>(context: CallMachineContext, kind: K): Extract<DoneItem, { kind: K }> | undefined {
+  for (let index = context.done.length - 1; index >= 0; index -= 1) {
+    const item = context.done[index];
+    if (item?.kind === kind) return item as Extract<DoneItem, { kind: K }>;
+  }
+  return undefined;
+}
+
+/** The words for one prompt, rendered from the machine's context at the moment it spoke. */
+export function renderReply(key: PromptKey, context: CallMachineContext, options: ReplyOptions = defaultReplyOptions): string {
+  const booking = context.booking;
+  const limit = options.maxSpokenOptions;
+  switch (key) {
+    case 'greeting':
+      return `Thank you for calling ${options.clinicName}. I'm the automated scheduling assistant. I can book, check, cancel or reschedule appointments. How can I help you today?`;
+    case 'askIntent':
+      return 'How can I help you today? I can book, check, cancel or reschedule an appointment.';
+    case 'intentNotUnderstood':
+      return 'Sorry, I can help with booking, checking, cancelling or rescheduling appointments.';
+    case 'offerHuman':
+      return 'Would you like me to connect you with a member of our staff?';
+    case 'verificationIntro':
+      return 'Before I can look at any appointments, I need to verify your identity.';
+    case 'askLastName':
+      return 'What is your last name?';
+    case 'askDateOfBirth':
+      return 'What is your date of birth?';
+    case 'askBirthYear':
+      return 'And what year were you born?';
+    case 'askPhone':
+      return 'What is the phone number we have on file for you?';
+    case 'verificationFailed':
+      return "I'm sorry, I couldn't verify those details. Let's try again.";
+    case 'verified':
+      return 'Thank you, you are verified.';
+    case 'lockout':
+      return "I'm sorry, I wasn't able to verify your identity. For your security, I can't continue by phone. Please hold while I transfer you to a member of our staff.";
+    case 'askSpecialty':
+      return 'What kind of doctor would you like to see? For example family medicine, cardiology, dermatology or pediatrics.';
+    case 'noProviders':
+      return booking.location
+        ? `I couldn't find a doctor for that at ${booking.location}.`
+        : "I couldn't find a doctor for that.";
+    case 'chooseProvider': {
+      const names = booking.providers.slice(0, limit).map((provider) => `${provider.name} at ${provider.location}`);
+      return `I have ${speakList(names, 'or')}. Which would you like?`;
+    }
+    case 'providerChosen':
+      return booking.provider ? `Okay, ${booking.provider.name} at ${booking.provider.location}.` : 'Okay.';
+    case 'askDate':
+      return 'What day would you like to come in?';
+    case 'noSlotsOnDate': {
+      const day = booking.date ? `on ${speakDate(booking.date)}` : 'that day';
+      if (booking.suggestedDates.length === 0) return `There are no openings ${day}. Is there another day that works for you?`;
+      const dates = booking.suggestedDates.slice(0, limit).map((date) => speakDate(date));
+      return `There are no openings ${day}. The next openings are ${speakList(dates, 'and')}. Which day works for you?`;
+    }
+    case 'chooseSlot': {
+      const day = booking.date ? speakDate(booking.date) : 'that day';
+      const more = booking.slots.length > limit ? ' There are other times too.' : '';
+      const count = booking.slots.length === 1 ? 'one opening' : 'openings';
+      return `On ${day} I have ${count} at ${slotTimes(booking.slots, limit)}.${more} Which time would you like?`;
+    }
+    case 'timeNotAvailable': {
+      const asked = booking.requestedTime ? `${speakTime(booking.requestedTime)} isn't available` : "That time isn't available";
+      return `${asked}. I have ${slotTimes(booking.slots, limit)}. Which would you like?`;
+    }
+    case 'askReason':
+      return 'Briefly, what is the reason for the visit?';
+    case 'confirmBooking': {
+      const slot = booking.slot;
+      if (!slot) return 'Shall I book it?';
+      return `To confirm: ${appointmentPhrase(slot)} at ${slot.location}, for ${booking.reason ?? 'your visit'}. Shall I book it?`;
+    }
+    case 'booked': {
+      const appointment = lastDone(context, 'booked')?.appointment;
+      if (!appointment) return 'You are booked.';
+      return `You're booked for ${appointmentPhrase(appointment)} at ${appointment.location}. Your confirmation code is ${spellCode(appointment.confirmationCode)}.`;
+    }
+    case 'slotTaken':
+      return 'Sorry, that time was just taken. Here are the other openings.';
+    case 'notBooked':
+      return "Okay, I haven't booked anything.";
+    case 'noAppointments':
+      return "I don't see any upcoming appointments for you.";
+    case 'listAppointments': {
+      const count = context.appointments.length;
+      const phrases = context.appointments.map(appointmentPhrase);
+      return `You have ${count === 1 ? 'one upcoming appointment' : `${count} upcoming appointments`}: ${speakList(phrases, 'and')}.`;
+    }
+    case 'chooseAppointmentToCancel':
+    case 'chooseAppointmentToReschedule': {
+      const verb = key === 'chooseAppointmentToCancel' ? 'cancel' : 'reschedule';
+      const phrases = context.appointments.slice(0, limit).map((appointment, index) => `the ${ordinalWord(index)}, ${appointmentPhrase(appointment)}`);
+      return `You have ${context.appointments.length} upcoming appointments: ${speakList(phrases, 'and')}. Which one would you like to ${verb}?`;
+    }
+    case 'confirmCancel':
+      return context.selectedAppointment
+        ? `You'd like to cancel ${appointmentPhrase(context.selectedAppointment)}. Is that right?`
+        : 'Shall I cancel it?';
+    case 'cancelled': {
+      const appointment = lastDone(context, 'cancelled')?.appointment;
+      return appointment ? `Done. Your appointment ${appointmentPhrase(appointment)} is cancelled.` : 'Done, it is cancelled.';
+    }
+    case 'notCancelled':
+      return "Okay, I'll keep that appointment.";
+    case 'askRescheduleDate':
+      return context.selectedAppointment
+        ? `Let's move ${appointmentPhrase(context.selectedAppointment)}. What day would you like instead?`
+        : 'What day would you like instead?';
+    case 'confirmReschedule': {
+      const from = context.selectedAppointment;
+      const to = booking.slot;
+      if (!from || !to) return 'Shall I move it?';
+      return `To confirm: move your appointment from ${speakDateTime(from.start)} to ${speakDateTime(to.start)} with ${to.providerName}. Shall I move it?`;
+    }
+    case 'rescheduled': {
+      const item = lastDone(context, 'rescheduled');
+      if (!item) return 'Your appointment is moved.';
+      return `Done. Your appointment is now ${appointmentPhrase(item.to)}. Your new confirmation code is ${spellCode(item.to.confirmationCode)}.`;
+    }
+    case 'notRescheduled':
+      return "Okay, I'll leave your appointment as it is.";
+    case 'anythingElse':
+      return 'Is there anything else I can help you with?';
+    case 'whatElse':
+      return 'What else can I help you with?';
+    case 'summaryAndGoodbye': {
+      const items = context.done.filter((item) => item.kind !== 'listed').map(doneSentence);
+      const summary = items.length > 0 ? `To sum up, I ${speakList(items, 'and')}. ` : '';
+      return `${summary}Thank you for calling. Goodbye.`;
+    }
+    case 'notUnderstood':
+      return "Sorry, I didn't catch that.";
+    case 'noInput':
+      return "Sorry, I didn't hear anything.";
+    case 'noInputGoodbye':
+      return "I haven't heard anything, so I'll end the call now. Please call back any time. Goodbye.";
+    case 'clinicalRefusal':
+      return 'I can only help with scheduling. Your care team can answer that question.';
+    case 'handoff':
+      return 'Please hold while I connect you with a member of our staff.';
+    case 'emergency':
+      return 'If this is a medical emergency, please hang up and call 9 1 1 now.';
+    case 'systemTrouble':
+      return "I'm sorry, I'm having trouble reaching our scheduling system.";
+  }
+}
