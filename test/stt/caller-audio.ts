@@ -15,7 +15,7 @@ export interface CallerUtterance {
 export async function callerUtterance(text: string, options: { voice?: string; sampleRate: number; paddingMs?: number }): Promise<CallerUtterance> {
   const { stdout } = await run(
     'sh',
-    ['-c', 'espeak-ng -v "$0" --stdout -- "$1" 2>/dev/null | sox -q -t wav - -r "$2" -b 16 -e signed-integer -c 1 -t raw -', options.voice ?? 'en-us', text, String(options.sampleRate)],
+    ['-c', 'espeak-ng -v "$0" --stdout -- "$1" 2>/dev/null | sox -q -D -t wav - -r "$2" -b 16 -e signed-integer -c 1 -t raw -', options.voice ?? 'en-us', text, String(options.sampleRate)],
     { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 },
   );
   const speech = new Int16Array(stdout.buffer.slice(stdout.byteOffset, stdout.byteOffset + (stdout.length & ~1)));

@@ -35,7 +35,8 @@ const cases: Array<{ text: string; expectation: Expectation; accept?: string[] }
   { text: 'yes', expectation: { slots: ['yesNo'] }, accept: ['yes', 'yeah'] },
   { text: 'the second one', expectation: offered, accept: ['the second one', 'second one'] },
   { text: 'i need a heart doctor', expectation: { slots: ['specialty'] } },
-  { text: 'next tuesday', expectation: { slots: ['date', 'time'] } },
+  // Some espeak-ng builds swallow "next" through the 8 kHz band; the extractor reads both as the coming Tuesday.
+  { text: 'next tuesday', expectation: { slots: ['date', 'time'] }, accept: ['next tuesday', 'tuesday'] },
   { text: 'i want to talk to a person', expectation: { slots: ['yesNo'] }, accept: ['i want to talk to a person', 'i want talk to a person'] },
 ];
 
