@@ -131,6 +131,7 @@ export const callMachineSetup = setup({
     heardSpecialty: ({ event }) => heard(event).specialty !== undefined,
     heardDate: ({ event }) => heard(event).date !== undefined,
     heardReason: ({ event }) => heard(event).reason !== undefined,
+    hasBookingReason: ({ context }) => context.booking.reason !== undefined && context.booking.reason !== '',
     heardVerificationValue: ({ event }) => {
       const understanding = heard(event);
       return (
@@ -561,7 +562,11 @@ export const callMachine = callMachineSetup.createMachine({
                 ]),
               },
             },
-            ...slotPicking({ askKey: 'askDate', chosen: 'askReason' }),
+            ...slotPicking({ askKey: 'askDate', chosen: 'slotChosen' }),
+            // A caller who already gave the reason (then lost the slot to another caller, or said no) is not asked again.
+            slotChosen: {
+              always: [{ guard: 'hasBookingReason', target: 'confirming' }, { target: 'askReason' }],
+            },
             askReason: {
               meta: meta(['reason']),
               entry: [say('askReason')],

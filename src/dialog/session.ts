@@ -7,6 +7,7 @@ import type { AgentSayEvent, EndReason, PromptKey } from '../../machines/call-ty
 import type { AuditTrail } from '../audit/types.ts';
 import { wallNow, type Clock } from '../clock.ts';
 import type { Ehr, EhrToolName } from '../ehr/types.ts';
+import type { Phraser } from '../llm/phraser.ts';
 import type { Logger } from '../log.ts';
 import type { Expectation, Extractor, Understanding } from '../understanding/types.ts';
 import { defaultReplyOptions, renderReply, type ReplyOptions } from './replies.ts';
@@ -30,6 +31,8 @@ export interface CallSessionOptions {
   /** Known locations and provider names, given to the extractor and STT grammar. */
   vocabulary?: Expectation['vocabulary'];
   replies?: Partial<ReplyOptions>;
+  /** Rewords each rendered template (LLM phrasing); absent = templates as written, published synchronously. */
+  phraser?: Phraser;
   /** A variant of the call machine (tests); production uses the one in machines/. */
   machine?: CallMachine;
   /** How long a turn may wait for tools before the session gives up on it, ms. */
@@ -38,8 +41,8 @@ export interface CallSessionOptions {
 
 export interface CallSession {
   readonly sessionId: string;
-  /** Greets the caller. */
-  start(): void;
+  /** Greets the caller; resolves when the greeting has been published. */
+  start(): Promise<void>;
   /** One caller turn: typed or transcribed text and/or keypad digits. Turns are handled one at a time, in order. */
   hear(input: { text?: string; dtmf?: string }): Promise<void>;
   /** The caller said nothing for the no-input window. */
@@ -97,11 +100,20 @@ function provideActors(machine: CallMachine, ehr: Ehr, report: (name: EhrToolNam
       cancelAppointment: fromPromise(({ input }) =>
         tool('cancel_appointment', () => ehr.cancelAppointment(input.session, input.appointmentId)),
       ),
-      rescheduleAppointment: fromPromise(({ input }) =>
-        tool('reschedule_appointment', () =>
-          ehr.rescheduleAppointment(input.session, { appointmentId: input.appointmentId, newSlotId: input.newSlotId }),
-        ),
-      ),
+      // One EHR transaction books the new slot and cancels the old one; the channel reports both steps under the
+      // seed's tool names, and a conflict as a booking that failed (the old appointment stays).
+      rescheduleAppointment: fromPromise(async ({ input }) => {
+        const startedAt = performance.now();
+        try {
+          const result = await ehr.rescheduleAppointment(input.session, { appointmentId: input.appointmentId, newSlotId: input.newSlotId });
+          report('book_appointment', true, startedAt);
+          report('cancel_appointment', true, startedAt);
+          return result;
+        } catch (error) {
+          report('book_appointment', false, startedAt);
+          throw error;
+        }
+      }),
     },
   });
 }
@@ -131,17 +143,30 @@ export function createCallSession(options: CallSessionOptions): CallSession {
   let lastState = '';
   let lastSlots = '';
 
+  // Replies keep their order: with a phraser each waits for the one before it; the turn settles after the last.
+  let replies: Promise<void> = Promise.resolve();
+  const phraser = options.phraser && options.phraser.name !== 'template' ? options.phraser : undefined;
   actor.on('agent.say', (event: AgentSayEvent) => {
-    publish({ type: 'agent', key: event.key, text: renderReply(event.key, event.context, replyOptions) });
+    const templateText = renderReply(event.key, event.context, replyOptions);
+    if (!phraser) {
+      publish({ type: 'agent', key: event.key, text: templateText });
+      return;
+    }
+    const stateId = lastState.split('.').at(-1) ?? lastState;
+    const phrased = phraser.rephrase({ templateText, stateId });
+    replies = replies.then(async () => publish({ type: 'agent', key: event.key, text: await phrased.catch(() => templateText) }));
   });
 
   const finish = (reason: EndReason) => {
     if (endReason) return;
     endReason = reason;
     options.auditTrail.append({ sessionId, action: 'call_ended', outcome: 'ok', detail: { reason } });
-    logger.info({ reason }, 'call ended');
-    publish({ type: 'end', reason });
-    resolveEnded(reason);
+    logger.info({ endReason: reason }, 'call ended');
+    // The goodbye line (possibly being phrased) goes out before the end event.
+    void replies.then(() => {
+      publish({ type: 'end', reason });
+      resolveEnded(reason);
+    });
   };
 
   actor.subscribe({
@@ -181,6 +206,7 @@ export function createCallSession(options: CallSessionOptions): CallSession {
     } catch (error) {
       logger.error({ err: error, state: lastState }, 'turn did not settle');
     }
+    await replies;
   };
 
   const currentExpectation = () => expectationFor(actor.getSnapshot(), options.vocabulary);
@@ -202,9 +228,12 @@ export function createCallSession(options: CallSessionOptions): CallSession {
   return {
     sessionId,
     start() {
+      return enqueue(async () => {
       options.auditTrail.append({ sessionId, action: 'call_started', outcome: 'ok' });
       logger.info('call started');
       actor.start();
+      await settle();
+      });
     },
     hear(input) {
       return enqueue(async () => {

@@ -35,6 +35,8 @@ export interface EhrVocabulary {
 
 export interface SqliteEhr extends Ehr {
   listVocabulary(): Promise<EhrVocabulary>;
+  /** Distinct last names on file, for the offline recogniser's name grammar; in-process only, never logged. */
+  listPatientLastNames(): Promise<string[]>;
 }
 
 export interface SqliteEhrOptions {
@@ -148,6 +150,7 @@ export function createSqliteEhr(options: SqliteEhrOptions): SqliteEhr {
     ),
     locations: database.prepare('SELECT name FROM locations ORDER BY name'),
     providerNames: database.prepare('SELECT name FROM providers ORDER BY name'),
+    patientLastNames: database.prepare('SELECT DISTINCT last_name FROM patients ORDER BY last_name'),
     ping: database.prepare('SELECT 1'),
   };
 
@@ -316,6 +319,9 @@ export function createSqliteEhr(options: SqliteEhrOptions): SqliteEhr {
         locations: (statements.locations.all() as Array<{ name: string }>).map((row) => row.name),
         providerNames: (statements.providerNames.all() as Array<{ name: string }>).map((row) => row.name),
       })),
+
+    listPatientLastNames: async () =>
+      guarded(() => (statements.patientLastNames.all() as Array<{ last_name: string }>).map((row) => row.last_name)),
 
     ping: async () => guarded(() => void statements.ping.get()),
 

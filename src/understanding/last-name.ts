@@ -10,6 +10,18 @@ const notNames = new Set([
   'appointment', 'doctor', 'book', 'cancel', 'reschedule', 'help', 'person', 'human', 'operator', 'someone', 'agent',
   'representative', 'receptionist', 'correct', 'right', 'wrong', 'be', 'do', 'have', 'has', 'was', 'are', 'called',
 ]);
+/** Date and number words: "November second nineteen ninety" is a birth date, never the surname "Ninety". */
+const dateAndNumberWords = new Set(
+  (
+    'january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec ' +
+    'monday tuesday wednesday thursday friday saturday sunday today tomorrow ' +
+    'zero oh one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen ' +
+    'twenty thirty forty fifty sixty seventy eighty ninety hundred thousand ' +
+    'second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth ' +
+    'eighteenth nineteenth twentieth thirtieth'
+  ).split(' '),
+);
+
 /** Particles that belong to the surname that follows: "de la Cruz", "van Dyke". */
 const particles = new Set(['de', 'del', 'della', 'la', 'le', 'van', 'von', 'der', 'den', 'da', 'di', 'du', 'st', 'mac', 'bin', 'al']);
 
@@ -37,7 +49,7 @@ function findSpelledLetters(text: string): string | undefined {
 function surnameOf(phrase: string): string | undefined {
   const words = phrase.split(/\s+/).filter(Boolean);
   if (words.length === 0 || words.length > 4) return undefined;
-  if (!words.every((word) => /^[a-z][a-z'-]*[a-z]$/.test(word) && !notNames.has(word))) return undefined;
+  if (!words.every((word) => /^[a-z][a-z'-]*[a-z]$/.test(word) && !notNames.has(word) && !dateAndNumberWords.has(word.split('-')[0]!))) return undefined;
   let start = words.length - 1;
   while (start > 0 && particles.has(words[start - 1]!)) start -= 1;
   return words.slice(start).join(' ').toUpperCase();

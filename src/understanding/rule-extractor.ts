@@ -68,7 +68,8 @@ function understandText(text: string, expectation: Expectation, now: string): Un
   if (phone) result.phone = phone;
 
   const mentionsBirth = birthWords.test(lower);
-  if (expected.has('dateOfBirth') || mentionsBirth) {
+  // Digits that made a phone number are not also a birth date ("five five five oh one oh one…" is not January first).
+  if (mentionsBirth || (expected.has('dateOfBirth') && !phone)) {
     const dateOfBirth = findDateOfBirth(normalized, { now, partial: expected.has('dateOfBirth') });
     if (dateOfBirth) result.dateOfBirth = dateOfBirth;
   }

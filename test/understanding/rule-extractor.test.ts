@@ -56,6 +56,8 @@ describe('rule extractor: interrupts in any state', () => {
     ['what medication should I take for my headache', ['reason'], { clinicalQuestion: true }],
     ['how much ibuprofen should I take', ['intent'], { clinicalQuestion: true }],
     ['is this rash normal', ['reason'], { clinicalQuestion: true, specialty: 'dermatology' }],
+    ['should I keep taking my blood pressure medication?', ['date'], { clinicalQuestion: true, specialty: 'cardiology' }],
+    ['is it okay to stop my meds before the visit?', ['date'], { clinicalQuestion: true }],
     ['What?', ['lastName'], { repeatRequested: true }],
     ['can you say that again', ['dateOfBirth'], { repeatRequested: true }],
     ['repeat that please', ['yesNo'], { repeatRequested: true }],
@@ -204,6 +206,10 @@ describe('rule extractor: last names', () => {
     ['my name is Sarah', ['intent'], {}],
     ['my name is Sarah', ['lastName'], { lastName: 'SARAH' }],
     ['Lee. L E E.', ['lastName'], { lastName: 'LEE' }],
+    ['five five five oh one oh one two three four', ['lastName', 'dateOfBirth', 'phone'], { phone: '+15550101234' }],
+    // A birth date said while all three identity fields are open is not a surname ("Ninety").
+    ['November second nineteen ninety', ['lastName', 'dateOfBirth', 'phone'], { dateOfBirth: { year: 1990, month: 11, day: 2 } }],
+    ['Chen, November second nineteen ninety', ['lastName', 'dateOfBirth', 'phone'], { lastName: 'CHEN', dateOfBirth: { year: 1990, month: 11, day: 2 } }],
   ])('"%s" when %j expected', async (text, slots, expected) => {
     expect(await understand(text, slots)).toEqual(expected);
   });

@@ -1,0 +1,160 @@
+// The `frontdesk` command line: each command a thin call into the modules; bad usage exits 2 with a message naming the problem.
+import { accessSync, constants, statSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { createInterface } from 'node:readline';
+import { verifyAuditFile } from './audit/verify-audit-file.ts';
+import { loadConfig, type Config, type ConfigOverrides } from './config.ts';
+import { openCallRuntime, type CallRuntime } from './dialog/call-runtime.ts';
+import { isFrontdeskError } from './errors.ts';
+import { createLogger, type Logger } from './log.ts';
+import { createExtractor, createPhraser } from './providers/registry.ts';
+import { runJsonlChannel } from './transports/text-channel.ts';
+import { runConsoleChat } from './transports/console-chat.ts';
+
+/** Exit codes: 0 done, 1 a check failed (e.g. a tampered audit file), 2 bad usage or an input that cannot be opened. */
+export const exitCodes = { ok: 0, checkFailed: 1, usage: 2 } as const;
+
+class UsageError extends Error {}
+
+const usage = `usage: frontdesk <command> [options]
+
+commands:
+  chat [--jsonl] [--db PATH] [--audit PATH] [--now ISO-8601] [--timezone ZONE]
+      Talk to the agent in text. --jsonl: one caller line per stdin line, one JSON event per stdout line;
+      an empty line is a silent turn, {"dtmf":"0115"} sends keypad digits, end of input hangs up.
+  audit verify FILE
+      Checks the audit file's hash chain; exit 0 when intact, 1 at the first tampered or missing record.
+  help
+      This text.
+
+Environment: see README (FRONTDESK_DATA_DIR, FRONTDESK_DB, FRONTDESK_AUDIT_FILE, FRONTDESK_LLM, LOG_LEVEL, …).`;
+
+const callOptions = {
+  db: { type: 'string' },
+  audit: { type: 'string' },
+  now: { type: 'string' },
+  timezone: { type: 'string' },
+} satisfies ParseArgsConfig['options'];
+
+function parse<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, allowPositionals = false) {
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** The call options as configuration overrides, each checked with a message naming the flag. */
+function callOverrides(values: { db?: string; audit?: string; now?: string; timezone?: string }): ConfigOverrides {
+  if (values.now !== undefined && (!/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(values.now) || Number.isNaN(Date.parse(values.now)))) {
+    throw new UsageError(`--now must be an ISO-8601 date-time such as 2026-12-01T09:00:00-05:00 (got "${values.now}")`);
+  }
+  if (values.timezone !== undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: values.timezone });
+    } catch {
+      throw new UsageError(`--timezone must be an IANA time zone such as America/New_York (got "${values.timezone}")`);
+    }
+  }
+  if (values.db === '') throw new UsageError('--db needs a file path');
+  if (values.audit === '') throw new UsageError('--audit needs a file path');
+  return {
+    ...(values.db !== undefined ? { FRONTDESK_DB: values.db } : {}),
+    ...(values.audit !== undefined ? { FRONTDESK_AUDIT_FILE: values.audit } : {}),
+    ...(values.now !== undefined ? { FRONTDESK_NOW: values.now } : {}),
+    ...(values.timezone !== undefined ? { FRONTDESK_TIMEZONE: values.timezone } : {}),
+  };
+}
+
+/** The runtime a text or voice call runs on, from configuration. */
+export async function runtimeFromConfig(config: Config, logger: Logger): Promise<CallRuntime> {
+  const [extractor, phraser] = await Promise.all([createExtractor(config, { logger }), createPhraser(config, { logger })]);
+  return openCallRuntime({
+    databaseFile: config.databaseFile,
+    auditFile: config.auditFile,
+    timeZone: config.timeZone,
+    ...(config.now ? { now: config.now } : {}),
+    logger,
+    extractor,
+    phraser,
+  });
+}
+
+async function chat(argv: string[]): Promise<number> {
+  const { values } = parse(argv, { ...callOptions, jsonl: { type: 'boolean' }, slots: { type: 'boolean' } });
+  // A text call records no audio, so it needs no recording key.
+  const config = loadConfig(process.env, { FRONTDESK_RECORDINGS: 'none', ...callOverrides(values) });
+  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
+  const runtime = await runtimeFromConfig(config, logger);
+  try {
+    const session = runtime.openSession();
+    const lines = createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false });
+    if (values.jsonl) {
+      await runJsonlChannel({
+        session,
+        lines,
+        write: (line) => process.stdout.write(`${line}\n`),
+        onInvalidLine: (message, lineNumber) => process.stderr.write(`frontdesk: stdin line ${lineNumber} skipped: ${message}\n`),
+        slots: values.slots ?? false,
+      });
+    } else {
+      await runConsoleChat({ session, input: process.stdin, output: process.stdout });
+    }
+    lines.close();
+    return exitCodes.ok;
+  } finally {
+    await runtime.close();
+  }
+}
+
+async function audit(argv: string[]): Promise<number> {
+  const { positionals } = parse(argv, {}, true);
+  const [action, file, ...rest] = positionals;
+  if (action !== 'verify' || !file || rest.length > 0) throw new UsageError('usage: frontdesk audit verify FILE');
+  try {
+    accessSync(file, constants.R_OK);
+    if (!statSync(file).isFile()) throw new Error('not a regular file');
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const result = verifyAuditFile(file);
+  if (result.ok) {
+    process.stdout.write(`audit file intact: ${result.records} records, hash chain verified\n`);
+    return exitCodes.ok;
+  }
+  process.stdout.write(`audit file broken at line ${result.firstBadLine}: ${result.problem} (${result.records} records verified before it)\n`);
+  return exitCodes.checkFailed;
+}
+
+const commands: Record<string, (argv: string[]) => Promise<number>> = {
+  chat,
+  audit,
+  async help() {
+    process.stdout.write(`${usage}\n`);
+    return exitCodes.ok;
+  },
+};
+
+/** Runs one command; returns the process exit code and never throws. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const command = name === '--help' || name === '-h' ? commands.help : name ? (Object.hasOwn(commands, name) ? commands[name] : undefined) : undefined;
+  if (!command) {
+    process.stderr.write(`frontdesk: ${name ? `unknown command "${name}"` : 'no command given'}\n\n${usage}\n`);
+    return exitCodes.usage;
+  }
+  try {
+    return await command(rest);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`frontdesk ${name}: ${error.message}\n`);
+      return exitCodes.usage;
+    }
+    if (isFrontdeskError(error) && (error.code.startsWith('CONFIG_') || error.code === 'AUDIT_TAMPERED' || error.code === 'EHR_UNAVAILABLE')) {
+      process.stderr.write(`frontdesk ${name}: ${error.message}\n`);
+      return exitCodes.usage;
+    }
+    process.stderr.write(`frontdesk ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return exitCodes.checkFailed;
+  }
+}

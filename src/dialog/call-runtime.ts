@@ -1,0 +1,116 @@
+// What every call of one process shares (the EHR behind its guard, the audit trail, the clock, understanding) and how a new call session is opened on it.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createFileAuditTrail } from '../audit/file-audit-trail.ts';
+import type { AuditTrail } from '../audit/types.ts';
+import { createClock, type Clock } from '../clock.ts';
+import { protectEhr } from '../ehr/protected.ts';
+import type { GuardedEhr } from '../ehr/guard.ts';
+import { createSqliteEhr, type SqliteEhr } from '../ehr/sqlite-ehr.ts';
+import { FrontdeskError, isFrontdeskError } from '../errors.ts';
+import type { Phraser } from '../llm/phraser.ts';
+import type { Logger } from '../log.ts';
+import { createRuleExtractor } from '../understanding/rule-extractor.ts';
+import type { Expectation, Extractor } from '../understanding/types.ts';
+import { createCallSession, type CallSession, type CallSessionOptions } from './session.ts';
+
+export interface CallRuntimeOptions {
+  /** SQLite file of the embedded EHR (seeded from fixtures when new), or ':memory:'. */
+  databaseFile: string;
+  /** JSON-lines audit file; its chain continues from the last record. */
+  auditFile: string;
+  /** Clinic IANA time zone. Default "America/New_York". */
+  timeZone?: string;
+  /** Fixes the clinic clock's start (reproducible slots and "next Tuesday"); unset = real time. */
+  now?: Date;
+  logger: Logger;
+  /** Default: the rule-based extractor. */
+  extractor?: Extractor;
+  phraser?: Phraser;
+  /** Seed data for a new database; default fixtures/ehr of this checkout. */
+  fixturesDir?: string;
+  /** How long a turn may wait for tools, ms. */
+  turnTimeoutMs?: number;
+}
+
+export interface CallRuntime {
+  readonly clock: Clock;
+  /** The EHR every session uses: verified-only PHI calls, every call audited. */
+  readonly ehr: GuardedEhr;
+  /** The store underneath, for readiness checks and scenario assertions. */
+  readonly store: SqliteEhr;
+  readonly auditTrail: AuditTrail;
+  readonly vocabulary: NonNullable<Expectation['vocabulary']>;
+  /** Last names the EHR knows, for the offline recogniser's grammar (kept in-process, never logged). */
+  readonly patientLastNames: string[];
+  readonly logger: Logger;
+  /** Opens a session; its verification grant is dropped when the call ends. */
+  openSession(options?: Pick<CallSessionOptions, 'sessionId' | 'replies' | 'turnTimeoutMs'>): CallSession;
+  /** Sessions still running. */
+  activeSessions(): number;
+  close(): Promise<void>;
+}
+
+function openOrExplain<T>(what: string, path: string, open: () => T): T {
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    return open();
+  } catch (error) {
+    if (isFrontdeskError(error)) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new FrontdeskError('CONFIG_INVALID', `cannot open the ${what} ${path}: ${reason}`, { cause: error });
+  }
+}
+
+export async function openCallRuntime(options: CallRuntimeOptions): Promise<CallRuntime> {
+  const clock = createClock({ timeZone: options.timeZone ?? 'America/New_York', ...(options.now ? { startAt: options.now } : {}) });
+  const auditTrail = openOrExplain('audit file', options.auditFile, () => createFileAuditTrail(options.auditFile, { clock }));
+  let store: SqliteEhr;
+  try {
+    store = openOrExplain('EHR database', options.databaseFile, () =>
+      createSqliteEhr({ path: options.databaseFile, clock, auditTrail, ...(options.fixturesDir ? { fixturesDir: options.fixturesDir } : {}) }),
+    );
+  } catch (error) {
+    await auditTrail.close();
+    throw error;
+  }
+  const ehr = protectEhr(store, { auditTrail });
+  const { locations, providerNames } = await store.listVocabulary();
+  const patientLastNames = await store.listPatientLastNames();
+  const extractor = options.extractor ?? createRuleExtractor();
+  const sessions = new Set<string>();
+
+  return {
+    clock,
+    ehr,
+    store,
+    auditTrail,
+    vocabulary: { locations, providerNames },
+    patientLastNames,
+    logger: options.logger,
+    openSession(sessionOptions = {}) {
+      const session = createCallSession({
+        ehr,
+        extractor,
+        clock,
+        auditTrail,
+        logger: options.logger,
+        vocabulary: { locations, providerNames },
+        ...(options.phraser ? { phraser: options.phraser } : {}),
+        ...(options.turnTimeoutMs ? { turnTimeoutMs: options.turnTimeoutMs } : {}),
+        ...sessionOptions,
+      });
+      sessions.add(session.sessionId);
+      void session.ended.then(() => {
+        ehr.endSession(session.sessionId);
+        sessions.delete(session.sessionId);
+      });
+      return session;
+    },
+    activeSessions: () => sessions.size,
+    async close() {
+      await store.close();
+      await auditTrail.close();
+    },
+  };
+}
