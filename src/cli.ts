@@ -22,6 +22,10 @@ commands:
   chat [--jsonl] [--db PATH] [--audit PATH] [--now ISO-8601] [--timezone ZONE]
       Talk to the agent in text. --jsonl: one caller line per stdin line, one JSON event per stdout line;
       an empty line is a silent turn, {"dtmf":"0115"} sends keypad digits, end of input hangs up.
+  serve [--port N] [--host H] [--data-dir DIR] [--db PATH] [--audit PATH] [--now ISO-8601]
+      The call server (what npm start runs): playground at /, /ws/text, /ws/call, /twilio/media, /metrics.
+  graph [--format mermaid|svg]
+      Prints the call statechart, drawn from the machine definition.
   audit verify FILE
       Checks the audit file's hash chain; exit 0 when intact, 1 at the first tampered or missing record.
   help
@@ -129,6 +133,9 @@ async function audit(argv: string[]): Promise<number> {
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
   chat,
   audit,
+  // Loaded on use: the server and the diagram pull in fastify and the layout engine, which a text chat does not need.
+  serve: async (argv) => (await import('./server/serve-command.ts')).serveCommand(argv),
+  graph: async (argv) => (await import('./graph/graph-command.ts')).graphCommand(argv),
   async help() {
     process.stdout.write(`${usage}\n`);
     return exitCodes.ok;

@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { loadScenario } from '../scenarios/run-scenario.ts';
 
 const root = join(import.meta.dirname, '../..');
 const bin = join(root, 'bin/frontdesk.js');
@@ -20,9 +19,9 @@ describe('frontdesk chat --jsonl', () => {
     const directory = mkdtempSync(join(tmpdir(), 'frontdesk-cli-'));
     const database = join(directory, 'ehr.db');
     const audit = join(directory, 'audit.jsonl');
-    const scenario = loadScenario(join(root, 'fixtures/scenarios/happy-booking.json'));
-    const input = scenario.steps.filter((step) => typeof step === 'string').join('\n') + '\n';
-    const run = frontdesk(['chat', '--jsonl', '--db', database, '--audit', audit, '--now', scenario.now], input);
+    // The file the README's example uses.
+    const input = readFileSync(join(root, 'fixtures/calls/john-smith-books.txt'), 'utf8');
+    const run = frontdesk(['chat', '--jsonl', '--db', database, '--audit', audit, '--now', '2026-12-01T09:00:00-05:00'], input);
     expect(run.code, run.stderr).toBe(0);
 
     const events = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; [key: string]: unknown });
