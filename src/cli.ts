@@ -1,5 +1,5 @@
 // The `frontdesk` command line: each command a thin call into the modules; bad usage exits 2 with a message naming the problem.
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createInterface } from 'node:readline';
 import { verifyAuditFile } from './audit/verify-audit-file.ts';
@@ -7,8 +7,8 @@ import { loadConfig, type Config, type ConfigOverrides } from './config.ts';
 import { openCallRuntime, type CallRuntime } from './dialog/call-runtime.ts';
 import { isFrontdeskError } from './errors.ts';
 import { createLogger, type Logger } from './log.ts';
-import { createExtractor, createPhraser } from './providers/registry.ts';
-import { runJsonlChannel } from './transports/text-channel.ts';
+import { createExtractor, createPhraser, createSpeechToText, createTextToSpeech } from './providers/registry.ts';
+import { channelEvent, runJsonlChannel } from './transports/text-channel.ts';
 import { runConsoleChat } from './transports/console-chat.ts';
 
 /** Exit codes: 0 done, 1 a check failed (e.g. a tampered audit file), 2 bad usage or an input that cannot be opened. */
@@ -22,6 +22,9 @@ commands:
   chat [--jsonl] [--db PATH] [--audit PATH] [--now ISO-8601] [--timezone ZONE]
       Talk to the agent in text. --jsonl: one caller line per stdin line, one JSON event per stdout line;
       an empty line is a silent turn, {"dtmf":"0115"} sends keypad digits, end of input hangs up.
+  call --in caller.wav --out agent.wav [--stereo call.wav] [--jsonl] [--realtime] [--pacing turn-taking|timeline]
+       [--no-early-endpointing] [--db PATH] [--audit PATH] [--now ISO-8601]
+      A spoken call from a WAV: VAD → speech-to-text → the call → text-to-speech. --jsonl adds transcript and latency events.
   serve [--port N] [--host H] [--data-dir DIR] [--db PATH] [--audit PATH] [--now ISO-8601]
       The call server (what npm start runs): playground at /, /ws/text, /ws/call, /twilio/media, /metrics.
   graph [--format mermaid|svg]
@@ -111,6 +114,72 @@ async function chat(argv: string[]): Promise<number> {
   }
 }
 
+async function call(argv: string[]): Promise<number> {
+  const { values } = parse(argv, {
+    ...callOptions,
+    in: { type: 'string' },
+    out: { type: 'string' },
+    stereo: { type: 'string' },
+    jsonl: { type: 'boolean' },
+    realtime: { type: 'boolean' },
+    pacing: { type: 'string' },
+    'no-early-endpointing': { type: 'boolean' },
+  });
+  if (!values.in || !values.out) throw new UsageError('usage: frontdesk call --in caller.wav --out agent.wav [--stereo call.wav] [--jsonl] [--realtime]');
+  if (values.pacing !== undefined && values.pacing !== 'turn-taking' && values.pacing !== 'timeline') {
+    throw new UsageError(`--pacing must be turn-taking or timeline (got "${values.pacing}")`);
+  }
+  let callerWav: Uint8Array;
+  try {
+    callerWav = readFileSync(values.in);
+  } catch (error) {
+    throw new UsageError(`cannot read ${values.in}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const config = loadConfig(process.env, { FRONTDESK_RECORDINGS: 'none', ...callOverrides(values) });
+  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
+  const runtime = await runtimeFromConfig(config, logger);
+  try {
+    const [stt, tts] = await Promise.all([
+      createSpeechToText(config, { logger, offlineSttNames: runtime.patientLastNames }),
+      createTextToSpeech(config, { logger }),
+    ]);
+    const { runWavCall } = await import('./transports/wav-call.ts');
+    const write = (event: object) => process.stdout.write(`${JSON.stringify(event)}\n`);
+    const result = await runWavCall({
+      session: runtime.openSession(),
+      stt,
+      tts,
+      clock: runtime.clock,
+      logger,
+      callerWav,
+      realtime: values.realtime ?? false,
+      pacing: (values.pacing as 'turn-taking' | 'timeline' | undefined) ?? 'turn-taking',
+      voice: { slotAwareEndpointing: !values['no-early-endpointing'], turns: { threshold: config.vad.threshold, endSilenceMs: config.vad.silenceMs } },
+      onEvent: (event) => {
+        if (!values.jsonl) {
+          if (event.type === 'agent') process.stdout.write(`agent: ${event.text}\n`);
+          else if (event.type === 'transcript' && event.final) process.stdout.write(`caller: ${event.text}\n`);
+          return;
+        }
+        if (event.type === 'transcript') write({ type: 'transcript', text: event.text, final: event.final });
+        else if (event.type === 'latency') write({ type: 'latency', ...event.latency });
+        else if (event.type === 'barge-in') write({ type: 'barge-in', heardMs: Math.round(event.interruption.heardMs) });
+        else if (event.type !== 'agent-audio' && event.type !== 'caller-audio') {
+          const wire = channelEvent(event);
+          if (wire) write(wire);
+        }
+      },
+    });
+    writeFileSync(values.out, result.agentWav);
+    if (values.stereo) writeFileSync(values.stereo, result.stereoWav);
+    if (!values.jsonl) process.stdout.write(`call ended: ${result.endReason}; agent audio ${Math.round(result.durationMs / 100) / 10} s written to ${values.out}\n`);
+    await Promise.all([stt.close?.(), tts.close?.()]);
+    return exitCodes.ok;
+  } finally {
+    await runtime.close();
+  }
+}
+
 async function audit(argv: string[]): Promise<number> {
   const { positionals } = parse(argv, {}, true);
   const [action, file, ...rest] = positionals;
@@ -132,6 +201,7 @@ async function audit(argv: string[]): Promise<number> {
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
   chat,
+  call,
   audit,
   // Loaded on use: the server and the diagram pull in fastify and the layout engine, which a text chat does not need.
   serve: async (argv) => (await import('./server/serve-command.ts')).serveCommand(argv),

@@ -23,7 +23,7 @@ const teens = 'ten eleven twelve thirteen fourteen fifteen sixteen seventeen eig
 const tens = 'twenty thirty forty fifty sixty seventy eighty ninety';
 const ordinalUnits = 'first second third fourth fifth sixth seventh eighth ninth';
 const ordinalTeens = 'tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth';
-const ordinalPlace = 'first second third fourth fifth last';
+const ordinalPlace = 'first second third fourth fifth';
 
 const alternatives = (words: string): string => `(${words.trim().split(/\s+/).join(' | ')})`;
 
@@ -95,6 +95,10 @@ export function buildGrammar(
 
   const top: string[] = [];
   const wanted = new Set<SlotName>(slots);
+  // Identity fields other than the one just asked for need their carrier phrase ("my phone number is …"): a bare
+  // "Smith" otherwise competes with every date and digit string, and short names lose ("may eighth").
+  const primary = slots[0];
+  const carried = (slot: SlotName, carrier: string, optional: string) => (primary === slot ? `[${optional}]` : `(${carrier})`);
   if (wanted.has('intent') && add('intent', keep(intentPhrases))) top.push('<intent>');
   if (wanted.has('yesNo') && add('yesNo', keep(yesNoPhrases))) top.push('<yesNo>');
   if (wanted.has('lastName')) {
@@ -110,13 +114,15 @@ export function buildGrammar(
       bodies.push('<letter> <letter>+');
     }
     if (bodies.length > 0) {
-      rules.set('lastName', `[(my | the) last name is | it is | last name | my name is | this is] (${bodies.join(' | ')})`);
+      rules.set('lastName', `${carried('lastName', '(my | the) last name is | my name is | this is', '(my | the) last name is | it is | last name | my name is | this is')} (${bodies.join(' | ')})`);
       top.push('<lastName>');
     }
   }
   if (wanted.has('dateOfBirth') || wanted.has('date')) {
     const calendar = '[on] [the] (<month> (<dayOrdinal> | <dayCardinal>) [<year>] | <dayOrdinal> of <month> [<year>])';
-    const birth = '[(my (date of birth | birthday | birth date) is) | i was born on | it is]';
+    const birth = wanted.has('date')
+      ? '[(my (date of birth | birthday | birth date) is) | i was born on | it is]'
+      : carried('dateOfBirth', '(my (date of birth | birthday | birth date) is) | i was born on | born on | born', '(my (date of birth | birthday | birth date) is) | i was born on | it is');
     const relative = '[on] ([next | this] <weekday> | today | tomorrow | the day after tomorrow | next week | this week | [as soon as possible | the earliest] | anytime)';
     rules.set('date', wanted.has('date') ? `(${birth} ${calendar} | ${relative})` : `${birth} ${calendar}`);
     top.push('<date>');
@@ -126,7 +132,7 @@ export function buildGrammar(
     top.push('<time>');
   }
   if (wanted.has('phone')) {
-    rules.set('phone', '[(my | the) [phone] number is | it is] <digit>+');
+    rules.set('phone', `${carried('phone', '(my | the) [phone] number is', '(my | the) [phone] number is | it is')} <digit>+`);
     top.push('<phone>');
   }
   if (wanted.has('specialty')) {
@@ -159,7 +165,11 @@ export function buildGrammar(
       const label = spokenWords(option.label);
       if (label.length > 0) fromOptions.push(label.join(' '));
     }
-    const ordinals = `[the] ${alternatives(ordinalPlace)} [one | option | slot] | (option | number) ${alternatives(units)}`;
+    // Only as many ordinals as options were offered: with two doctors, "third" is not a possible answer, and it sounds like "first".
+    const count = offered.length > 0 ? Math.min(offered.length, 5) : 5;
+    const places = ordinalPlace.split(' ').slice(0, count).concat(count > 1 ? ['last'] : []).join(' ');
+    const numbers = units.split(' ').slice(0, Math.max(count, 1)).join(' ');
+    const ordinals = `[the] ${alternatives(places)} [one | option | slot | doctor | time | day] | (option | number) ${alternatives(numbers)}`;
     const choice = keep([ordinals, ...new Set(fromOptions)]);
     if (choice) {
       rules.set('choice', choice);
