@@ -1,0 +1,60 @@
+// Voice activity detection on a stream at any sample rate: resamples to the model's 16 kHz, keeps the input's timeline.
+import { FrontdeskError } from '../errors.ts';
+import { createResampler, type ResamplerQuality } from './resampler.ts';
+import type { PcmFrame } from './types.ts';
+import { createVad, type Vad, type VadOptions, type VadResult } from './vad.ts';
+
+export interface VadStreamOptions extends VadOptions {
+  /** Hz of the frames fed in: 8000 for phone calls, 16000 needs no resampling, any integer rate works. */
+  inputSampleRate: number;
+  /** Default `medium`. */
+  resamplerQuality?: ResamplerQuality;
+}
+
+/**
+ * A `Vad` whose `process` takes frames at `inputSampleRate`. Event times stay on the input's timeline: the
+ * resampler adds no delay, it only holds back a few ms of look-ahead, which `flush` releases.
+ */
+export async function createVadStream(options: VadStreamOptions): Promise<Vad> {
+  const { inputSampleRate } = options;
+  const vad = await createVad(options);
+  if (inputSampleRate === vad.sampleRate) return vad;
+  const resampler = await createResampler({ inputSampleRate, outputSampleRate: vad.sampleRate, quality: options.resamplerQuality ?? 'medium' });
+  let sampleCount = 0;
+  let ended = false;
+  return {
+    sampleRate: inputSampleRate,
+    get speaking() {
+      return vad.speaking;
+    },
+    get probability() {
+      return vad.probability;
+    },
+    get positionMs() {
+      return (sampleCount / inputSampleRate) * 1000;
+    },
+    process(frame: PcmFrame): Promise<VadResult> {
+      if (ended) return Promise.reject(new FrontdeskError('AUDIO_INVALID', 'the VAD stream has ended'));
+      if (frame.sampleRate !== inputSampleRate) {
+        return Promise.reject(new FrontdeskError('AUDIO_INVALID', `this VAD stream takes ${inputSampleRate} Hz frames, got ${frame.sampleRate} Hz`));
+      }
+      sampleCount += frame.samples.length;
+      // Resampled here, synchronously, so queued frames reach the VAD in order.
+      return vad.process({ samples: resampler.process(frame.samples), sampleRate: vad.sampleRate });
+    },
+    async flush(): Promise<VadResult> {
+      if (ended) return { events: [], windows: [] };
+      ended = true;
+      const tail = await vad.process({ samples: resampler.flush(), sampleRate: vad.sampleRate });
+      resampler.close();
+      const last = await vad.flush();
+      return { events: [...tail.events, ...last.events], windows: [...tail.windows, ...last.windows] };
+    },
+    dropSpeech: () => vad.dropSpeech(),
+    close() {
+      ended = true;
+      resampler.close();
+      vad.close();
+    },
+  };
+}

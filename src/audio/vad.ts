@@ -1,0 +1,118 @@
+// Streaming voice activity detection on 16 kHz PCM: any frame size in, speech-start/speech-end events and per-window probabilities out.
+import { FrontdeskError } from '../errors.ts';
+import { createSileroModel, sileroSampleRate, sileroWindowSamples, type SileroModelOptions } from './silero-model.ts';
+import { createSpeechSegmenter, resolveSegmenterOptions, type SpeechSegmenterOptions } from './speech-segmenter.ts';
+import type { PcmFrame, VadEvent } from './types.ts';
+
+export interface VadOptions extends SpeechSegmenterOptions, SileroModelOptions {}
+
+/** One 32 ms model window on the stream's timeline. */
+export interface VadWindow {
+  /** ms since stream start. */
+  startMs: number;
+  /** ms since stream start (startMs + 32). */
+  endMs: number;
+  /** 0–1 probability of speech in this window. */
+  probability: number;
+}
+
+/** What one `process` call produced; a short frame may complete no window, a long one several. */
+export interface VadResult {
+  /** In timeline order. */
+  events: VadEvent[];
+  /** Windows completed by this call, in order. */
+  windows: VadWindow[];
+}
+
+/** One stream's voice activity detector. Calls are queued, so `process` may be called without awaiting the previous one. */
+export interface Vad {
+  /** Hz of the frames `process` accepts. */
+  readonly sampleRate: number;
+  /** Feeds the next frame (any number of samples at `sampleRate`); rejects with AUDIO_INVALID on another rate or after `flush`/`close`. */
+  process(frame: PcmFrame): Promise<VadResult>;
+  /** Ends the stream: closes open speech with a speech-end at the end of its last speech window. A trailing partial window (< 32 ms) is not scored. */
+  flush(): Promise<VadResult>;
+  /** Forgets pending or open speech without an event (the model keeps its state); the next speech makes a new speech-start. */
+  dropSpeech(): void;
+  /** True between speech-start and speech-end. */
+  readonly speaking: boolean;
+  /** The latest window's 0–1 speech probability; 0 before the first window. */
+  readonly probability: number;
+  /** ms of audio fed so far: the stream's current position on its timeline. */
+  readonly positionMs: number;
+  /** Stops the detector; later `process` calls reject. */
+  close(): void;
+}
+
+/** Silero VAD v5 over 16 kHz frames (see `createVadStream` for other rates); loads the model once per process. */
+export async function createVad(options: VadOptions = {}): Promise<Vad> {
+  resolveSegmenterOptions(options);
+  const model = await createSileroModel(options);
+  const segmenter = createSpeechSegmenter(options);
+  const windowMs = (sileroWindowSamples / sileroSampleRate) * 1000;
+  const pending = new Float32Array(sileroWindowSamples);
+  let pendingLength = 0;
+  let windowIndex = 0;
+  let sampleCount = 0;
+  let probability = 0;
+  let state: 'open' | 'ended' = 'open';
+  let queue: Promise<unknown> = Promise.resolve();
+
+  async function scoreWindow(result: VadResult): Promise<void> {
+    const startMs = windowIndex * windowMs;
+    const endMs = startMs + windowMs;
+    windowIndex += 1;
+    probability = await model.predict(pending);
+    pendingLength = 0;
+    result.windows.push({ startMs, endMs, probability });
+    const event = segmenter.push(probability, startMs, endMs);
+    if (event) result.events.push(event);
+  }
+
+  async function run(frame: PcmFrame): Promise<VadResult> {
+    if (state !== 'open') throw new FrontdeskError('AUDIO_INVALID', 'the VAD stream has ended');
+    if (frame.sampleRate !== sileroSampleRate) {
+      throw new FrontdeskError('AUDIO_INVALID', `createVad takes ${sileroSampleRate} Hz frames, got ${frame.sampleRate} Hz; use createVadStream to resample`);
+    }
+    const result: VadResult = { events: [], windows: [] };
+    const samples = frame.samples;
+    sampleCount += samples.length;
+    for (let index = 0; index < samples.length; index += 1) {
+      pending[pendingLength] = (samples[index] as number) / 32768;
+      pendingLength += 1;
+      if (pendingLength === sileroWindowSamples) await scoreWindow(result);
+    }
+    return result;
+  }
+
+  function enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const next = queue.then(task);
+    queue = next.catch(() => {});
+    return next;
+  }
+
+  return {
+    sampleRate: sileroSampleRate,
+    get speaking() {
+      return segmenter.speaking;
+    },
+    get probability() {
+      return probability;
+    },
+    get positionMs() {
+      return (sampleCount / sileroSampleRate) * 1000;
+    },
+    process: (frame) => enqueue(() => run(frame)),
+    flush: () =>
+      enqueue(async () => {
+        if (state !== 'open') return { events: [], windows: [] };
+        state = 'ended';
+        const event = segmenter.end((sampleCount / sileroSampleRate) * 1000);
+        return { events: event ? [event] : [], windows: [] };
+      }),
+    dropSpeech: () => segmenter.dropSpeech(),
+    close() {
+      state = 'ended';
+    },
+  };
+}
