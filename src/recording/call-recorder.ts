@@ -1,0 +1,121 @@
+// The two-channel call recorder: caller left, agent right, on one timeline at one sample rate, finished as a stereo WAV.
+import wavefile from 'wavefile';
+import { FrontdeskError } from '../errors.ts';
+import type { PcmFrame } from '../audio/types.ts';
+import { TimelineChannel } from './timeline-channel.ts';
+
+export interface CallRecorderOptions {
+  /** Hz of the recording, e.g. 16000; frames at other rates are resampled to it. */
+  sampleRate: number;
+  /** Epoch ms of timeline position 0; defaults to `clock.now()` at creation. */
+  startedAtMs?: number;
+  /** Source of "now" for `agent` and `clearAgent` calls without a time. */
+  clock?: { now(): Date };
+  /**
+   * ms a caller frame's `atMs` may run ahead of the end of the caller audio before the gap is recorded as silence.
+   * Smaller leads are arrival jitter on a contiguous stream, so the frame is appended right after the previous one.
+   */
+  callerJitterToleranceMs?: number;
+}
+
+export interface CallRecorder {
+  /** Hz of the WAV `finish` returns. */
+  readonly sampleRate: number;
+  /** The instant of timeline position 0 (the call's start). */
+  readonly startedAt: Date;
+  /**
+   * Records caller audio. `atMs` (epoch ms) is when its first sample was heard; without it the frame follows the
+   * previous caller frame (the first one at position 0). Caller audio is never overwritten or dropped: a frame that
+   * claims an earlier time than the end of the caller audio is appended after it.
+   */
+  caller(frame: PcmFrame, atMs?: number): void;
+  /**
+   * Records agent audio handed to the transport at `atMs` (epoch ms, default now). Agent audio plays as a queue:
+   * the frame starts at `atMs` or when the previously queued agent audio ends, whichever is later.
+   */
+  agent(frame: PcmFrame, atMs?: number): void;
+  /** Barge-in: agent audio that had not played by `atMs` (epoch ms, default now) is removed from the recording. */
+  clearAgent(atMs?: number): void;
+  /** ms of timeline recorded so far (the longer channel). */
+  readonly durationMs: number;
+  /** The stereo PCM16 WAV, both channels padded with silence to the same length. Later frames are ignored; calling again returns the same bytes. */
+  finish(): Uint8Array;
+}
+
+const defaultCallerJitterToleranceMs = 60;
+const wavHeaderBytes = 44;
+
+// wavefile writes the canonical 44-byte RIFF/WAVE header; the samples are copied straight into the file buffer
+// because wavefile's per-sample packing would block the event loop for seconds at the end of a long call.
+function stereoWavHeader(sampleRate: number, dataBytes: number): Uint8Array {
+  const wav = new wavefile.WaveFile();
+  wav.fromScratch(2, sampleRate, '16', new Int16Array(0));
+  const header = wav.toBuffer();
+  if (header.length !== wavHeaderBytes) throw new FrontdeskError('AUDIO_INVALID', `unexpected WAV header of ${header.length} bytes`);
+  const view = new DataView(header.buffer, header.byteOffset, header.byteLength);
+  view.setUint32(4, 36 + dataBytes, true);
+  view.setUint32(40, dataBytes, true);
+  return header;
+}
+
+export function createCallRecorder(options: CallRecorderOptions): CallRecorder {
+  const { sampleRate } = options;
+  if (!Number.isInteger(sampleRate) || sampleRate < 8000 || sampleRate > 48000) {
+    throw new FrontdeskError('AUDIO_INVALID', `recording sample rate ${sampleRate} Hz`);
+  }
+  const clock = options.clock ?? { now: () => new Date() };
+  const startedAtMs = options.startedAtMs ?? clock.now().getTime();
+  const callerTolerance = Math.round(((options.callerJitterToleranceMs ?? defaultCallerJitterToleranceMs) * sampleRate) / 1000);
+  const callerChannel = new TimelineChannel(sampleRate);
+  const agentChannel = new TimelineChannel(sampleRate);
+  let finished: Uint8Array | undefined;
+
+  function positionOf(atMs: number): number {
+    return Math.max(0, Math.round(((atMs - startedAtMs) * sampleRate) / 1000));
+  }
+
+  return {
+    sampleRate,
+    startedAt: new Date(startedAtMs),
+
+    caller(frame, atMs) {
+      if (finished) return;
+      const end = callerChannel.end;
+      const position = atMs === undefined ? end : positionOf(atMs);
+      callerChannel.place(frame, position > end + callerTolerance ? position : end);
+    },
+
+    agent(frame, atMs) {
+      if (finished) return;
+      const position = positionOf(atMs ?? clock.now().getTime());
+      agentChannel.place(frame, Math.max(position, agentChannel.end));
+    },
+
+    clearAgent(atMs) {
+      if (finished) return;
+      agentChannel.cut(positionOf(atMs ?? clock.now().getTime()));
+    },
+
+    get durationMs() {
+      return (Math.max(callerChannel.end, agentChannel.end) * 1000) / sampleRate;
+    },
+
+    finish() {
+      if (finished) return finished;
+      callerChannel.closeRun();
+      agentChannel.closeRun();
+      const frames = Math.max(callerChannel.track.length, agentChannel.track.length);
+      const dataBytes = frames * 4;
+      const file = new Uint8Array(wavHeaderBytes + dataBytes);
+      file.set(stereoWavHeader(sampleRate, dataBytes));
+      // WAV is little-endian, as is every platform Node runs on; 44 keeps the Int16 view aligned.
+      const samples = new Int16Array(file.buffer, wavHeaderBytes, frames * 2);
+      callerChannel.track.copyInterleaved(samples, 0, 2, frames);
+      agentChannel.track.copyInterleaved(samples, 1, 2, frames);
+      callerChannel.track.clear();
+      agentChannel.track.clear();
+      finished = file;
+      return file;
+    },
+  };
+}
