@@ -145,6 +145,8 @@ async function call(argv: string[]): Promise<number> {
     ]);
     const { runWavCall } = await import('./transports/wav-call.ts');
     const write = (event: object) => process.stdout.write(`${JSON.stringify(event)}\n`);
+    // The end event goes out last, after the goodbye's audio and latency.
+    let endEvent: object | undefined;
     const result = await runWavCall({
       session: runtime.openSession(),
       stt,
@@ -164,12 +166,14 @@ async function call(argv: string[]): Promise<number> {
         if (event.type === 'transcript') write({ type: 'transcript', text: event.text, final: event.final });
         else if (event.type === 'latency') write({ type: 'latency', ...event.latency });
         else if (event.type === 'barge-in') write({ type: 'barge-in', heardMs: Math.round(event.interruption.heardMs) });
-        else if (event.type !== 'agent-audio' && event.type !== 'caller-audio') {
+        else if (event.type !== 'agent-audio' && event.type !== 'caller-audio' && event.type !== 'caller-speech') {
           const wire = channelEvent(event);
-          if (wire) write(wire);
+          if (wire?.type === 'end') endEvent = wire;
+          else if (wire) write(wire);
         }
       },
     });
+    if (endEvent) write(endEvent);
     writeFileSync(values.out, result.agentWav);
     if (values.stereo) writeFileSync(values.stereo, result.stereoWav);
     if (!values.jsonl) process.stdout.write(`call ended: ${result.endReason}; agent audio ${Math.round(result.durationMs / 100) / 10} s written to ${values.out}\n`);

@@ -47,6 +47,8 @@ export interface TurnDetector {
   latestTurnAudio(): PcmFrame | null;
   /** True between `turn.started` and `turn.ended`. */
   readonly inTurn: boolean;
+  /** ms since stream start of the end of the last VAD window scored as speech (0 before any). */
+  readonly lastSpeechMs: number;
   /** ms of caller audio processed so far: the stream's current position. */
   readonly positionMs: number;
   /** Ends the stream: an open turn ends with reason `silence` at the end of its speech. */
@@ -90,6 +92,8 @@ export async function createTurnDetector(options: TurnDetectorOptions): Promise<
   let receivedSamples = 0;
   let processedSamples = 0;
   let lastTurnEndMs = 0;
+  let lastSpeechMs = 0;
+  const speechThreshold = options.threshold ?? 0.5;
   let nextTurnId = 1;
   let turn: Turn | null = null;
 
@@ -121,6 +125,7 @@ export async function createTurnDetector(options: TurnDetectorOptions): Promise<
 
   async function run(frame: PcmFrame, chunk: Chunk, vadDone: Promise<VadResult>): Promise<TurnEvent[]> {
     const result = await vadDone;
+    for (const window of result.windows) if (window.probability >= speechThreshold) lastSpeechMs = window.endMs;
     const events: TurnEvent[] = [];
     const chunkEnd = chunk.startSample + chunk.samples.length;
     if (turn?.open) {
@@ -158,6 +163,9 @@ export async function createTurnDetector(options: TurnDetectorOptions): Promise<
     },
     get positionMs() {
       return toMs(processedSamples);
+    },
+    get lastSpeechMs() {
+      return lastSpeechMs;
     },
     process(frame) {
       if (frame.sampleRate !== inputSampleRate) {

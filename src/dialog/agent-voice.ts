@@ -59,7 +59,9 @@ export interface AgentVoice {
 
 export async function createAgentVoice(options: AgentVoiceOptions): Promise<AgentVoice> {
   const { tts, outputSampleRate } = options;
-  const resampler: Resampler = await createResampler({ inputSampleRate: tts.sampleRate, outputSampleRate, quality: 'fastest' });
+  const newResampler = () => createResampler({ inputSampleRate: tts.sampleRate, outputSampleRate, quality: 'fastest' });
+  // One filter for the whole call (flushing ends a libsamplerate stream); replaced after a barge-in so the cut tail does not leak.
+  let resampler: Promise<Resampler> = Promise.resolve(await newResampler());
   const queue: Sentence[] = [];
   const played: Sentence[] = [];
   let nextReplyId = 1;
@@ -79,14 +81,12 @@ export async function createAgentVoice(options: AgentVoiceOptions): Promise<Agen
 
   async function speak(sentence: Sentence, signal: AbortSignal): Promise<void> {
     try {
+      const filter = await resampler;
       for await (const frame of tts.synthesize(sentence.text, { abortSignal: signal })) {
         if (signal.aborted) return;
-        const atMs = emit(resampler.process(frame.samples));
+        const atMs = emit(filter.process(frame.samples));
         if (sentence.startMs === undefined && atMs !== undefined) sentence.startMs = atMs;
       }
-      if (signal.aborted) return;
-      const tailAt = emit(resampler.flush());
-      if (sentence.startMs === undefined && tailAt !== undefined) sentence.startMs = tailAt;
       sentence.endMs = playheadMs;
     } catch (error) {
       if (signal.aborted) return;
@@ -135,8 +135,9 @@ export async function createAgentVoice(options: AgentVoiceOptions): Promise<Agen
       abort?.abort();
       // What was queued on the timeline after now will not play.
       playheadMs = Math.min(playheadMs, now);
-      // A fresh filter: the cut tail must not leak into the next reply.
-      resampler.flush();
+      const old = resampler;
+      resampler = newResampler();
+      void old.then((filter) => filter.close());
       return interruption;
     },
     async idle() {
@@ -146,7 +147,7 @@ export async function createAgentVoice(options: AgentVoiceOptions): Promise<Agen
       closed = true;
       queue.length = 0;
       abort?.abort();
-      resampler.close();
+      void resampler.then((filter) => filter.close());
     },
   };
 }

@@ -30,6 +30,8 @@ export type VoiceCallEvent =
   | { type: 'transcript'; text: string; final: boolean }
   | { type: 'agent-audio'; frame: PcmFrame; atMs: number }
   | { type: 'caller-audio'; frame: PcmFrame; atMs: number }
+  /** The VAD confirmed caller speech: it began at `atMs` and was confirmed at `detectedAtMs` (timeline ms). */
+  | { type: 'caller-speech'; turnId: number; atMs: number; detectedAtMs: number }
   | { type: 'barge-in'; interruption: Interruption }
   | { type: 'latency'; latency: TurnLatency };
 
@@ -48,6 +50,12 @@ export interface VoiceCallOptions {
   /** End a turn as soon as a complete phone, birth date, yes/no or choice has held still for `stableMs`. Default true. */
   slotAwareEndpointing?: boolean;
   endpointingStableMs?: number;
+  /** ms of silence after a complete value that end the turn (instead of the full silence window). Default 250. */
+  endpointingSilenceMs?: number;
+  /** ms of speech that start a caller turn when the agent is quiet; a one-syllable name can be this short. Default 120. */
+  minTurnSpeechMs?: number;
+  /** ms of caller speech that interrupt the agent (a cough or a click does not). Default 200. */
+  bargeInMinMs?: number;
   /** ms the caller may stay silent after the agent finished before the machine hears a silent turn. Default 8000. */
   noInputMs?: number;
   /** ms after the last keypad digit before the digits are taken as one entry ('#' ends it at once). Default 2000. */
@@ -82,6 +90,10 @@ export interface VoiceCall {
 
 interface OpenTurn {
   id: number;
+  /** Timeline ms where the caller's speech began. */
+  startedAtMs: number;
+  /** Began while the agent was talking and has not yet lasted `bargeInMinMs`: dropped if it ends that short. */
+  overAgent: boolean;
   stream: Promise<SttStream>;
   partial: string;
   final: Promise<string>;
@@ -98,7 +110,13 @@ export async function createVoiceCall(options: VoiceCallOptions): Promise<VoiceC
   const slotAware = options.slotAwareEndpointing ?? true;
   const endpointer = createEndpointer({ stableMs: options.endpointingStableMs ?? 300 });
 
-  const detector: TurnDetector = await createTurnDetector({ inputSampleRate: options.callerSampleRate, logger, ...options.turns });
+  const bargeInMinMs = options.bargeInMinMs ?? 200;
+  const detector: TurnDetector = await createTurnDetector({
+    inputSampleRate: options.callerSampleRate,
+    logger,
+    ...options.turns,
+    bargeInMinMs: options.minTurnSpeechMs ?? 120,
+  });
   let pendingLatency: Partial<TurnLatency> & { replyAtMs?: number; speechEndMs?: number } | null = null;
   const voice: AgentVoice = await createAgentVoice({
     tts: options.tts,
@@ -136,12 +154,12 @@ export async function createVoiceCall(options: VoiceCallOptions): Promise<VoiceC
     publish(event);
   });
 
-  function openTurn(id: number): OpenTurn {
+  function openTurn(id: number, startedAtMs: number, overAgent: boolean): OpenTurn {
     const expectation = session.expectation();
     const now = wallNow(options.clock);
     endpointer.reset();
     const stream = options.stt.open({ sampleRate: options.callerSampleRate, expectation });
-    const opened: OpenTurn = { id, stream, partial: '', final: Promise.resolve('') };
+    const opened: OpenTurn = { id, startedAtMs, overAgent, stream, partial: '', final: Promise.resolve('') };
     opened.final = stream.then(
       async (sttStream) => {
         let finalText = '';
@@ -172,6 +190,11 @@ export async function createVoiceCall(options: VoiceCallOptions): Promise<VoiceC
     const closing = turn;
     turn = null;
     if (!closing) return;
+    if (closing.overAgent) {
+      // Too short to interrupt the agent (a cough, a click, an "mm-hm"): not a turn.
+      void closing.stream.then((stream) => stream.close(), () => {});
+      return;
+    }
     void closing.stream.then((stream) => stream.end(), () => {});
     const endOfTurnMs = options.nowMs();
     const speechEndMs = Math.min(ended.atMs + timelineOffsetMs, endOfTurnMs);
@@ -197,16 +220,13 @@ export async function createVoiceCall(options: VoiceCallOptions): Promise<VoiceC
     for (const event of events) {
       if (event.type === 'turn.started') {
         lastActivityMs = options.nowMs();
-        if (voice.isSpeaking()) {
-          const interruption = voice.interrupt();
-          if (interruption) {
-            logger.info({ heardMs: Math.round(interruption.heardMs), sentencesHeard: interruption.sentencesHeard }, 'barge-in');
-            publish({ type: 'barge-in', interruption });
-          }
-        }
+        const startedAtMs = event.atMs + timelineOffsetMs;
+        publish({ type: 'caller-speech', turnId: event.turnId, atMs: startedAtMs, detectedAtMs: event.detectedAtMs + timelineOffsetMs });
+        const overAgent = voice.isSpeaking();
         // The previous turn's answer decides what this one listens for.
-        await answering;
-        turn = openTurn(event.turnId);
+        if (!overAgent) await answering;
+        turn = openTurn(event.turnId, startedAtMs, overAgent);
+        bargeInIfLongEnough();
       } else if (event.type === 'turn.audio') {
         if (turn?.id === event.turnId) {
           const frame = event.frame;
@@ -215,6 +235,18 @@ export async function createVoiceCall(options: VoiceCallOptions): Promise<VoiceC
       } else if (event.type === 'turn.ended') {
         closeTurn(event);
       }
+    }
+  }
+
+  /** A turn over the agent's voice that has lasted `bargeInMinMs` stops the agent at once. */
+  function bargeInIfLongEnough(): void {
+    if (!turn?.overAgent) return;
+    if (detector.positionMs + timelineOffsetMs - turn.startedAtMs < bargeInMinMs) return;
+    turn.overAgent = false;
+    const interruption = voice.interrupt();
+    if (interruption) {
+      logger.info({ heardMs: Math.round(interruption.heardMs), sentencesHeard: interruption.sentencesHeard }, 'barge-in');
+      publish({ type: 'barge-in', interruption });
     }
   }
 
@@ -250,9 +282,11 @@ export async function createVoiceCall(options: VoiceCallOptions): Promise<VoiceC
       timelineOffsetMs = options.nowMs() - detector.positionMs;
       publish({ type: 'caller-audio', frame, atMs: options.nowMs() - frameDurationMs(frame) });
       await handle(events);
+      bargeInIfLongEnough();
       if (turn && slotAware) {
         const answer = endpointer.ready(detector.positionMs);
-        if (answer) {
+        // The caller must also have paused: a complete value can still grow ("nineteen eighty" … "five").
+        if (answer && detector.positionMs - detector.lastSpeechMs >= (options.endpointingSilenceMs ?? 250)) {
           const ended = detector.endTurnEarly();
           if (ended) {
             logger.debug({ turnId: ended.turnId, slot: answer }, 'turn ended early on a complete value');

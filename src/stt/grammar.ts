@@ -25,6 +25,9 @@ const ordinalUnits = 'first second third fourth fifth sixth seventh eighth ninth
 const ordinalTeens = 'tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth';
 const ordinalPlace = 'first second third fourth fifth';
 
+/** Relative weight of the always-on interrupt phrases against the expected answers (1). */
+const interruptWeight = 0.05;
+
 const alternatives = (words: string): string => `(${words.trim().split(/\s+/).join(' | ')})`;
 
 /** Number, date and time building blocks shared by several slots; every word is in CMUdict. */
@@ -195,7 +198,10 @@ export function buildGrammar(
   const lines = ['#JSGF V1.0;', 'grammar frontdesk;'];
   for (const name of referenced) lines.push(`<${name}> = ${sharedRules[name]};`);
   for (const [name, body] of rules) lines.push(`<${name}> = ${body};`);
-  lines.push(`public <utterance> = [okay | well | so] (${top.join(' | ')}) [please | thank you | thanks];`);
+  // JSGF weights: what the state asked for outweighs the interrupts that are always listened for, so noise in a
+  // narrowband call does not come out as "talk to a real person".
+  const weighted = top.map((rule) => `/${rule === '<interrupt>' ? interruptWeight : 1}/ ${rule}`);
+  lines.push(`public <utterance> = [okay | well | so] (${weighted.join(' | ')}) [please | thank you | thanks];`);
   const jsgf = lines.join('\n') + '\n';
   return { jsgf, words: [...new Set(phraseWords(jsgf.replace(/^#JSGF.*$|^grammar.*$|<[a-zA-Z]+>/gm, ' ')))] };
 }
