@@ -77,6 +77,8 @@ export interface VoiceCall {
   idle(): Promise<void>;
   /** True while a turn is being answered or a reply synthesized. */
   isBusy(): boolean;
+  /** True while a caller turn is open (audio is going to speech-to-text). */
+  isListening(): boolean;
   isAgentSpeaking(): boolean;
   /** Timeline ms where the agent's queued audio ends. */
   agentPlaybackEndMs(): number;
@@ -92,6 +94,8 @@ interface OpenTurn {
   id: number;
   /** Timeline ms where the caller's speech began. */
   startedAtMs: number;
+  /** The same instant on the turn detector's clock (audio position). */
+  startedAtAudioMs: number;
   /** Began while the agent was talking and has not yet lasted `bargeInMinMs`: dropped if it ends that short. */
   overAgent: boolean;
   stream: Promise<SttStream>;
@@ -154,12 +158,12 @@ export async function createVoiceCall(options: VoiceCallOptions): Promise<VoiceC
     publish(event);
   });
 
-  function openTurn(id: number, startedAtMs: number, overAgent: boolean): OpenTurn {
+  function openTurn(id: number, startedAtMs: number, startedAtAudioMs: number, overAgent: boolean): OpenTurn {
     const expectation = session.expectation();
     const now = wallNow(options.clock);
     endpointer.reset();
     const stream = options.stt.open({ sampleRate: options.callerSampleRate, expectation });
-    const opened: OpenTurn = { id, startedAtMs, overAgent, stream, partial: '', final: Promise.resolve('') };
+    const opened: OpenTurn = { id, startedAtMs, startedAtAudioMs, overAgent, stream, partial: '', final: Promise.resolve('') };
     opened.final = stream.then(
       async (sttStream) => {
         let finalText = '';
@@ -225,7 +229,7 @@ export async function createVoiceCall(options: VoiceCallOptions): Promise<VoiceC
         const overAgent = voice.isSpeaking();
         // The previous turn's answer decides what this one listens for.
         if (!overAgent) await answering;
-        turn = openTurn(event.turnId, startedAtMs, overAgent);
+        turn = openTurn(event.turnId, startedAtMs, event.atMs, overAgent);
         bargeInIfLongEnough();
       } else if (event.type === 'turn.audio') {
         if (turn?.id === event.turnId) {
@@ -241,7 +245,8 @@ export async function createVoiceCall(options: VoiceCallOptions): Promise<VoiceC
   /** A turn over the agent's voice that has lasted `bargeInMinMs` stops the agent at once. */
   function bargeInIfLongEnough(): void {
     if (!turn?.overAgent) return;
-    if (detector.positionMs + timelineOffsetMs - turn.startedAtMs < bargeInMinMs) return;
+    // Measured to the last window scored as speech: a blip followed by silence never reaches it.
+    if (detector.lastSpeechMs - turn.startedAtAudioMs < bargeInMinMs) return;
     turn.overAgent = false;
     const interruption = voice.interrupt();
     if (interruption) {
@@ -309,6 +314,7 @@ export async function createVoiceCall(options: VoiceCallOptions): Promise<VoiceC
       await voice.idle();
     },
     isBusy: () => answersPending > 0 || voice.isSpeaking(),
+    isListening: () => turn !== null,
     isAgentSpeaking: () => voice.isSpeaking(),
     agentPlaybackEndMs: () => voice.playbackEndMs(),
     async finish() {

@@ -1,0 +1,181 @@
+// Barge-in stops the agent's voice within one frame of the VAD confirming caller speech; slot-aware endpointing ends a turn before the silence window.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toFrames } from '../../src/audio/frames.ts';
+import type { PcmFrame } from '../../src/audio/types.ts';
+import { openCallRuntime, type CallRuntime } from '../../src/dialog/call-runtime.ts';
+import { createVoiceCall, type VoiceCallEvent } from '../../src/dialog/voice-call.ts';
+import { silentLogger } from '../../src/log.ts';
+import { createPocketSphinxStt } from '../../src/stt/pocketsphinx.ts';
+import { createEspeakTts } from '../../src/tts/espeak.ts';
+import type { TextToSpeech } from '../../src/tts/types.ts';
+import { callerUtterance } from '../stt/caller-audio.ts';
+
+const sampleRate = 16000;
+const frameMs = 20;
+let runtime: CallRuntime;
+const stt = createPocketSphinxStt({ names: ['Smith'] });
+
+beforeAll(async () => {
+  runtime = await openCallRuntime({
+    databaseFile: join(mkdtempSync(join(tmpdir(), 'frontdesk-voice-')), 'ehr.db'),
+    auditFile: join(mkdtempSync(join(tmpdir(), 'frontdesk-voice-')), 'audit.jsonl'),
+    now: new Date('2026-12-01T09:00:00-05:00'),
+    logger: silentLogger(),
+  });
+});
+afterAll(async () => {
+  await runtime.close();
+  await stt.close?.();
+});
+
+/** espeak-ng paced like a streaming cloud voice (one chunk per 20 ms), recording when its abort signal fired. */
+function pacedEspeak(log: { abortedAtFrame?: number; framesYieldedAfterAbort: number }, frameCounter: () => number): TextToSpeech {
+  const inner = createEspeakTts();
+  return {
+    name: 'paced-espeak',
+    sampleRate: inner.sampleRate,
+    async *synthesize(text, options) {
+      options?.abortSignal?.addEventListener('abort', () => {
+        log.abortedAtFrame ??= frameCounter();
+      });
+      for await (const frame of inner.synthesize(text, options)) {
+        if (options?.abortSignal?.aborted) {
+          log.framesYieldedAfterAbort += 1;
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        yield frame;
+      }
+    },
+  };
+}
+
+async function speech(text: string, leadMs: number, tailMs: number): Promise<PcmFrame[]> {
+  const utterance = await callerUtterance(text, { voice: 'en-us+klatt', sampleRate, paddingMs: 0 });
+  const samples = new Int16Array(Math.round(((leadMs + tailMs) / 1000) * sampleRate) + utterance.samples.length);
+  samples.set(utterance.samples, Math.round((leadMs / 1000) * sampleRate));
+  return toFrames(samples, sampleRate, frameMs);
+}
+
+describe('barge-in', () => {
+  it('cancels synthesis and clears playback in the frame where caller speech is confirmed', async () => {
+    let frame = 0;
+    const log: { abortedAtFrame?: number; framesYieldedAfterAbort: number } = { framesYieldedAfterAbort: 0 };
+    const events: Array<VoiceCallEvent & { frame?: unknown; index: number }> = [];
+    const call = await createVoiceCall({
+      session: runtime.openSession(),
+      stt,
+      tts: pacedEspeak(log, () => frame),
+      clock: runtime.clock,
+      callerSampleRate: sampleRate,
+      agentSampleRate: sampleRate,
+      nowMs: () => frame * frameMs,
+      logger: silentLogger(),
+    });
+    call.subscribe((event) => events.push({ ...event, index: frame }));
+    await call.start();
+    // The greeting is ~9 s long; the caller starts talking over it after one second.
+    for (const next of await speech('I want to book an appointment', 1000, 1500)) {
+      frame += 1;
+      await call.pushCallerAudio(next);
+    }
+    await call.idle();
+    const speechAt = events.find((event) => event.type === 'caller-speech');
+    const bargeIn = events.find((event) => event.type === 'barge-in');
+    expect(speechAt).toBeDefined();
+    expect(bargeIn).toBeDefined();
+    // Confirmed speech (200 ms of it) interrupts in the same frame, and the synthesis was aborted right then.
+    const confirmFrame = Math.ceil(((speechAt as { atMs: number }).atMs + 200) / frameMs);
+    expect(bargeIn!.index - confirmFrame).toBeLessThanOrEqual(1);
+    expect(log.abortedAtFrame).toBe(bargeIn!.index);
+    const interruption = (bargeIn as Extract<VoiceCallEvent, { type: 'barge-in' }>).interruption;
+    expect(interruption.heardMs).toBeGreaterThan(900);
+    expect(interruption.heardMs).toBeLessThan(2000);
+    expect(interruption.sentencesHeard).toBeLessThan(interruption.sentencesTotal);
+    // No greeting audio is placed after the cut; the caller's words were still understood.
+    const greetingAfterCut = events.filter((event) => event.type === 'agent-audio' && event.index > bargeIn!.index && event.atMs < interruption.atMs + 100);
+    expect(greetingAfterCut).toEqual([]);
+    expect(events.some((event) => event.type === 'agent' && /verify your identity/.test(event.text))).toBe(true);
+    call.hangUp();
+  }, 60_000);
+
+  it('does not stop the agent for a short blip', async () => {
+    let frame = 0;
+    const call = await createVoiceCall({
+      session: runtime.openSession(),
+      stt,
+      tts: createEspeakTts(),
+      clock: runtime.clock,
+      callerSampleRate: sampleRate,
+      agentSampleRate: sampleRate,
+      nowMs: () => frame * frameMs,
+      logger: silentLogger(),
+    });
+    const events: VoiceCallEvent[] = [];
+    call.subscribe((event) => events.push(event));
+    await call.start();
+    const blip = new Int16Array(Math.round(0.12 * sampleRate)).map((_, index) => Math.round(8000 * Math.sin((2 * Math.PI * 180 * index) / sampleRate) * Math.sin((Math.PI * index) / (0.12 * sampleRate))));
+    const samples = new Int16Array(sampleRate * 3);
+    samples.set(blip, sampleRate);
+    for (const next of toFrames(samples, sampleRate, frameMs)) {
+      frame += 1;
+      await call.pushCallerAudio(next);
+    }
+    expect(events.filter((event) => event.type === 'barge-in')).toEqual([]);
+    expect(events.filter((event) => event.type === 'agent')).toHaveLength(1);
+    call.hangUp();
+  }, 60_000);
+});
+
+describe('slot-aware endpointing', () => {
+  async function phoneTurn(slotAwareEndpointing: boolean) {
+    let frame = 0;
+    const session = runtime.openSession();
+    const call = await createVoiceCall({
+      session,
+      stt,
+      tts: createEspeakTts(),
+      clock: runtime.clock,
+      callerSampleRate: sampleRate,
+      agentSampleRate: sampleRate,
+      nowMs: () => frame * frameMs,
+      slotAwareEndpointing,
+      logger: silentLogger(),
+    });
+    const events: VoiceCallEvent[] = [];
+    call.subscribe((event) => events.push(event));
+    await call.start();
+    await session.hear({ text: 'I want to book' });
+    await session.hear({ text: 'Smith' });
+    await session.hear({ text: 'January 15 1985' });
+    expect(session.expectation().slots[0]).toBe('phone');
+    await call.idle();
+    frame = Math.ceil(call.agentPlaybackEndMs() / frameMs);
+    for (const next of await speech('five five five zero one zero one two three four', 300, 1500)) {
+      frame += 1;
+      await call.pushCallerAudio(next);
+      // As `frontdesk call` does: a tenth of real time while listening, so recognition keeps up as on a live line.
+      if (call.isListening()) await new Promise((resolve) => setTimeout(resolve, frameMs / 10));
+      await call.idle();
+    }
+    const latency = events.find((event) => event.type === 'latency');
+    call.hangUp();
+    return { latency: latency?.type === 'latency' ? latency.latency : undefined, verified: events.some((event) => event.type === 'tool' && event.name === 'verify_patient' && event.ok) };
+  }
+
+  it('ends the turn on a complete phone number before the 800 ms silence window', async () => {
+    const early = await phoneTurn(true);
+    const silence = await phoneTurn(false);
+    expect(early.verified).toBe(true);
+    expect(silence.verified).toBe(true);
+    expect(early.latency?.endpointing).toBe('complete-value');
+    expect(silence.latency?.endpointing).toBe('silence');
+    const earlyWait = early.latency!.endOfTurnMs - early.latency!.speechEndMs;
+    const silenceWait = silence.latency!.endOfTurnMs - silence.latency!.speechEndMs;
+    expect(silenceWait).toBeGreaterThanOrEqual(750);
+    expect(earlyWait).toBeLessThan(silenceWait - 300);
+  }, 60_000);
+});
