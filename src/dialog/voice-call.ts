@@ -13,7 +13,9 @@ import type { CallSession, SessionEvent } from './session.ts';
 export interface TurnLatency {
   turnId: number;
   endpointing: 'silence' | 'complete-value';
-  /** When the turn was declared over (after the silence window, or early on a complete value). */
+  /** Timeline ms where the caller's speech ended (VAD). */
+  speechEndMs: number;
+  /** Timeline ms when the turn was declared over (after the silence window, or early on a complete value). */
   endOfTurnMs: number;
   /** End of speech → final transcript. */
   transcriptMs: number;
@@ -121,7 +123,7 @@ export async function createVoiceCall(options: VoiceCallOptions): Promise<VoiceC
     ...options.turns,
     bargeInMinMs: options.minTurnSpeechMs ?? 120,
   });
-  let pendingLatency: Partial<TurnLatency> & { replyAtMs?: number; speechEndMs?: number } | null = null;
+  let pendingLatency: (Partial<TurnLatency> & { replyAtMs?: number }) | null = null;
   const voice: AgentVoice = await createAgentVoice({
     tts: options.tts,
     outputSampleRate: options.agentSampleRate,
@@ -132,7 +134,8 @@ export async function createVoiceCall(options: VoiceCallOptions): Promise<VoiceC
         const now = options.nowMs();
         pendingLatency.firstAudioMs = now - pendingLatency.replyAtMs;
         pendingLatency.voiceToVoiceMs = now - (pendingLatency.speechEndMs ?? now);
-        publish({ type: 'latency', latency: pendingLatency as TurnLatency });
+        const { replyAtMs: _replyAt, ...latency } = pendingLatency;
+        publish({ type: 'latency', latency: latency as TurnLatency });
         pendingLatency = null;
       }
       publish({ type: 'agent-audio', frame, atMs });
@@ -201,7 +204,9 @@ export async function createVoiceCall(options: VoiceCallOptions): Promise<VoiceC
     }
     void closing.stream.then((stream) => stream.end(), () => {});
     const endOfTurnMs = options.nowMs();
-    const speechEndMs = Math.min(ended.atMs + timelineOffsetMs, endOfTurnMs);
+    // An early end is declared while the caller is quiet; their speech ended at the last window scored as speech.
+    const speechEndAudioMs = ended.reason === 'complete-value' ? detector.lastSpeechMs : ended.atMs;
+    const speechEndMs = Math.min(speechEndAudioMs + timelineOffsetMs, endOfTurnMs);
     enqueueAnswer(async () => {
       const text = await closing.final;
       const transcriptAt = options.nowMs();
