@@ -1,0 +1,111 @@
+// buildApp: the fastify instance (without listen) with the core routes plus any route plugins handed in (the voice endpoints).
+import websocket from '@fastify/websocket';
+import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Config } from '../config.ts';
+import type { CallRuntime } from '../dialog/call-runtime.ts';
+import type { Logger } from '../log.ts';
+import type { RecordingStore } from '../recording/types.ts';
+import { createCallRegistry, type CallRegistry } from './call-registry.ts';
+import { createInFlightWork, type InFlightWork } from './in-flight.ts';
+import { metrics as processMetrics, type ServerMetrics } from './metrics.ts';
+import { healthRoutes } from './routes/health.ts';
+import { metricsRoute } from './routes/metrics.ts';
+import { playgroundRoutes } from './routes/playground.ts';
+import { textChannelRoute } from './routes/text-channel.ts';
+import { twilioVoiceRoute } from './routes/twilio-voice.ts';
+
+/** What every route plugin gets: the shared runtime and the server's registries. */
+export interface ServerContext {
+  readonly config: Readonly<Config>;
+  readonly runtime: CallRuntime;
+  readonly logger: Logger;
+  readonly recordingStore?: RecordingStore;
+  readonly metrics: ServerMetrics;
+  /** Calls with an open transport; shutdown hangs them up. */
+  readonly calls: CallRegistry;
+  /** Work shutdown waits for (turns touching the EHR, recording uploads). */
+  readonly inFlight: InFlightWork;
+  /** Set once shutdown begins: new calls are refused and /readyz answers 503. */
+  readonly lifecycle: { closing: boolean };
+}
+
+/** A route plugin in fastify's own shape; its options are the server context. */
+export type FrontdeskRoutePlugin = FastifyPluginAsync<ServerContext>;
+
+export interface AppDependencies {
+  config: Readonly<Config>;
+  runtime: CallRuntime;
+  logger: Logger;
+  recordingStore?: RecordingStore;
+  /** Default: the process-wide `metrics` the voice loop also reports to. */
+  metrics?: ServerMetrics;
+  /** Registered after the core routes, e.g. /ws/call and /twilio/media. */
+  routes?: FrontdeskRoutePlugin[];
+}
+
+/** The routes every server has, in registration order. */
+export const coreRoutes: readonly FrontdeskRoutePlugin[] = [healthRoutes, metricsRoute, textChannelRoute, twilioVoiceRoute, playgroundRoutes];
+
+/** Largest WebSocket message accepted before the connection is closed (1009); routes apply their own tighter limits. */
+export const maxWebSocketMessageBytes = 1024 * 1024;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    frontdesk: ServerContext;
+  }
+}
+
+// Request logs carry the route pattern, never the URL: a query string could carry PHI.
+function requestSummary(request: FastifyRequest) {
+  return { method: request.method, route: request.routeOptions?.url ?? 'unmatched' };
+}
+
+function responseSummary(reply: FastifyReply) {
+  return { statusCode: reply.statusCode };
+}
+
+const quietRoutes = new Set(['/healthz', '/readyz', '/metrics']);
+
+/** Builds the server; call `listen()` on the result (or `inject()` in tests). Shut it down with `closeGracefully`. */
+export function buildApp(dependencies: AppDependencies): FastifyInstance {
+  const context: ServerContext = {
+    config: dependencies.config,
+    runtime: dependencies.runtime,
+    logger: dependencies.logger,
+    ...(dependencies.recordingStore ? { recordingStore: dependencies.recordingStore } : {}),
+    metrics: dependencies.metrics ?? processMetrics,
+    calls: createCallRegistry(),
+    inFlight: createInFlightWork(),
+    lifecycle: { closing: false },
+  };
+  const serverLogger = dependencies.logger.child({ component: 'server' }, { serializers: { req: requestSummary, res: responseSummary } });
+  // Fastify's own request lines would carry the URL; the hooks below log the route pattern instead.
+  const app = Fastify({
+    loggerInstance: serverLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 64 * 1024,
+  }) as unknown as FastifyInstance;
+  app.decorate('frontdesk', context);
+
+  // With request logging off, fastify's error handler logs nothing either: failures are logged here.
+  app.addHook('onError', async (request, reply, error) => {
+    const summary = { ...requestSummary(request), statusCode: reply.statusCode, err: error };
+    if (reply.statusCode >= 500 || !error.statusCode || error.statusCode >= 500) request.log.error(summary, 'request failed');
+    else request.log.debug(summary, 'request rejected');
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const summary = { ...requestSummary(request), statusCode: reply.statusCode, durationMs: Math.round(reply.elapsedTime) };
+    if (quietRoutes.has(summary.route)) request.log.debug(summary, 'request');
+    else request.log.info(summary, 'request');
+  });
+
+  // However the app is closed, open calls end before anything they use (the runtime) can be closed after it.
+  app.addHook('preClose', async () => context.calls.hangUpAll());
+
+  // Plugins load in this order on ready()/listen()/inject().
+  void app.register(websocket, { options: { maxPayload: maxWebSocketMessageBytes } });
+  for (const route of [...coreRoutes, ...(dependencies.routes ?? [])]) {
+    void app.register(async (instance) => route(instance, context));
+  }
+  return app;
+}

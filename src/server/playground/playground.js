@@ -1,0 +1,306 @@
+// The playground page: one call at a time over /ws/text (or /ws/call with the microphone), shown as transcript, slots, tools, latency and a live statechart.
+
+const element = (id) => document.getElementById(id);
+const transcript = element('transcript');
+const slotsList = element('slots');
+const toolsList = element('tools');
+const latencyList = element('latency');
+const statusText = element('status');
+const currentStateText = element('current-state');
+const diagram = element('diagram');
+const lineInput = element('line');
+const sendButton = element('send');
+const microphoneButton = element('microphone');
+const voiceMessage = element('voice-message');
+
+/** Microphone audio goes to the server at this rate, as 16-bit mono PCM. */
+const microphoneSampleRate = 16000;
+
+let call; // { socket, kind: 'text' | 'voice', ended, turnSentAt, turns }
+let voice; // { context, source, stream, node, playback: { rate, playhead, sources } }
+
+function endpoint(path) {
+  const url = new URL(path, window.location.href);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  return url.href;
+}
+
+function setStatus(text) {
+  statusText.textContent = text;
+}
+
+function addLine(kind, text) {
+  const item = document.createElement('li');
+  item.className = kind;
+  item.textContent = text;
+  transcript.append(item);
+  transcript.scrollTop = transcript.scrollHeight;
+}
+
+function clearCallView() {
+  transcript.replaceChildren();
+  slotsList.replaceChildren();
+  toolsList.replaceChildren();
+  latencyList.replaceChildren();
+  highlightState('');
+}
+
+/** Marks the state's <g data-state> as current and its ancestors as active; "a+b" is parallel regions. */
+function highlightState(value) {
+  for (const node of diagram.querySelectorAll('g.state.current, g.state.active')) node.classList.remove('current', 'active');
+  currentStateText.textContent = value || '—';
+  document.body.dataset.callState = value;
+  for (const path of value ? value.split('+') : []) {
+    const parts = path.split('.');
+    for (let length = 1; length < parts.length; length += 1) {
+      diagram.querySelector(`g.state[data-state="${CSS.escape(parts.slice(0, length).join('.'))}"]`)?.classList.add('active');
+    }
+    const current = diagram.querySelector(`g.state[data-state="${CSS.escape(path)}"]`);
+    if (!current) continue;
+    current.classList.add('current');
+    if (!diagram.classList.contains('fit')) current.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }
+}
+
+function showSlots(slots) {
+  const rows = [];
+  for (const [name, value] of Object.entries(slots)) {
+    if (value === undefined || value === null) continue;
+    const term = document.createElement('dt');
+    term.textContent = name;
+    const detail = document.createElement('dd');
+    detail.textContent = String(value);
+    rows.push(term, detail);
+  }
+  slotsList.replaceChildren(...rows);
+}
+
+function showTool(event) {
+  const item = document.createElement('li');
+  item.className = event.ok ? 'ok' : 'failed';
+  item.textContent = `${event.name} ${event.ok ? 'ok' : 'failed'} ${event.durationMs} ms`;
+  toolsList.append(item);
+}
+
+function noteLatency(activeCall) {
+  if (activeCall.turnSentAt === undefined) return;
+  const milliseconds = Math.round(performance.now() - activeCall.turnSentAt);
+  activeCall.turnSentAt = undefined;
+  activeCall.turns += 1;
+  const item = document.createElement('li');
+  item.textContent = `turn ${activeCall.turns}: ${milliseconds} ms`;
+  latencyList.append(item);
+}
+
+/** One channel event (the same JSON on /ws/text and /ws/call). */
+function handleEvent(activeCall, event) {
+  switch (event.type) {
+    case 'agent':
+      noteLatency(activeCall);
+      addLine('agent', event.text);
+      break;
+    case 'caller':
+    case 'transcript':
+      if (typeof event.text === 'string' && event.final !== false) {
+        addLine('caller', event.text);
+        activeCall.turnSentAt ??= performance.now();
+      }
+      break;
+    case 'state':
+      highlightState(event.value);
+      break;
+    case 'slots':
+      showSlots(event.slots);
+      break;
+    case 'tool':
+      showTool(event);
+      break;
+    case 'end':
+      activeCall.ended = true;
+      addLine('system', `Call ended: ${event.reason}`);
+      setStatus(`call ended (${event.reason})`);
+      document.body.dataset.callEnd = event.reason;
+      updateControls();
+      break;
+    case 'error':
+      addLine('error', event.message);
+      break;
+    case 'audio-format':
+      if (voice) voice.playback.rate = event.sampleRate;
+      break;
+    case 'clear':
+      stopPlayback();
+      break;
+    default:
+      break;
+  }
+}
+
+function updateControls() {
+  const textOpen = call?.kind === 'text' && !call.ended && call.socket.readyState === WebSocket.OPEN;
+  lineInput.disabled = !textOpen;
+  sendButton.disabled = !textOpen;
+}
+
+function hangUp() {
+  if (!call) return;
+  const previous = call;
+  call = undefined;
+  previous.socket.close(1000, 'caller hung up');
+}
+
+function startTextCall() {
+  stopMicrophone();
+  hangUp();
+  clearCallView();
+  delete document.body.dataset.callEnd;
+  const socket = new WebSocket(endpoint('/ws/text'));
+  const activeCall = { socket, kind: 'text', ended: false, turnSentAt: undefined, turns: 0 };
+  call = activeCall;
+  setStatus('connecting…');
+  updateControls();
+  socket.addEventListener('open', () => {
+    setStatus('text call in progress');
+    updateControls();
+    lineInput.focus();
+  });
+  socket.addEventListener('message', (message) => {
+    if (call !== activeCall || typeof message.data !== 'string') return;
+    handleEvent(activeCall, JSON.parse(message.data));
+  });
+  socket.addEventListener('close', () => {
+    if (call !== activeCall) return;
+    if (!activeCall.ended) setStatus('disconnected: press New call');
+    updateControls();
+  });
+}
+
+function sendLine(line) {
+  if (!call || call.kind !== 'text' || call.socket.readyState !== WebSocket.OPEN) return;
+  addLine('caller', line.trim() === '' ? '(silence)' : line);
+  call.turnSentAt = performance.now();
+  call.socket.send(line);
+}
+
+// ---- microphone: 16 kHz PCM16 up to /ws/call, agent audio back at the rate the server announces ----
+
+function showVoiceMessage(text) {
+  voiceMessage.textContent = text;
+  voiceMessage.hidden = !text;
+}
+
+function stopPlayback() {
+  if (!voice) return;
+  for (const source of voice.playback.sources) source.stop();
+  voice.playback.sources.clear();
+  voice.playback.playhead = voice.context.currentTime;
+}
+
+function playPcm(buffer) {
+  if (!voice) return;
+  const samples = new Int16Array(buffer);
+  if (samples.length === 0) return;
+  const audio = voice.context.createBuffer(1, samples.length, voice.playback.rate);
+  const channel = audio.getChannelData(0);
+  for (let index = 0; index < samples.length; index += 1) channel[index] = samples[index] / 32768;
+  const source = voice.context.createBufferSource();
+  source.buffer = audio;
+  source.connect(voice.context.destination);
+  const startAt = Math.max(voice.playback.playhead, voice.context.currentTime + 0.02);
+  source.start(startAt);
+  voice.playback.playhead = startAt + audio.duration;
+  voice.playback.sources.add(source);
+  source.addEventListener('ended', () => voice?.playback.sources.delete(source));
+}
+
+function stopMicrophone() {
+  if (!voice) return;
+  const previous = voice;
+  voice = undefined;
+  previous.node?.port.close();
+  previous.source?.disconnect();
+  for (const track of previous.stream?.getTracks() ?? []) track.stop();
+  void previous.context.close();
+  microphoneButton.setAttribute('aria-pressed', 'false');
+  microphoneButton.textContent = 'Start microphone';
+  if (call?.kind === 'voice') hangUp();
+}
+
+/** Resolves with the open socket, or rejects when the server has no /ws/call (the upgrade fails or closes at once). */
+function openVoiceSocket() {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(endpoint(`/ws/call?sampleRate=${microphoneSampleRate}`));
+    socket.binaryType = 'arraybuffer';
+    socket.addEventListener('open', () => resolve(socket), { once: true });
+    socket.addEventListener('error', () => reject(new Error('no voice endpoint')), { once: true });
+    socket.addEventListener('close', () => reject(new Error('no voice endpoint')), { once: true });
+  });
+}
+
+async function startMicrophone() {
+  if (!navigator.mediaDevices?.getUserMedia || typeof AudioWorkletNode === 'undefined') {
+    showVoiceMessage('This browser cannot capture the microphone here (it needs a secure context: localhost or https). The text box still works.');
+    return;
+  }
+  showVoiceMessage('');
+  microphoneButton.disabled = true;
+  let socket;
+  try {
+    socket = await openVoiceSocket();
+  } catch {
+    showVoiceMessage('Voice is not available on this server (no /ws/call endpoint, or the offline speech packages are missing). The text box still works.');
+    microphoneButton.disabled = false;
+    return;
+  }
+  hangUp();
+  clearCallView();
+  delete document.body.dataset.callEnd;
+  const activeCall = { socket, kind: 'voice', ended: false, turnSentAt: undefined, turns: 0 };
+  call = activeCall;
+  const context = new AudioContext();
+  voice = { context, playback: { rate: microphoneSampleRate, playhead: 0, sources: new Set() } };
+  const activeVoice = voice;
+  socket.addEventListener('message', (message) => {
+    if (call !== activeCall) return;
+    if (typeof message.data === 'string') handleEvent(activeCall, JSON.parse(message.data));
+    else playPcm(message.data);
+  });
+  socket.addEventListener('close', () => {
+    if (call === activeCall && !activeCall.ended) setStatus('voice call closed');
+    if (voice === activeVoice) stopMicrophone();
+  });
+  try {
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: { channelCount: 1, echoCancellation: true, noiseSuppression: true } });
+    await context.audioWorklet.addModule('/microphone-worklet.js');
+    if (voice !== activeVoice) return;
+    const source = context.createMediaStreamSource(stream);
+    const node = new AudioWorkletNode(context, 'microphone-downsampler', { processorOptions: { targetSampleRate: microphoneSampleRate } });
+    node.port.onmessage = (message) => {
+      if (socket.readyState === WebSocket.OPEN) socket.send(message.data);
+    };
+    source.connect(node);
+    Object.assign(activeVoice, { stream, source, node });
+    microphoneButton.setAttribute('aria-pressed', 'true');
+    microphoneButton.textContent = 'Stop microphone';
+    setStatus('voice call in progress: speak');
+  } catch (error) {
+    showVoiceMessage(`Microphone unavailable: ${error instanceof Error ? error.message : String(error)}`);
+    stopMicrophone();
+  } finally {
+    microphoneButton.disabled = false;
+    updateControls();
+  }
+}
+
+// ---- wiring ----
+
+element('say').addEventListener('submit', (event) => {
+  event.preventDefault();
+  sendLine(lineInput.value);
+  lineInput.value = '';
+});
+element('new-call').addEventListener('click', () => startTextCall());
+microphoneButton.addEventListener('click', () => (voice ? stopMicrophone() : void startMicrophone()));
+element('fit-diagram').addEventListener('change', (event) => diagram.classList.toggle('fit', event.target.checked));
+
+startTextCall();

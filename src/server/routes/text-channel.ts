@@ -1,0 +1,91 @@
+// /ws/text: the text channel over a WebSocket. Each text frame is one caller line; each channel event goes back as one JSON frame.
+import type { RawData, WebSocket } from 'ws';
+import { channelEvent, deliver, parseCallerLine } from '../../transports/text-channel.ts';
+import type { FrontdeskRoutePlugin } from '../app.ts';
+
+/** Longest caller line accepted, bytes of UTF-8; a typed turn is a sentence, not a document. */
+export const maxCallerLineBytes = 4096;
+
+/** The frame sent for a message that could not be used; the call goes on. */
+export interface TextErrorFrame {
+  type: 'error';
+  message: string;
+}
+
+/** Close codes: 1000 the call ended, 1001 the server is shutting down, 1013 not accepting calls now. */
+export const textCloseCodes = { callEnded: 1000, goingAway: 1001, tryAgainLater: 1013 } as const;
+
+function asBuffer(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}
+
+export const textChannelRoute: FrontdeskRoutePlugin = async (app, context) => {
+  app.get('/ws/text', { websocket: true }, (socket: WebSocket, request) => {
+    if (context.lifecycle.closing) {
+      socket.close(textCloseCodes.tryAgainLater, 'server shutting down');
+      return;
+    }
+    const session = context.runtime.openSession();
+    const log = request.log.child({ sessionId: session.sessionId, transport: 'text' });
+    log.info('text call connected');
+    context.metrics.observeSession(session);
+
+    const send = (frame: object) => {
+      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
+    };
+    const sendError = (message: string) => send({ type: 'error', message } satisfies TextErrorFrame);
+
+    // Time from a caller line arriving to the first agent line it produces: the text channel's share of a turn.
+    let lineArrivedAt: number | undefined;
+    const unsubscribe = session.subscribe((event) => {
+      if (event.type === 'agent' && lineArrivedAt !== undefined) {
+        context.metrics.observeStage('transcript_to_reply', (performance.now() - lineArrivedAt) / 1000);
+        lineArrivedAt = undefined;
+      }
+      const frame = channelEvent(event, { slots: true });
+      if (frame) send(frame);
+      if (event.type === 'end' && socket.readyState === socket.OPEN) socket.close(textCloseCodes.callEnded, 'call ended');
+    });
+    // The session ends now, not when the close handshake completes: shutdown closes the runtime right after.
+    const hangUp = () => {
+      try {
+        if (!session.isEnded()) session.hangUp();
+      } catch (error) {
+        log.error({ err: error }, 'hang-up failed');
+      }
+    };
+    const unregister = context.calls.add({
+      sessionId: session.sessionId,
+      transport: 'text',
+      hangUp: () => {
+        hangUp();
+        socket.close(textCloseCodes.goingAway, 'server shutting down');
+      },
+    });
+    const run = (work: Promise<void>) =>
+      void context.inFlight.track(work).catch((error: unknown) => log.error({ err: error }, 'text turn failed'));
+
+    run(session.start());
+
+    socket.on('message', (data: RawData, isBinary: boolean) => {
+      if (isBinary) return sendError('binary frames are not accepted here: send each caller line as a text frame');
+      const bytes = asBuffer(data);
+      if (bytes.length > maxCallerLineBytes) return sendError(`a caller line may be at most ${maxCallerLineBytes} bytes`);
+      const input = parseCallerLine(bytes.toString('utf8'));
+      if (input.kind === 'invalid') return sendError(input.message);
+      if (session.isEnded()) return sendError('the call has ended');
+      context.metrics.turn();
+      lineArrivedAt ??= performance.now();
+      run(deliver(session, input));
+    });
+
+    socket.on('close', () => {
+      unregister();
+      hangUp();
+      void session.ended.then(() => unsubscribe());
+      log.info('text call disconnected');
+    });
+  });
+};
