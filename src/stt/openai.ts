@@ -1,5 +1,7 @@
 // OpenAI speech-to-text: one VAD-segmented utterance per request, streamed back as SSE transcript deltas.
-import OpenAI, { APIError, toFile } from 'openai';
+import OpenAI, { APIConnectionTimeoutError, APIError, toFile } from 'openai';
+import { concatSamples } from '../audio/frames.ts';
+import { encodeWav } from '../audio/wav.ts';
 import { FrontdeskError, isRetryableStatus } from '../errors.ts';
 import type { PcmFrame } from '../audio/types.ts';
 import { expectationHints } from './expectation-hints.ts';
@@ -21,35 +23,13 @@ export interface OpenAiSttOptions {
 /** Catalogue error for anything the OpenAI SDK throws. */
 export function openAiError(error: unknown, what: string): FrontdeskError {
   if (error instanceof FrontdeskError) return error;
+  // Checked first: the SDK's timeout is an APIError subclass without a status.
+  if (error instanceof APIConnectionTimeoutError) return new FrontdeskError('PROVIDER_TIMEOUT', `openai ${what}`, { cause: error });
   if (error instanceof APIError && typeof error.status === 'number') {
     const retryable = isRetryableStatus(error.status);
     return new FrontdeskError(retryable ? 'PROVIDER_FAILED' : 'PROVIDER_REJECTED', `openai ${what} answered ${error.status}`, { cause: error, retryable });
   }
-  if (error instanceof Error && error.name === 'APIConnectionTimeoutError') {
-    return new FrontdeskError('PROVIDER_TIMEOUT', `openai ${what}`, { cause: error });
-  }
   return new FrontdeskError('PROVIDER_FAILED', `openai ${what} connection failed`, { cause: error });
-}
-
-/** A 16-bit mono WAV file around PCM frames: the container the transcription endpoint accepts. */
-function encodeWav(frames: PcmFrame[], sampleRate: number): Buffer {
-  const dataBytes = frames.reduce((total, frame) => total + frame.samples.byteLength, 0);
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(36 + dataBytes, 4);
-  header.write('WAVE', 8, 'ascii');
-  header.write('fmt ', 12, 'ascii');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20); // PCM
-  header.writeUInt16LE(1, 22); // mono
-  header.writeUInt32LE(sampleRate, 24);
-  header.writeUInt32LE(sampleRate * 2, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'ascii');
-  header.writeUInt32LE(dataBytes, 40);
-  const bodies = frames.map((frame) => Buffer.from(frame.samples.buffer, frame.samples.byteOffset, frame.samples.byteLength));
-  return Buffer.concat([header, ...bodies]);
 }
 
 /** A short prompt naming what the caller may say; the model treats it as preceding context, not as instructions. */
@@ -82,7 +62,7 @@ export function createOpenAiStt(options: OpenAiSttOptions): SpeechToText {
         return queue.finish();
       }
       try {
-        const file = await toFile(encodeWav(frames, streamOptions.sampleRate), 'utterance.wav', { type: 'audio/wav' });
+        const file = await toFile(encodeWav(concatSamples(frames.map((frame) => frame.samples)), streamOptions.sampleRate), 'utterance.wav', { type: 'audio/wav' });
         const events = await client.audio.transcriptions.create(
           { file, model, stream: true, ...(prompt ? { prompt } : {}), ...(options.language ? { language: options.language } : {}) },
           { signal: abortController.signal },

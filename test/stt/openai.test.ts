@@ -68,6 +68,16 @@ describe('OpenAI STT', () => {
     expect(server.transcriptionRequests).toHaveLength(1);
   });
 
+  it('reports a server that stops answering as PROVIDER_TIMEOUT once the request limit passes', async () => {
+    server.failure = { kind: 'stall' };
+    const stt = createOpenAiStt({ apiKey: 'sk-test', baseUrl: server.url, timeoutMs: 300 });
+    const stream = await stt.open({ sampleRate: 16000 });
+    for (const frame of speechFrames(100)) stream.push(frame);
+    stream.end();
+    const events = await collectEvents(stream);
+    expect(events.at(-1)).toMatchObject({ type: 'error', error: { code: 'PROVIDER_TIMEOUT' } });
+  });
+
   it('reports a stream dropped before transcript.text.done as a retryable error, after the partials it got', async () => {
     server.failure = { kind: 'drop', afterBytes: 2 };
     const stt = createOpenAiStt({ apiKey: 'sk-test', baseUrl: server.url });
