@@ -397,6 +397,12 @@ function slotPicking(options: { askKey: PromptKey; chosen: string }): Record<str
   };
 }
 
+/** What the caller wants, in the greeting or when asked again: anything but "something else" starts verification. */
+const intentTransitions: Array<Record<string, unknown>> = [
+  { guard: 'heardIntent', target: 'verification', actions: ['captureIntent', 'captureBookingRequest', 'captureVerification'] },
+  { guard: 'heardOtherIntent', target: 'offerHuman' },
+];
+
 export const callMachine = callMachineSetup.createMachine({
   id: 'call',
   context: ({ input }) => ({
@@ -427,30 +433,12 @@ export const callMachine = callMachineSetup.createMachine({
     greeting: {
       meta: meta(['intent', 'specialty']),
       entry: [say('greeting')],
-      on: {
-        'caller.spoke': onSpoke([
-          {
-            guard: 'heardIntent',
-            target: 'verification',
-            actions: ['captureIntent', 'captureBookingRequest', 'captureVerification'],
-          },
-          { guard: 'heardOtherIntent', target: 'offerHuman' },
-        ]),
-      },
+      on: { 'caller.spoke': onSpoke(intentTransitions) },
     },
     askIntent: {
       meta: meta(['intent', 'specialty']),
       entry: [say('askIntent')],
-      on: {
-        'caller.spoke': onSpoke([
-          {
-            guard: 'heardIntent',
-            target: 'verification',
-            actions: ['captureIntent', 'captureBookingRequest', 'captureVerification'],
-          },
-          { guard: 'heardOtherIntent', target: 'offerHuman' },
-        ]),
-      },
+      on: { 'caller.spoke': onSpoke(intentTransitions) },
     },
     offerHuman: {
       meta: meta(['yesNo', 'intent']),
