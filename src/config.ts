@@ -265,7 +265,7 @@ function deepFreeze<T>(value: T): T {
 /**
  * Reads, validates and freezes the configuration. `overrides` take precedence over `env` and use the same variable
  * names. Throws `FrontdeskError` CONFIG_UNKNOWN_PROVIDER / CONFIG_MISSING_KEY / CONFIG_INVALID naming the variable.
- * With local recordings and no FRONTDESK_RECORDING_KEY, the key file under the data directory is read or created.
+ * With recordings on (local, or S3 with its local spool) and no FRONTDESK_RECORDING_KEY, the key file under the data directory is read or created.
  */
 export function loadConfig(env: Environment = process.env, overrides: ConfigOverrides = {}): Readonly<Config> {
   const read = reader(env, overrides);
@@ -305,7 +305,8 @@ export function loadConfig(env: Environment = process.env, overrides: ConfigOver
 
   const store = providerName('FRONTDESK_RECORDINGS', read('FRONTDESK_RECORDINGS') ?? 'local', recordingStoreNames);
   const recordings: Config['recordings'] = { store };
-  if (store === 'local') Object.assign(recordings, resolveRecordingKey(read, dataDir, warnings));
+  // The local store encrypts with the key; S3 uploads that fail are spooled locally, encrypted with it too.
+  if (store !== 'none') Object.assign(recordings, resolveRecordingKey(read, dataDir, warnings));
   if (store === 's3') {
     const bucket = read('FRONTDESK_S3_BUCKET');
     if (bucket === undefined) throw invalid('FRONTDESK_S3_BUCKET', 'is required when FRONTDESK_RECORDINGS=s3');
