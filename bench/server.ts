@@ -1,0 +1,397 @@
+// `npm run bench:server`: N simulated Twilio callers on loopback against the call server in a child process (offline speech, recordings on): response latency at the caller, inbound frame lag, CPU and memory per call.
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+const root = join(import.meta.dirname, '..');
+const resultsDirectory = join(root, 'bench/results');
+const now = new Date('2026-12-01T09:00:00-05:00');
+/** The caller's first four answers: ~30 s of call with the greeting, four measured replies. */
+const scriptLines = ['I want to book an appointment', 'my last name is Smith', 'January fifteenth nineteen eighty five', 'five five five zero one zero one two three four'];
+/** Polite caller: speaks this long after the agent's audio has finished playing, ms. */
+const politePauseMs = 800;
+/** Callers start spread over this window, ms, as calls arrive at a real clinic rather than all in one instant. */
+const arrivalWindowMs = 5000;
+const clockTicksPerSecond = 100;
+
+// ─── server side (child process) ─────────────────────────────────────────────────────────────────────────────
+
+type ServerRequest = { type: 'reset' } | { type: 'stats' };
+interface ServerStats {
+  /** ms from an inbound media message's receipt to its frame leaving the turn detector and call loop. */
+  frameLagsMs: number[];
+  eventLoopDelayMs: { p50: number; p99: number; max: number };
+  sessions: { opened: number; verified: number; ended: number };
+  recordingsPending: number;
+}
+
+async function serve(): Promise<void> {
+  const [{ default: websocket }, { default: Fastify }, { openCallRuntime }, { silentLogger }, { twilioMediaRoute }, { createPocketSphinxStt }, { createEspeakTts }, { createCallRecordings }, { createLocalRecordingStore }] =
+    await Promise.all([
+      import('@fastify/websocket'),
+      import('fastify'),
+      import('../src/dialog/call-runtime.ts'),
+      import('../src/log.ts'),
+      import('../src/server/routes/twilio-media.ts'),
+      import('../src/stt/pocketsphinx.ts'),
+      import('../src/tts/espeak.ts'),
+      import('../src/transports/call-recording.ts'),
+      import('../src/recording/local-store.ts'),
+    ]);
+  const directory = mkdtempSync(join(tmpdir(), 'frontdesk-bench-server-'));
+  const logger = silentLogger();
+  const runtime = await openCallRuntime({ databaseFile: join(directory, 'ehr.sqlite'), auditFile: join(directory, 'audit.jsonl'), now, logger });
+  let frameLagsMs: number[] = [];
+  const sessions = { opened: 0, verified: 0, ended: 0 };
+  const counted = Object.create(runtime, {
+    openSession: {
+      value: (options?: Parameters<typeof runtime.openSession>[0]) => {
+        const session = runtime.openSession(options);
+        sessions.opened += 1;
+        session.subscribe((event) => {
+          if (event.type === 'tool' && event.name === 'verify_patient' && event.ok) sessions.verified += 1;
+        });
+        void session.ended.then(() => (sessions.ended += 1));
+        return session;
+      },
+    },
+  }) as typeof runtime;
+  const recording = createCallRecordings({
+    store: createLocalRecordingStore({ directory: join(directory, 'recordings'), key: randomBytes(32) }),
+    auditTrail: runtime.auditTrail,
+  });
+  const app = Fastify();
+  await app.register(websocket);
+  await app.register(twilioMediaRoute, {
+    runtime: counted,
+    stt: createPocketSphinxStt({ names: runtime.patientLastNames }),
+    tts: createEspeakTts(),
+    logger,
+    recording,
+    // The generated caller's settings, as in the media tests (test/transports/media-server.ts).
+    voice: { turns: { threshold: 0.3, preRollMs: 500 } },
+    hooks: { callerFrameProcessed: (lagMs) => frameLagsMs.push(lagMs) },
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const eventLoop = monitorEventLoopDelay({ resolution: 10 });
+  eventLoop.enable();
+  process.on('message', async (request: ServerRequest) => {
+    if (request.type === 'reset') {
+      frameLagsMs = [];
+      eventLoop.reset();
+      Object.assign(sessions, { opened: 0, verified: 0, ended: 0 });
+      process.send!({ type: 'reset' });
+    } else if (request.type === 'stats') {
+      await recording.whenIdle();
+      const stats: ServerStats = {
+        frameLagsMs,
+        eventLoopDelayMs: { p50: eventLoop.percentile(50) / 1e6, p99: eventLoop.percentile(99) / 1e6, max: eventLoop.max / 1e6 },
+        sessions: { ...sessions },
+        recordingsPending: recording.pending(),
+      };
+      process.send!({ type: 'stats', stats });
+    }
+  });
+  process.on('disconnect', () => {
+    void app.close().then(() => runtime.close()).finally(() => {
+      rmSync(directory, { recursive: true, force: true });
+      process.exit(0);
+    });
+  });
+  process.send!({ type: 'ready', port: (app.server.address() as AddressInfo).port });
+}
+
+// ─── callers (this process) ──────────────────────────────────────────────────────────────────────────────────
+
+interface ServerProcess {
+  child: ChildProcess;
+  port: number;
+  request<T>(message: ServerRequest): Promise<T>;
+}
+
+async function startServer(): Promise<ServerProcess> {
+  const child = fork(join(root, 'bin/run-ts.js'), [join(root, 'bench/server.ts'), '--serve'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (message: { type: string; port: number }) => resolve(message.port));
+    child.once('exit', (code) => reject(new Error(`the server exited with ${code}`)));
+  });
+  return {
+    child,
+    port,
+    request<T>(message: ServerRequest) {
+      return new Promise<T>((resolve) => {
+        const onMessage = (reply: { type: string; stats?: ServerStats }) => {
+          if (reply.type !== message.type) return;
+          child.off('message', onMessage);
+          resolve((reply.stats ?? reply) as T);
+        };
+        child.on('message', onMessage);
+        child.send(message);
+      });
+    },
+  };
+}
+
+/** CPU seconds of a process: its own (utime + stime) and its reaped children's (cutime + cstime: the espeak-ng processes). */
+function cpuSeconds(pid: number): { own: number; children: number } {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const tick = (index: number) => Number(fields[index - 3]);
+  return { own: (tick(14) + tick(15)) / clockTicksPerSecond, children: (tick(16) + tick(17)) / clockTicksPerSecond };
+}
+
+function residentMegabytes(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : Number.NaN;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let value = state;
+    value = Math.imul(value ^ (value >>> 15), value | 1);
+    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
+    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface CallerResult {
+  /** Caller's end of speech → first agent media frame received, ms, per answered line. */
+  latenciesMs: number[];
+  answered: number;
+  error?: string;
+  callerAudioSeconds: number;
+}
+
+async function runCaller(url: string, lines: Int16Array[], startDelayMs: number): Promise<CallerResult> {
+  const { TwilioTestClient } = await import('../test/helpers/twilio-client.ts');
+  await new Promise((resolve) => setTimeout(resolve, startDelayMs));
+  const client = new TwilioTestClient({ url });
+  const startedAt = performance.now();
+  const result: CallerResult = { latenciesMs: [], answered: 0, callerAudioSeconds: 0 };
+  try {
+    await client.start();
+    await client.waitForAgentToFinish({ sinceMs: 0, afterMs: politePauseMs, timeoutMs: 60_000 });
+    for (const line of lines) {
+      const spoken = await client.say(line);
+      const firstAudioAt = await client.firstMediaAfter(spoken.endedAtMs, 30_000);
+      result.latenciesMs.push(firstAudioAt - spoken.endedAtMs);
+      result.answered += 1;
+      await client.waitForAgentToFinish({ sinceMs: spoken.endedAtMs, afterMs: politePauseMs, timeoutMs: 60_000 });
+    }
+    await client.hangUp();
+  } catch (error) {
+    result.error = error instanceof Error ? error.message : String(error);
+    client.terminate();
+  }
+  result.callerAudioSeconds = (performance.now() - startedAt) / 1000;
+  return result;
+}
+
+interface LoadResult {
+  callers: number;
+  completedCallers: number;
+  verifiedCalls: number;
+  turns: number;
+  /** Turns answered more than 3 s after the caller stopped: the turn was missed and a re-prompt answered instead. */
+  slowTurns: number;
+  responseLatencyMs: { p50: number; p99: number; max: number };
+  frameLagMs: { p50: number; p99: number; max: number; frames: number };
+  eventLoopDelayMs: { p50: number; p99: number; max: number };
+  wallSeconds: number;
+  meanCallSeconds: number;
+  /** Cores busy in the server process (1 = one core fully), and in its espeak-ng children. */
+  serverCores: number;
+  speechSynthesisCores: number;
+  /** Server process CPU per concurrent call, % of one core (espeak-ng children included). */
+  cpuPercentOfOneCorePerCall: number;
+  rssBaselineMegabytes: number;
+  rssPeakMegabytes: number;
+  rssPerCallMegabytes: number;
+  errors: string[];
+}
+
+async function runLoad(server: ServerProcess, callers: number, lines: Int16Array[]): Promise<LoadResult> {
+  await server.request({ type: 'reset' });
+  const pid = server.child.pid!;
+  const rssBaseline = residentMegabytes(pid);
+  let rssPeak = rssBaseline;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, residentMegabytes(pid))), 250);
+  const cpuBefore = cpuSeconds(pid);
+  const clientLoop = monitorEventLoopDelay({ resolution: 10 });
+  clientLoop.enable();
+  const startedAt = performance.now();
+  const random = seededRandom(callers);
+  const url = `ws://127.0.0.1:${server.port}/twilio/media`;
+  const results = await Promise.all(Array.from({ length: callers }, () => runCaller(url, lines, random() * arrivalWindowMs)));
+  const stats = await server.request<ServerStats>({ type: 'stats' });
+  const wallSeconds = (performance.now() - startedAt) / 1000;
+  clearInterval(sampler);
+  clientLoop.disable();
+  const cpuAfter = cpuSeconds(pid);
+  const latencies = results.flatMap((result) => result.latenciesMs);
+  const serverCores = (cpuAfter.own - cpuBefore.own) / wallSeconds;
+  const speechSynthesisCores = (cpuAfter.children - cpuBefore.children) / wallSeconds;
+  const meanCallSeconds = results.reduce((sum, result) => sum + result.callerAudioSeconds, 0) / callers;
+  // Concurrency is callers × call length / wall time: arrivals spread over a few seconds leave the edges of the run part-loaded.
+  const meanConcurrentCalls = (callers * meanCallSeconds) / wallSeconds;
+  return {
+    callers,
+    completedCallers: results.filter((result) => !result.error).length,
+    verifiedCalls: stats.sessions.verified,
+    turns: latencies.length,
+    slowTurns: latencies.filter((latency) => latency > 3000).length,
+    responseLatencyMs: { p50: round(percentile(latencies, 50)), p99: round(percentile(latencies, 99)), max: round(Math.max(...latencies)) },
+    frameLagMs: {
+      p50: round(percentile(stats.frameLagsMs, 50), 2),
+      p99: round(percentile(stats.frameLagsMs, 99), 2),
+      max: round(Math.max(...stats.frameLagsMs), 1),
+      frames: stats.frameLagsMs.length,
+    },
+    eventLoopDelayMs: { p50: round(stats.eventLoopDelayMs.p50), p99: round(stats.eventLoopDelayMs.p99), max: round(stats.eventLoopDelayMs.max) },
+    wallSeconds: round(wallSeconds),
+    meanCallSeconds: round(meanCallSeconds),
+    serverCores: round(serverCores, 3),
+    speechSynthesisCores: round(speechSynthesisCores, 3),
+    cpuPercentOfOneCorePerCall: round(((serverCores + speechSynthesisCores) / meanConcurrentCalls) * 100, 2),
+    rssBaselineMegabytes: round(rssBaseline),
+    rssPeakMegabytes: round(rssPeak),
+    rssPerCallMegabytes: round((rssPeak - rssBaseline) / callers, 2),
+    errors: [...new Set(results.flatMap((result) => (result.error ? [result.error] : [])))],
+  };
+}
+
+/** A load the server sustains: every call answered in full, inbound frames handled within 100 ms, and replies within 1 s of the single call's p99. */
+function sustains(result: LoadResult, single: LoadResult): boolean {
+  return (
+    result.completedCallers === result.callers &&
+    result.slowTurns === 0 &&
+    result.frameLagMs.p99 <= 100 &&
+    result.responseLatencyMs.p99 <= single.responseLatencyMs.p99 + 1000
+  );
+}
+
+function table(results: LoadResult[], single: LoadResult): string {
+  const rows = results.map((result) =>
+    [
+      result.callers,
+      sustains(result, single) ? 'yes' : 'no',
+      `${result.completedCallers}/${result.callers}`,
+      `${result.verifiedCalls}/${result.callers}`,
+      `${result.turns} (${result.slowTurns} > 3 s)`,
+      `${result.responseLatencyMs.p50} / ${result.responseLatencyMs.p99}`,
+      `${result.frameLagMs.p50} / ${result.frameLagMs.p99} / ${result.frameLagMs.max}`,
+      `${result.eventLoopDelayMs.p99}`,
+      `${result.serverCores} + ${result.speechSynthesisCores}`,
+      result.cpuPercentOfOneCorePerCall,
+      `${result.rssBaselineMegabytes} → ${result.rssPeakMegabytes}`,
+      result.rssPerCallMegabytes,
+    ].join(' | '),
+  );
+  return [
+    '| callers | sustained | calls completed | verified | turns | response p50 / p99 ms | frame lag p50 / p99 / max ms | event-loop delay p99 ms | server cores (+ espeak) | CPU % of a core per call | server RSS MB | RSS MB per call |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((row) => `| ${row} |`),
+  ].join('\n');
+}
+
+/** Cuts espeak-ng's leading and trailing silence, so the last frame sent is the caller's end of speech: first and last 10 ms block above −40 dBFS RMS. */
+function trimToSpeech(samples: Int16Array, sampleRate = 8000): Int16Array {
+  const block = sampleRate / 100;
+  const loud = (start: number) => {
+    let energy = 0;
+    for (let index = start; index < Math.min(samples.length, start + block); index += 1) energy += (samples[index] as number) ** 2;
+    return Math.sqrt(energy / block) > 328;
+  };
+  let first = 0;
+  while (first < samples.length && !loud(first)) first += block;
+  let last = Math.floor((samples.length - 1) / block) * block;
+  while (last > first && !loud(last)) last -= block;
+  return samples.slice(first, Math.min(samples.length, last + block));
+}
+
+async function main(): Promise<void> {
+  const { speakLines } = await import('../test/transports/caller-lines.ts');
+  const lines = (await speakLines(scriptLines)).map((line) => trimToSpeech(line));
+  const callerAudioSeconds = lines.reduce((sum, line) => sum + line.length, 0) / 8000;
+  const requested = process.argv.slice(2).map(Number).filter((count) => Number.isInteger(count) && count > 0);
+  const plan = requested.length > 0 ? requested : [1, 10, 50, 100];
+  const server = await startServer();
+  const results: LoadResult[] = [];
+  try {
+    // A warm-up call loads the models and decoders, as a running server has them.
+    await runLoad(server, 1, lines);
+    for (const callers of plan) {
+      const result = await runLoad(server, callers, lines);
+      results.push(result);
+      process.stdout.write(`${callers} callers: ${JSON.stringify(result)}\n`);
+    }
+    const single = results.find((result) => result.callers === 1) ?? results[0]!;
+    // Then look for the largest load it sustains: double past the plan while it holds, halve the gap once it does not.
+    if (requested.length === 0) {
+      let good = Math.max(0, ...results.filter((result) => sustains(result, single)).map((result) => result.callers));
+      let bad = Math.min(Number.POSITIVE_INFINITY, ...results.filter((result) => !sustains(result, single)).map((result) => result.callers));
+      for (let probes = 0; probes < 3; probes += 1) {
+        const next = Number.isFinite(bad) ? Math.round((good + bad) / 2) : good * 2;
+        if (next <= good || next >= bad || (Number.isFinite(bad) && bad - good <= Math.max(5, good / 10))) break;
+        const result = await runLoad(server, next, lines);
+        results.push(result);
+        process.stdout.write(`${next} callers: ${JSON.stringify(result)}\n`);
+        if (sustains(result, single)) good = next;
+        else bad = next;
+      }
+    }
+    results.sort((a, b) => a.callers - b.callers);
+    const largestSustained = Math.max(0, ...results.filter((result) => sustains(result, single)).map((result) => result.callers));
+    const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}`;
+    const report = {
+      machine,
+      method: {
+        server: 'fastify + @fastify/websocket + the /twilio/media route in a child process; PocketSphinx STT, espeak-ng TTS, recordings to the encrypted local store',
+        callers: `Twilio Media Streams clients in this process (test/helpers/twilio-client.ts), arriving over ${arrivalWindowMs / 1000} s; each waits for the greeting, then says ${scriptLines.length} lines (${round(callerAudioSeconds)} s of speech, espeak-ng klatt at 8 kHz) in 20 ms μ-law frames in real time, each ${politePauseMs} ms after the agent's audio finished playing, then hangs up`,
+        responseLatency: "caller's last speech frame sent → first agent media frame received, at the client (includes the 800 ms end-of-turn silence unless a complete value ends the turn early)",
+        frameLag: "server: media message received → its PCM frame through the turn detector (VAD) and the call loop (LiveCallHooks.callerFrameProcessed); event-loop delay (perf_hooks.monitorEventLoopDelay, 10 ms resolution) alongside",
+        cpu: 'server process utime+stime and its reaped espeak-ng children from /proc over the run, divided by the mean number of calls in progress',
+        memory: 'server VmRSS sampled every 250 ms: peak minus the idle baseline, divided by callers',
+        sustained: 'all calls answered in full, no reply later than 3 s, p99 frame lag ≤ 100 ms, p99 response ≤ the single call p99 + 1 s',
+      },
+      largestSustainedCallers: largestSustained,
+      results,
+    };
+    writeFileSync(join(resultsDirectory, 'server.json'), `${JSON.stringify(report, null, 2)}\n`);
+    const markdown = [
+      '# Call server load benchmark',
+      '',
+      `Machine: ${machine}; shared with other work, so compare within one run. Command: \`npm run bench:server\`.`,
+      '',
+      `Each caller: Twilio Media Streams over loopback, waits for the greeting, says ${scriptLines.length} lines of the John Smith booking (${round(callerAudioSeconds)} s of generated speech) in real-time 20 ms μ-law frames, ${politePauseMs} ms after each reply has played, then hangs up (~${round(single.meanCallSeconds)} s per call). Callers arrive over ${arrivalWindowMs / 1000} s. Server in its own process with the offline pipeline (PocketSphinx, espeak-ng) and recordings on.`,
+      '',
+      table(results, single),
+      '',
+      `Largest load sustained: **${largestSustained} concurrent callers** (all calls answered in full, no reply later than 3 s, p99 inbound frame lag ≤ 100 ms, p99 response ≤ single-call p99 + 1 s).`,
+      '',
+      '- Response: caller end of speech → first agent audio frame at the client; it includes the 800 ms end-of-turn silence unless a complete value ends the turn early.',
+      '- Frame lag: measured in the server from media message receipt to the frame through the turn detector and the call loop (a hook, not a proxy); event-loop delay is perf_hooks.monitorEventLoopDelay.',
+      '- CPU: server process plus its espeak-ng children, per call in progress; 100% = one core. RSS excludes the espeak-ng processes.',
+      '- The callers run in this process on the same 2 cores, so at high N they compete with the server.',
+    ].join('\n');
+    writeFileSync(join(resultsDirectory, 'server.md'), `${markdown}\n`);
+    process.stdout.write(`${markdown}\n`);
+  } finally {
+    server.child.disconnect();
+  }
+}
+
+if (process.argv[2] === '--serve') await serve();
+else await main();

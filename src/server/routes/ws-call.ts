@@ -1,0 +1,98 @@
+// The /ws/call route: a raw PCM WebSocket call per connection (sampleRate from the query), each with its own session, VoiceCall and recorder.
+import type { FastifyInstance } from 'fastify';
+import type { WebSocket } from 'ws';
+import type { CallRuntime } from '../../dialog/call-runtime.ts';
+import type { VoiceCallEvent } from '../../dialog/voice-call.ts';
+import type { Logger } from '../../log.ts';
+import type { SpeechToText } from '../../stt/types.ts';
+import type { CallRecordings } from '../../transports/call-recording.ts';
+import type { LiveCall, LiveCallHooks, LiveVoiceOptions } from '../../transports/live-call.ts';
+import { createPcmWebSocketCall, parsePcmSampleRate } from '../../transports/pcm-websocket.ts';
+import type { TextToSpeech } from '../../tts/types.ts';
+import type { CallRegistry } from '../call-registry.ts';
+import type { ServerMetrics } from '../metrics.ts';
+
+/** What the voice routes need; the app builds it once and passes the same to each (the caller registers @fastify/websocket). */
+export interface MediaRouteOptions {
+  runtime: CallRuntime;
+  stt: SpeechToText;
+  tts: TextToSpeech;
+  /** Records every call (two-channel WAV at the call's rate) and audits `recording_stored`; absent = not recorded. */
+  recording?: CallRecordings;
+  metrics?: ServerMetrics;
+  /** Open calls, so shutdown can hang them all up. */
+  calls?: CallRegistry;
+  logger: Logger;
+  voice?: LiveVoiceOptions;
+  hooks?: LiveCallHooks;
+  /** Route path; defaults to the route's own. */
+  path?: string;
+}
+
+/** Reports a live call to the metrics, and to the open-call registry until its socket closes; returns the event listener for its metrics. */
+export function observeLiveCall(call: LiveCall, options: MediaRouteOptions, transport: string, socket: WebSocket): (event: VoiceCallEvent) => void {
+  options.metrics?.observeSession(call.session);
+  const remove = options.calls?.add({ sessionId: call.sessionId, transport, hangUp: () => socket.close(1001, 'server shutting down') });
+  if (remove) {
+    if (socket.readyState === socket.CLOSED) remove();
+    else socket.once('close', () => remove());
+  }
+  const metrics = options.metrics;
+  return (event) => {
+    if (!metrics) return;
+    if (event.type === 'transcript' && event.final) metrics.turn();
+    else if (event.type === 'latency') {
+      const { latency } = event;
+      metrics.observeStage('vad_to_final_transcript', latency.transcriptMs / 1000);
+      metrics.observeStage('transcript_to_reply', latency.replyMs / 1000);
+      metrics.observeStage('reply_to_first_tts_byte', latency.firstAudioMs / 1000);
+      metrics.observeStage('end_of_speech_to_first_audio', latency.voiceToVoiceMs / 1000);
+    }
+  };
+}
+
+/** Binds one socket to a call adapter: messages in, closes both ways, errors logged by id. */
+export function bindSocket(
+  socket: WebSocket,
+  adapter: { receive(data: Buffer, isBinary: boolean, receivedAtMs: number): void; socketClosed(): void },
+  logger: Logger,
+): void {
+  socket.on('message', (data, isBinary) => {
+    const receivedAtMs = performance.now();
+    const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+    adapter.receive(bytes, isBinary, receivedAtMs);
+  });
+  socket.on('close', () => adapter.socketClosed());
+  socket.on('error', (error) => {
+    logger.warn({ error: error.name }, 'call socket error');
+    adapter.socketClosed();
+  });
+}
+
+export async function wsCallRoute(app: FastifyInstance, options: MediaRouteOptions): Promise<void> {
+  const { logger } = options;
+  app.get(options.path ?? '/ws/call', { websocket: true }, (socket, request) => {
+    const rate = parsePcmSampleRate((request.query as Record<string, unknown> | undefined)?.sampleRate);
+    if (!rate.ok) {
+      socket.close(1008, rate.reason);
+      return;
+    }
+    let report: (event: VoiceCallEvent) => void = () => {};
+    const adapter = createPcmWebSocketCall({
+      runtime: options.runtime,
+      stt: options.stt,
+      tts: options.tts,
+      logger,
+      sampleRate: rate.sampleRate,
+      ...(options.voice ? { voice: options.voice } : {}),
+      ...(options.recording ? { recordings: options.recording } : {}),
+      ...(options.hooks ? { hooks: options.hooks } : {}),
+      sendText: (text) => socket.send(text),
+      sendBinary: (bytes) => socket.send(bytes, { binary: true }),
+      close: (code, reason) => socket.close(code, reason),
+      onEvent: (event) => report(event),
+    });
+    report = observeLiveCall(adapter.call, options, 'call', socket);
+    bindSocket(socket, adapter, logger);
+  });
+}
