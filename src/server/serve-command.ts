@@ -8,6 +8,7 @@ import { offlineSpeechAvailable } from '../stt/offline-speech.ts';
 import { buildApp } from './app.ts';
 import { closeGracefully } from './graceful-shutdown.ts';
 import { voiceRoutes } from './routes/voice-routes.ts';
+import { createVoiceSetup, type VoiceSetup } from './voice-setup.ts';
 
 /** How long shutdown waits for open calls and uploads before closing anyway, ms; under Kubernetes' default 30 s grace. */
 export const shutdownTimeoutMs = 10_000;
@@ -86,7 +87,23 @@ export async function serveCommand(argv: string[]): Promise<number> {
     if (isFrontdeskError(error)) return fail(error.message);
     throw error;
   }
-  const app = buildApp({ config, runtime, logger, routes: voice ? [...voiceRoutes] : [] });
+  let setup: VoiceSetup | undefined;
+  if (voice) {
+    try {
+      setup = await createVoiceSetup(config, runtime, logger);
+    } catch (error) {
+      await runtime.close();
+      if (isFrontdeskError(error)) return fail(error.message);
+      throw error;
+    }
+  }
+  const app = buildApp({
+    config,
+    runtime,
+    logger,
+    routes: setup ? [...voiceRoutes, ...setup.routes] : [],
+    ...(setup?.recordingStore ? { recordingStore: setup.recordingStore } : {}),
+  });
   let address: string;
   try {
     address = await app.listen({ port: config.server.port, host: config.server.host });
