@@ -32,7 +32,10 @@ function keyOf(value: string | undefined, variable: string, setting: string): st
  * and nothing registers itself on import.
  */
 export const sttFactories: Readonly<Record<SttProviderName, Factory<SpeechToText>>> = Object.freeze({
-  offline: async (_config, options) => (await import('../stt/pocketsphinx.ts')).createPocketSphinxStt(options.offlineSttNames ? { names: options.offlineSttNames } : {}),
+  // A decoder takes ~0.8 s of CPU and ~40 MB to load and serves one turn at a time: keep enough loaded for the turns
+  // that overlap on a busy line instead of loading one per turn.
+  offline: async (_config, options) =>
+    (await import('../stt/pocketsphinx.ts')).createPocketSphinxStt({ maxIdleDecoders: 12, ...(options.offlineSttNames ? { names: options.offlineSttNames } : {}) }),
   deepgram: async (config) =>
     (await import('../stt/deepgram.ts')).createDeepgramStt({
       apiKey: keyOf(config.deepgram.apiKey, 'DEEPGRAM_API_KEY', 'deepgram speech-to-text'),
