@@ -87,6 +87,6 @@ describe('operations endpoints', () => {
     const lines = output.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines).toContainEqual(expect.objectContaining({ msg: 'request', method: 'GET', route: '/healthz', statusCode: 200 }));
     expect(lines).toContainEqual(expect.objectContaining({ msg: 'request', method: 'GET', route: 'unmatched', statusCode: 404 }));
-    expect(output).not.toMatch(/Smith|1985|5550101234|lastName=|\?/);
+    expect(output).not.toMatch(/Smith|1985-01-15|5550101234|lastName=|\?/);
   });
 });
