@@ -308,7 +308,9 @@ export async function createVoiceCall(options: VoiceCallOptions): Promise<VoiceC
     },
     pushDtmf(digits) {
       if (session.isEnded()) return;
-      voice.interrupt();
+      // A key press over the agent interrupts it like speech does: the transport clears playback, the recording is cut.
+      const interruption = voice.interrupt();
+      if (interruption) publish({ type: 'barge-in', interruption });
       dtmfBuffer += digits;
       dtmfAtMs = options.nowMs();
       if (digits.includes('#')) flushDtmf();

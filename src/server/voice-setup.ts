@@ -7,7 +7,8 @@ import type { Logger } from '../log.ts';
 import { createSpeechToText, createTextToSpeech } from '../providers/registry.ts';
 import { createLocalRecordingStore } from '../recording/local-store.ts';
 import { createS3RecordingStore } from '../recording/s3-store.ts';
-import { withSpoolAndRetry, type SpoolingRecordingStore } from '../recording/spool-and-retry.ts';
+import type { SpoolingRecordingStore } from '../recording/spool-and-retry.ts';
+import type { RecordingStore } from '../recording/types.ts';
 import { createCallRecordings, type CallRecordings } from '../transports/call-recording.ts';
 import type { FrontdeskRoutePlugin } from './app.ts';
 import { twilioMediaRoute } from './routes/twilio-media.ts';
@@ -20,12 +21,12 @@ export interface VoiceSetup {
   recordings?: CallRecordings;
 }
 
-/** The recording store the configuration names, wrapped so a failed upload is spooled (encrypted) and retried. */
-export function recordingStoreFromConfig(config: Config, logger: Logger): SpoolingRecordingStore | undefined {
+/** The recording store the configuration names and where its failed uploads are spooled (encrypted with the same key). */
+export function recordingStoreFromConfig(config: Config, logger: Logger): { store: RecordingStore; spool: { spoolDirectory: string; key: Uint8Array } } | undefined {
   const { recordings } = config;
   if (recordings.store === 'none' || !recordings.key) return undefined;
   const key = Buffer.from(recordings.key, 'hex');
-  const base =
+  const store =
     recordings.store === 's3' && recordings.s3
       ? createS3RecordingStore({
           bucket: recordings.s3.bucket,
@@ -36,10 +37,10 @@ export function recordingStoreFromConfig(config: Config, logger: Logger): Spooli
           logger,
         })
       : // Keys already start with recordings/YYYY/MM/DD/.
-      createLocalRecordingStore({ directory: config.dataDir, key });
+        createLocalRecordingStore({ directory: config.dataDir, key });
   const spoolDirectory = join(config.dataDir, 'recording-spool');
   mkdirSync(spoolDirectory, { recursive: true });
-  return withSpoolAndRetry(base, { spoolDirectory, key, logger });
+  return { store, spool: { spoolDirectory, key } };
 }
 
 export async function createVoiceSetup(config: Config, runtime: CallRuntime, logger: Logger): Promise<VoiceSetup> {
@@ -47,8 +48,10 @@ export async function createVoiceSetup(config: Config, runtime: CallRuntime, log
     createSpeechToText(config, { logger, offlineSttNames: runtime.patientLastNames }),
     createTextToSpeech(config, { logger }),
   ]);
-  const recordingStore = recordingStoreFromConfig(config, logger);
-  const recordings = recordingStore ? createCallRecordings({ store: recordingStore, auditTrail: runtime.auditTrail, logger }) : undefined;
+  const configured = recordingStoreFromConfig(config, logger);
+  // The recordings wrap the store with spool-and-retry themselves, so a spooled recording is audited again when it lands.
+  const recordings = configured ? createCallRecordings({ ...configured, auditTrail: runtime.auditTrail, logger }) : undefined;
+  const recordingStore = recordings?.store as SpoolingRecordingStore | undefined;
   // Recordings spooled by an earlier run (an outage, a crash) go up now.
   if (recordingStore) void recordingStore.drain().catch((error: unknown) => logger.warn({ err: error }, 'spooled recordings could not be drained'));
 
