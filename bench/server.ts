@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { seededRandom } from '../test/audio/spoken-audio.ts';
 
 const root = join(import.meta.dirname, '..');
 const resultsDirectory = join(root, 'bench/results');
@@ -261,16 +262,6 @@ function maximum(values: number[]): number {
 }
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface CallerResult {
   /** Caller's end of speech → first agent media frame received, ms, per answered line. */

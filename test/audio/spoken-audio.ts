@@ -77,7 +77,8 @@ function trimToSpeech(samples: Int16Array, sampleRate: number): Int16Array {
   return samples.slice(first, Math.min(samples.length, last + size));
 }
 
-function seededRandom(seed: number): () => number {
+/** A small deterministic PRNG (mulberry32), for reproducible noise. */
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
