@@ -56,6 +56,7 @@ export const configVariables = [
   'AWS_REGION',
   'TWILIO_AUTH_TOKEN',
   'FRONTDESK_PUBLIC_URL',
+  'FRONTDESK_HANDOFF_NUMBER',
   'LOG_LEVEL',
   'FRONTDESK_VAD_THRESHOLD',
   'FRONTDESK_VAD_SILENCE_MS',
@@ -105,8 +106,12 @@ export interface Config {
     keySource?: 'environment' | 'file' | 'generated';
     s3?: { bucket: string; region: string; endpoint?: string; kmsKeyId?: string; forcePathStyle: boolean };
   };
-  /** Enables Twilio request signature validation when set. */
-  twilio: { authToken?: string };
+  twilio: {
+    /** Enables Twilio request signature validation when set. */
+    authToken?: string;
+    /** E.164 number (+15550123456) a Twilio call handed off to staff is transferred to; unset means the call is hung up. */
+    handoffNumber?: string;
+  };
   logLevel: (typeof logLevels)[number];
   vad: {
     /** Speech probability above which a frame is speech, 0–1. Default 0.5. */
@@ -334,6 +339,10 @@ export function loadConfig(env: Environment = process.env, overrides: ConfigOver
     return value === undefined ? {} : { baseUrl: value };
   };
   const twilioToken = read('TWILIO_AUTH_TOKEN');
+  const handoffNumberText = read('FRONTDESK_HANDOFF_NUMBER');
+  // E.164: a plus, a country code that does not start with 0, at most 15 digits in all (what <Dial><Number> accepts).
+  const handoffNumber =
+    handoffNumberText === undefined ? undefined : parseWith('FRONTDESK_HANDOFF_NUMBER', handoffNumberText, z.string().regex(/^\+[1-9]\d{1,14}$/), 'an E.164 phone number such as +15550123456');
 
   const known = new Set<string>(configVariables);
   for (const name of Object.keys(env)) {
@@ -364,7 +373,7 @@ export function loadConfig(env: Environment = process.env, overrides: ConfigOver
     timeZone,
     ...(nowText === undefined ? {} : { now: parseStartInstant('FRONTDESK_NOW', nowText, timeZone) }),
     recordings,
-    twilio: twilioToken === undefined ? {} : { authToken: twilioToken },
+    twilio: { ...(twilioToken === undefined ? {} : { authToken: twilioToken }), ...(handoffNumber === undefined ? {} : { handoffNumber }) },
     logLevel: logLevelText === undefined ? 'info' : parseWith('LOG_LEVEL', logLevelText.toLowerCase(), z.enum(logLevels), `one of ${logLevels.join(', ')}`),
     vad: {
       threshold: thresholdText === undefined ? 0.5 : parseWith('FRONTDESK_VAD_THRESHOLD', thresholdText, z.coerce.number().gt(0).lt(1), 'a number between 0 and 1'),
@@ -391,6 +400,7 @@ export function describeConfig(config: Config): Record<string, string | number |
     clock: config.now ? `fixed start ${config.now.toISOString()}` : 'real time',
     dataDir: config.dataDir,
     twilioSignatureValidation: config.twilio.authToken !== undefined,
+    twilioHandoffTransfer: config.twilio.handoffNumber !== undefined,
     logLevel: config.logLevel,
   };
 }

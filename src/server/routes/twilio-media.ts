@@ -1,14 +1,32 @@
-// The /twilio/media route: one Twilio Media Streams WebSocket per phone call, each with its own session, VoiceCall and recorder.
+// The /twilio/media route: one Twilio Media Streams WebSocket per phone call, each with its own session, VoiceCall and recorder; the upgrade's Twilio signature is checked and hand-offs are remembered by CallSid.
 import type { FastifyInstance } from 'fastify';
 import type { VoiceCallEvent } from '../../dialog/voice-call.ts';
 import { createTwilioMediaStream } from '../../transports/twilio-media.ts';
+import type { ServerContext } from '../app.ts';
+import { endsInTransfer, handoffCallsOf } from '../handoff-calls.ts';
+import { twilioSignatureCheck } from '../twilio-signature.ts';
 import { bindSocket, observeLiveCall, type MediaRouteOptions } from './ws-call.ts';
 
 export type { MediaRouteOptions };
 
+/**
+ * Inside `buildApp` the route takes the server's Twilio settings from its context: with TWILIO_AUTH_TOKEN set, an upgrade
+ * whose X-Twilio-Signature does not match is answered 403 before any socket or session exists; a call whose session ends
+ * in a hand-off (or a lockout, whose line promises a transfer) is remembered for /twilio/after-stream. On a bare fastify
+ * instance (benchmarks, transport tests) neither.
+ */
 export async function twilioMediaRoute(app: FastifyInstance, options: MediaRouteOptions): Promise<void> {
   const { logger } = options;
-  app.get(options.path ?? '/twilio/media', { websocket: true }, (socket) => {
+  const context: ServerContext | undefined = app.hasDecorator('frontdesk') ? app.frontdesk : undefined;
+  const authToken = context?.config.twilio.authToken;
+  const handoffs = context ? handoffCallsOf(context) : undefined;
+  const path = options.path ?? '/twilio/media';
+  const routeOptions = {
+    websocket: true as const,
+    ...(context && authToken ? { preValidation: twilioSignatureCheck({ authToken, publicUrl: context.config.server.publicUrl, request: 'media-stream', route: path }) } : {}),
+  };
+
+  app.get(path, routeOptions, (socket) => {
     let report: (event: VoiceCallEvent) => void = () => {};
     const stream = createTwilioMediaStream({
       runtime: options.runtime,
@@ -20,8 +38,14 @@ export async function twilioMediaRoute(app: FastifyInstance, options: MediaRoute
       ...(options.hooks ? { hooks: options.hooks } : {}),
       send: (message) => socket.send(message),
       close: (code, reason) => socket.close(code, reason),
-      onCallStarted: (call) => {
+      onCallStarted: (call, start) => {
         report = observeLiveCall(call, options, 'twilio', socket);
+        // The session ends (its hand-off line queued) before the stream closes, and Twilio asks for the action only after the close.
+        if (handoffs) {
+          void call.ended.then((reason) => {
+            if (endsInTransfer(reason)) handoffs.remember(start.callSid);
+          });
+        }
       },
       onEvent: (event) => report(event),
     });

@@ -1,50 +1,60 @@
-// POST /twilio/voice: the webhook Twilio calls for an incoming call; answers TwiML that streams the call's audio to /twilio/media.
+// Twilio's voice webhooks: POST /twilio/voice answers TwiML that streams the call to /twilio/media; POST /twilio/after-stream, the <Connect> action, transfers a handed-off call to staff or hangs up.
 import formBody from '@fastify/formbody';
-import type { FastifyRequest } from 'fastify';
 import type { FrontdeskRoutePlugin } from '../app.ts';
-import { isValidTwilioSignature, type TwilioParams } from '../twilio-signature.ts';
+import { handoffCallsOf } from '../handoff-calls.ts';
+import { twilioPublicOrigin, twilioSignatureCheck, webSocketOrigin } from '../twilio-signature.ts';
 
 /** Where Twilio Media Streams connect; the voice loop serves it. */
 export const twilioMediaPath = '/twilio/media';
-
-const hostPattern = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
+/** Where Twilio goes once the media stream has ended (the <Connect> action). */
+export const twilioAfterStreamPath = '/twilio/after-stream';
 
 function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 }
 
-/** The origin Twilio used to reach us: FRONTDESK_PUBLIC_URL when set, else the Host header and X-Forwarded-Proto. */
-function publicOrigin(request: FastifyRequest, publicUrl: string | undefined): string | undefined {
-  if (publicUrl) return publicUrl;
-  const host = request.headers.host;
-  if (!host || !hostPattern.test(host)) return undefined;
-  const forwarded = request.headers['x-forwarded-proto'];
-  const protocol = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim().toLowerCase();
-  return `${protocol === 'https' ? 'https' : request.protocol}://${host}`;
+const xmlDeclaration = '<?xml version="1.0" encoding="UTF-8"?>\n';
+
+/**
+ * The TwiML that connects the call to a bidirectional Media Stream at `streamUrl`; with `actionUrl`, Twilio requests it
+ * when the stream ends and runs the TwiML it answers (without one, the call ends with the stream).
+ */
+export function connectStreamTwiml(streamUrl: string, actionUrl?: string): string {
+  const action = actionUrl === undefined ? '' : ` action="${escapeXml(actionUrl)}"`;
+  return `${xmlDeclaration}<Response><Connect${action}><Stream url="${escapeXml(streamUrl)}"/></Connect></Response>\n`;
 }
 
-/** The TwiML that connects the call to a bidirectional Media Stream at `streamUrl`. */
-export function connectStreamTwiml(streamUrl: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Connect><Stream url="${escapeXml(streamUrl)}"/></Connect></Response>\n`;
+/** The TwiML that transfers the call to `phoneNumber` (E.164). */
+export function dialTwiml(phoneNumber: string): string {
+  return `${xmlDeclaration}<Response><Dial><Number>${escapeXml(phoneNumber)}</Number></Dial></Response>\n`;
+}
+
+/** The TwiML that ends the call. */
+export function hangupTwiml(): string {
+  return `${xmlDeclaration}<Response><Hangup/></Response>\n`;
 }
 
 export const twilioVoiceRoute: FrontdeskRoutePlugin = async (app, context) => {
   await app.register(formBody);
+  const { authToken, handoffNumber } = context.config.twilio;
+  const { publicUrl } = context.config.server;
+  const handoffs = handoffCallsOf(context);
+  const signed = (route: string) => (authToken ? { preValidation: twilioSignatureCheck({ authToken, publicUrl, request: 'webhook', route }) } : {});
+  if (!handoffNumber) context.logger.warn('FRONTDESK_HANDOFF_NUMBER is unset: a Twilio call handed off to staff will be hung up, not transferred');
 
-  app.post('/twilio/voice', async (request, reply) => {
-    const origin = publicOrigin(request, context.config.server.publicUrl);
+  app.post('/twilio/voice', signed('/twilio/voice'), async (request, reply) => {
+    const origin = twilioPublicOrigin(request, publicUrl);
     if (!origin) return reply.code(400).send({ error: 'missing or malformed Host header; set FRONTDESK_PUBLIC_URL' });
-    const authToken = context.config.twilio.authToken;
-    if (authToken) {
-      const signature = request.headers['x-twilio-signature'];
-      const params = (request.body && typeof request.body === 'object' ? request.body : {}) as TwilioParams;
-      // Twilio signs the URL exactly as it requested it, query string included.
-      if (!isValidTwilioSignature(authToken, `${origin}${request.url}`, params, Array.isArray(signature) ? signature[0] : signature)) {
-        request.log.warn({ route: '/twilio/voice' }, 'Twilio signature did not match');
-        return reply.code(403).send({ error: 'invalid Twilio signature' });
-      }
-    }
-    const streamUrl = `${origin.replace(/^http/, 'ws')}${twilioMediaPath}`;
-    return reply.type('text/xml; charset=utf-8').send(connectStreamTwiml(streamUrl));
+    const twiml = connectStreamTwiml(`${webSocketOrigin(origin)}${twilioMediaPath}`, `${origin}${twilioAfterStreamPath}`);
+    return reply.type('text/xml; charset=utf-8').send(twiml);
+  });
+
+  app.post(twilioAfterStreamPath, signed(twilioAfterStreamPath), async (request, reply) => {
+    const body = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, unknown>;
+    const callSid = typeof body.CallSid === 'string' ? body.CallSid : undefined;
+    const handedOff = callSid !== undefined && handoffs.isHandoff(callSid);
+    // Ids only: the form also carries the caller's number.
+    request.log.info({ callSid, handedOff, transfer: handedOff && handoffNumber !== undefined }, 'Twilio stream ended');
+    return reply.type('text/xml; charset=utf-8').send(handedOff && handoffNumber ? dialTwiml(handoffNumber) : hangupTwiml());
   });
 };
