@@ -13,7 +13,8 @@ class MicrophoneDownsampler extends AudioWorkletProcessor {
     this.outputIndex = 0;
     this.sum = 0;
     this.count = 0;
-    this.frame = new Int16Array(Math.round((target * frameMs) / 1000));
+    this.frameSize = Math.round((target * frameMs) / 1000);
+    this.frame = new Int16Array(this.frameSize);
     this.frameLength = 0;
   }
 
@@ -21,10 +22,10 @@ class MicrophoneDownsampler extends AudioWorkletProcessor {
     const clamped = Math.max(-1, Math.min(1, value));
     this.frame[this.frameLength] = clamped < 0 ? clamped * 0x8000 : clamped * 0x7fff;
     this.frameLength += 1;
-    if (this.frameLength === this.frame.length) {
-      const buffer = this.frame.buffer;
-      this.port.postMessage(buffer, [buffer]);
-      this.frame = new Int16Array(this.frame.length);
+    if (this.frameLength === this.frameSize) {
+      // Transferring the buffer detaches it (this.frame.length becomes 0), so the next frame is sized from frameSize.
+      this.port.postMessage(this.frame.buffer, [this.frame.buffer]);
+      this.frame = new Int16Array(this.frameSize);
       this.frameLength = 0;
     }
   }

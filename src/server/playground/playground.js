@@ -196,10 +196,16 @@ function stopPlayback() {
   voice.playback.playhead = voice.context.currentTime;
 }
 
+/** Adds `milliseconds` to a running total kept on <body data-…> (what went up and came back, for tests and the curious). */
+function countAudio(name, milliseconds) {
+  document.body.dataset[name] = String(Math.round(Number(document.body.dataset[name] ?? 0) + milliseconds));
+}
+
 function playPcm(buffer) {
   if (!voice) return;
   const samples = new Int16Array(buffer);
   if (samples.length === 0) return;
+  countAudio('agentAudioMs', (samples.length / voice.playback.rate) * 1000);
   const audio = voice.context.createBuffer(1, samples.length, voice.playback.rate);
   const channel = audio.getChannelData(0);
   for (let index = 0; index < samples.length; index += 1) channel[index] = samples[index] / 32768;
@@ -210,7 +216,11 @@ function playPcm(buffer) {
   source.start(startAt);
   voice.playback.playhead = startAt + audio.duration;
   voice.playback.sources.add(source);
-  source.addEventListener('ended', () => voice?.playback.sources.delete(source));
+  const durationMs = audio.duration * 1000;
+  source.addEventListener('ended', () => {
+    // A source cut off by a barge-in was removed by stopPlayback already: only audio that played to its end counts.
+    if (voice?.playback.sources.delete(source)) countAudio('agentAudioPlayedMs', durationMs);
+  });
 }
 
 function stopMicrophone() {
@@ -255,6 +265,9 @@ async function startMicrophone() {
   hangUp();
   clearCallView();
   delete document.body.dataset.callEnd;
+  delete document.body.dataset.microphoneMs;
+  delete document.body.dataset.agentAudioMs;
+  delete document.body.dataset.agentAudioPlayedMs;
   const activeCall = { socket, kind: 'voice', ended: false, turnSentAt: undefined, turns: 0 };
   call = activeCall;
   const context = new AudioContext();
@@ -276,7 +289,9 @@ async function startMicrophone() {
     const source = context.createMediaStreamSource(stream);
     const node = new AudioWorkletNode(context, 'microphone-downsampler', { processorOptions: { targetSampleRate: microphoneSampleRate } });
     node.port.onmessage = (message) => {
-      if (socket.readyState === WebSocket.OPEN) socket.send(message.data);
+      if (socket.readyState !== WebSocket.OPEN) return;
+      socket.send(message.data);
+      countAudio('microphoneMs', (message.data.byteLength / 2 / microphoneSampleRate) * 1000);
     };
     source.connect(node);
     Object.assign(activeVoice, { stream, source, node });

@@ -1,0 +1,132 @@
+// The playground's microphone in headless Chromium against a server wired as `frontdesk serve` wires it (offline PocketSphinx + espeak-ng): a spoken caller line reaches the agent and the reply comes back as text, state and audio.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runtimeFromConfig } from '../../src/cli.ts';
+import { loadConfig } from '../../src/config.ts';
+import type { CallRuntime } from '../../src/dialog/call-runtime.ts';
+import { silentLogger } from '../../src/log.ts';
+import { buildApp } from '../../src/server/app.ts';
+import { createServerMetrics } from '../../src/server/metrics.ts';
+import { voiceRoutes } from '../../src/server/routes/voice-routes.ts';
+import { createVoiceSetup } from '../../src/server/voice-setup.ts';
+import { offlineSpeechAvailable } from '../../src/stt/offline-speech.ts';
+import { createEspeakTts } from '../../src/tts/espeak.ts';
+import { fakeMicrophoneArguments, writeFakeMicrophoneWav } from '../helpers/fake-microphone.ts';
+import { scenarioNow } from '../server/server-support.ts';
+
+const chromiumPath = '/usr/bin/chromium';
+const haveChromium = existsSync(chromiumPath);
+const speech = offlineSpeechAvailable();
+const haveSpeech = speech.stt && speech.tts;
+const missingPackages = [...(haveChromium ? [] : ['chromium']), ...speech.missing];
+if (missingPackages.length > 0) console.warn(`playground microphone test skipped: apt install ${missingPackages.join(' ')}`);
+
+const callerLine = 'I want to book an appointment';
+/** Room for the spoken line in the file, ms (espeak-ng says it in about 2 s). */
+const lineAllowanceMs = 3_000;
+/** Digital silence after the line, well past the turn detector's 800 ms end-of-speech wait (after the file, Chromium's non-looping capture gives silence too). */
+const trailingSilenceMs = 10_000;
+/**
+ * The caller speaks this long after the greeting would have finished if the capture started with the call: capture
+ * starts a little after the call opens (getUserMedia and the worklet load come after the socket), so the greeting is
+ * over by then, and it stays well inside the agent's 8 s no-input wait.
+ */
+const afterGreetingMs = 2_500;
+
+/** How long the greeting plays, ms: its text from a session on the same runtime, spoken by the same offline TTS. */
+async function greetingDurationMs(runtime: CallRuntime): Promise<number> {
+  const session = runtime.openSession();
+  let greeting = '';
+  const unsubscribe = session.subscribe((event) => {
+    if (event.type === 'agent') greeting += `${event.text} `;
+  });
+  await session.start();
+  unsubscribe();
+  session.hangUp();
+  const tts = createEspeakTts();
+  let samples = 0;
+  for await (const frame of tts.synthesize(greeting)) samples += frame.samples.length;
+  return Math.round((samples / tts.sampleRate) * 1000);
+}
+
+const highlighted = (page: Page) => page.$eval('#diagram', (diagram) => diagram.querySelector('g.state.current')?.getAttribute('data-state') ?? null);
+const counter = (page: Page, name: 'microphoneMs' | 'agentAudioPlayedMs') => page.evaluate((key) => Number(document.body.dataset[key] ?? 0), name);
+
+describe.skipIf(!haveChromium || !haveSpeech)('playground microphone (headless Chromium, offline speech)', () => {
+  let directory: string;
+  let runtime: CallRuntime;
+  let app: FastifyInstance;
+  let browser: Browser;
+  let baseUrl: string;
+  let callerStartsAtMs: number;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    directory = mkdtempSync(join(tmpdir(), 'frontdesk-playground-voice-'));
+    // As `frontdesk serve` builds it: the configured (offline) STT and TTS, /ws/call and /twilio/media on the app.
+    const config = loadConfig({}, { FRONTDESK_DATA_DIR: join(directory, 'data'), FRONTDESK_RECORDINGS: 'none', FRONTDESK_NOW: scenarioNow, FRONTDESK_TIMEZONE: 'America/New_York' });
+    const logger = silentLogger();
+    runtime = await runtimeFromConfig(config, logger);
+    const setup = await createVoiceSetup(config, runtime, logger);
+    app = buildApp({ config, runtime, logger, metrics: createServerMetrics({ processMetrics: false }), routes: [...voiceRoutes, ...setup.routes] });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.server.address();
+    if (!address || typeof address === 'string') throw new Error('not listening');
+    baseUrl = `http://127.0.0.1:${address.port}`;
+
+    callerStartsAtMs = (await greetingDurationMs(runtime)) + afterGreetingMs;
+    const wavFile = join(directory, 'caller.wav');
+    await writeFakeMicrophoneWav(wavFile, [{ text: callerLine, atMs: callerStartsAtMs }], { totalMs: callerStartsAtMs + lineAllowanceMs + trailingSilenceMs });
+    browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', ...fakeMicrophoneArguments(wavFile)] });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await runtime?.close();
+    if (directory) rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('hears "I want to book an appointment" from the microphone, moves on from the greeting and asks for the last name, aloud', async () => {
+    const page = await browser.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(message.text());
+    });
+    await page.goto(`${baseUrl}/`);
+    await page.waitForSelector('#line:not([disabled])');
+
+    await page.click('#microphone');
+    await page.waitForSelector('#microphone[aria-pressed="true"]');
+    expect(await page.isVisible('#voice-message')).toBe(false);
+    await page.waitForFunction(() => document.querySelectorAll('#transcript li.agent').length === 1);
+    expect(await highlighted(page)).toBe('greeting');
+    expect(await page.locator('#transcript li.caller').count()).toBe(0);
+
+    // The caller's line: only the server's recogniser can put it in the transcript, from the frames the page sent.
+    await page.waitForSelector('#transcript li.caller', { timeout: callerStartsAtMs + 30_000 });
+    expect(await page.locator('#transcript li.caller').allTextContents()).toEqual(['i want to book an appointment']);
+    // The greeting was played through the page's AudioContext before the caller spoke (the reply may have begun to arrive).
+    const playedBeforeReplyMs = await counter(page, 'agentAudioPlayedMs');
+    expect(playedBeforeReplyMs).toBeGreaterThan(callerStartsAtMs - afterGreetingMs - 1_000);
+    expect(await counter(page, 'microphoneMs')).toBeGreaterThan(callerStartsAtMs);
+
+    await page.waitForFunction(() => document.querySelector('#diagram g.state.current')?.getAttribute('data-state') === 'verification.collecting', undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('#transcript li.agent')).some((item) => item.textContent === 'What is your last name?'), undefined, { timeout: 30_000 });
+    // The reply came back as audio and played to its end: more than a second of it after the caller's line (the question alone is ~1.5 s).
+    await page.waitForFunction((before) => Number(document.body.dataset.agentAudioPlayedMs ?? 0) > before + 1_000, playedBeforeReplyMs, { timeout: 30_000 });
+    expect(await page.locator('#transcript li.caller').count()).toBe(1);
+    expect(await page.textContent('#current-state')).toBe('verification.collecting');
+    expect(pageErrors).toEqual([]);
+
+    // Stopping the microphone hangs up: the server's call ends.
+    await page.click('#microphone');
+    await page.waitForSelector('#microphone[aria-pressed="false"]');
+    await expect.poll(() => runtime.activeSessions(), { timeout: 10_000 }).toBe(0);
+    await page.close();
+  });
+});
