@@ -1,11 +1,11 @@
-// Voice activity detection on a stream at any sample rate: resamples to the model's 16 kHz, keeps the input's timeline.
+// Voice activity detection on a stream at any sample rate: 8 and 16 kHz go straight to the model, other rates are resampled to 16 kHz on the input's timeline.
 import { FrontdeskError } from '../errors.ts';
 import { createResampler, type ResamplerQuality } from './resampler.ts';
 import type { PcmFrame } from './types.ts';
 import { createVad, type Vad, type VadOptions, type VadResult } from './vad.ts';
 
 export interface VadStreamOptions extends VadOptions {
-  /** Hz of the frames fed in: 8000 for phone calls, 16000 needs no resampling, any integer rate works. */
+  /** Hz of the frames fed in: 8000 (phone calls) and 16000 need no resampling, any other integer rate is resampled to 16000. */
   inputSampleRate: number;
   /** Default `medium`. */
   resamplerQuality?: ResamplerQuality;
@@ -17,8 +17,9 @@ export interface VadStreamOptions extends VadOptions {
  */
 export async function createVadStream(options: VadStreamOptions): Promise<Vad> {
   const { inputSampleRate } = options;
-  const vad = await createVad(options);
-  if (inputSampleRate === vad.sampleRate) return vad;
+  // Silero runs natively at 8 kHz too: a phone line needs no resampler, and its 256-sample windows cost less than 512.
+  if (inputSampleRate === 8000 || inputSampleRate === 16000) return createVad({ ...options, sampleRate: inputSampleRate });
+  const vad = await createVad({ ...options, sampleRate: 16000 });
   const resampler = await createResampler({ inputSampleRate, outputSampleRate: vad.sampleRate, quality: options.resamplerQuality ?? 'medium' });
   let sampleCount = 0;
   let ended = false;

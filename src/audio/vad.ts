@@ -1,6 +1,6 @@
-// Streaming voice activity detection on 16 kHz PCM: any frame size in, speech-start/speech-end events and per-window probabilities out.
+// Streaming voice activity detection on 8 or 16 kHz PCM: any frame size in, speech-start/speech-end events and per-window probabilities out.
 import { FrontdeskError } from '../errors.ts';
-import { createSileroModel, sileroSampleRate, sileroWindowSamples, type SileroModelOptions } from './silero-model.ts';
+import { createSileroModel, sileroWindowSize, type SileroModelOptions } from './silero-model.ts';
 import { createSpeechSegmenter, resolveSegmenterOptions, type SpeechSegmenterOptions } from './speech-segmenter.ts';
 import type { PcmFrame, VadEvent } from './types.ts';
 
@@ -44,13 +44,15 @@ export interface Vad {
   close(): void;
 }
 
-/** Silero VAD v5 over 16 kHz frames (see `createVadStream` for other rates); loads the model once per process. */
+/** Silero VAD v5 over 16 kHz frames, or 8 kHz with `sampleRate: 8000` (see `createVadStream` for other rates); loads the model once per process. */
 export async function createVad(options: VadOptions = {}): Promise<Vad> {
   resolveSegmenterOptions(options);
   const model = await createSileroModel(options);
+  const sampleRate = model.sampleRate;
+  const windowSamples = sileroWindowSize(sampleRate);
   const segmenter = createSpeechSegmenter(options);
-  const windowMs = (sileroWindowSamples / sileroSampleRate) * 1000;
-  const pending = new Float32Array(sileroWindowSamples);
+  const windowMs = (windowSamples / sampleRate) * 1000;
+  const pending = new Float32Array(windowSamples);
   let pendingLength = 0;
   let windowIndex = 0;
   let sampleCount = 0;
@@ -71,8 +73,8 @@ export async function createVad(options: VadOptions = {}): Promise<Vad> {
 
   async function run(frame: PcmFrame): Promise<VadResult> {
     if (state !== 'open') throw new FrontdeskError('AUDIO_INVALID', 'the VAD stream has ended');
-    if (frame.sampleRate !== sileroSampleRate) {
-      throw new FrontdeskError('AUDIO_INVALID', `createVad takes ${sileroSampleRate} Hz frames, got ${frame.sampleRate} Hz; use createVadStream to resample`);
+    if (frame.sampleRate !== sampleRate) {
+      throw new FrontdeskError('AUDIO_INVALID', `createVad takes ${sampleRate} Hz frames, got ${frame.sampleRate} Hz; use createVadStream to resample`);
     }
     const result: VadResult = { events: [], windows: [] };
     const samples = frame.samples;
@@ -80,7 +82,7 @@ export async function createVad(options: VadOptions = {}): Promise<Vad> {
     for (let index = 0; index < samples.length; index += 1) {
       pending[pendingLength] = (samples[index] as number) / 32768;
       pendingLength += 1;
-      if (pendingLength === sileroWindowSamples) await scoreWindow(result);
+      if (pendingLength === windowSamples) await scoreWindow(result);
     }
     return result;
   }
@@ -92,7 +94,7 @@ export async function createVad(options: VadOptions = {}): Promise<Vad> {
   }
 
   return {
-    sampleRate: sileroSampleRate,
+    sampleRate,
     get speaking() {
       return segmenter.speaking;
     },
@@ -100,14 +102,14 @@ export async function createVad(options: VadOptions = {}): Promise<Vad> {
       return probability;
     },
     get positionMs() {
-      return (sampleCount / sileroSampleRate) * 1000;
+      return (sampleCount / sampleRate) * 1000;
     },
     process: (frame) => enqueue(() => run(frame)),
     flush: () =>
       enqueue(async () => {
         if (state !== 'open') return { events: [], windows: [] };
         state = 'ended';
-        const event = segmenter.end((sampleCount / sileroSampleRate) * 1000);
+        const event = segmenter.end((sampleCount / sampleRate) * 1000);
         return { events: event ? [event] : [], windows: [] };
       }),
     dropSpeech: () => segmenter.dropSpeech(),

@@ -138,6 +138,24 @@ describe('Silero VAD on espeak-ng speech', () => {
     expect(results.flatMap((result) => result.events).map((event) => event.type)).toEqual(['speech-start', 'speech-end']);
   });
 
+  it('gives each of many calls scored in the same batches exactly the probabilities it gets alone', async () => {
+    const quiet = layOut([], { totalMs: 1500, sampleRate: 8000, noiseAmplitude: 200 });
+    const talking = layOut([{ utterance: speech[8000] as Utterance, atMs: 300 }], { totalMs: 1500, sampleRate: 8000, noiseAmplitude: 200 });
+    const alone = async (samples: Int16Array) => (await detect(await createVadStream({ inputSampleRate: 8000 }), samples)).windows.map((window) => window.probability);
+    const expected = [await alone(quiet), await alone(talking)];
+    // Twelve calls fed frame by frame in lockstep, so every window of a step goes through one onnxruntime run.
+    const calls = await Promise.all(Array.from({ length: 12 }, () => createVadStream({ inputSampleRate: 8000 })));
+    const heard: number[][] = calls.map(() => []);
+    const framesOf = [toFrames(quiet, 8000, 20), toFrames(talking, 8000, 20)];
+    for (let step = 0; step < (framesOf[0] as PcmFrame[]).length; step += 1) {
+      const results = await Promise.all(calls.map((vad, index) => vad.process((framesOf[index % 2] as PcmFrame[])[step] as PcmFrame)));
+      results.forEach((result, index) => heard[index]!.push(...result.windows.map((window) => window.probability)));
+    }
+    heard.forEach((probabilities, index) => expect(probabilities).toEqual(expected[index % 2]));
+    expect(Math.max(...(expected[1] as number[]))).toBeGreaterThan(0.9);
+    expect(Math.max(...(expected[0] as number[]))).toBeLessThan(0.5);
+  });
+
   it('rejects frames at another rate, and frames after the stream ended, with AUDIO_INVALID', async () => {
     const vad = await createVad();
     const phoneFrame: PcmFrame = { samples: new Int16Array(160), sampleRate: 8000 };
