@@ -35,6 +35,11 @@ export interface Resampler {
   process(samples: Int16Array): Int16Array;
   /** Ends the stream: returns the held-back tail so that the whole output has round(input length × ratio) samples. */
   flush(): Int16Array;
+  /**
+   * Forgets the stream so the converter can start another: silence is pushed through until no sample of the old
+   * stream is left in the filter, and that output is dropped, so the next stream comes out as from a new converter.
+   */
+  reset(): void;
   /** Frees the converter; later calls return empty output. */
   close(): void;
 }
@@ -54,17 +59,29 @@ export async function createResampler(options: ResamplerOptions): Promise<Resamp
   assertSampleRate(inputSampleRate);
   assertSampleRate(outputSampleRate);
   if (inputSampleRate === outputSampleRate) {
-    return { inputSampleRate, outputSampleRate, process: (samples) => samples, flush: () => new Int16Array(0), close: () => {} };
+    return { inputSampleRate, outputSampleRate, process: (samples) => samples, flush: () => new Int16Array(0), reset: () => {}, close: () => {} };
   }
   const converterType = converterTypes[options.quality ?? 'medium'] as 0 | 1 | 2;
   const converter = await create(1, inputSampleRate, outputSampleRate, { converterType });
   const ratio = outputSampleRate / inputSampleRate;
   let inputCount = 0;
   let outputCount = 0;
+  /** Output samples still to drop after a reset: the silence the filter held back, which a fresh converter would not emit. */
+  let skip = 0;
+  /** Samples in and out of the converter over its whole life, resets included. */
+  let lifetimeIn = 0;
+  let lifetimeOut = 0;
   let state: 'open' | 'flushed' | 'closed' = 'open';
 
   function convert(input: Float32Array): Int16Array {
-    const output = toPcm16(converter.full(input));
+    let output = toPcm16(converter.full(input));
+    lifetimeIn += input.length;
+    lifetimeOut += output.length;
+    if (skip > 0) {
+      const dropped = Math.min(skip, output.length);
+      skip -= dropped;
+      output = output.subarray(dropped);
+    }
     outputCount += output.length;
     return output;
   }
@@ -88,6 +105,18 @@ export async function createResampler(options: ResamplerOptions): Promise<Resamp
       const tail = concatSamples(parts);
       const wanted = Math.max(0, expected - (outputCount - tail.length));
       return tail.subarray(0, Math.min(wanted, tail.length));
+    },
+    reset() {
+      if (state === 'closed') return;
+      // 40 ms of input is longer than libsamplerate's widest sinc (~6 ms at 2× up, ~17 ms at 22050 → 8000 Hz down).
+      const silence = Math.ceil(inputSampleRate / 25);
+      lifetimeOut += converter.full(new Float32Array(silence)).length;
+      lifetimeIn += silence;
+      // What the filter holds back now is silence; dropping it makes the next stream's output sample for sample a fresh converter's.
+      skip = Math.max(0, Math.round(lifetimeIn * ratio) - lifetimeOut);
+      inputCount = 0;
+      outputCount = 0;
+      state = 'open';
     },
     close() {
       if (state !== 'closed') converter.destroy();

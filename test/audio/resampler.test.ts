@@ -1,6 +1,7 @@
 // Resampling: tones keep frequency and level across call rates, chunked equals one-shot, no delay, no aliasing.
 import { describe, expect, it } from 'vitest';
 import { concatSamples } from '../../src/audio/frames.ts';
+import { acquireResampler } from '../../src/audio/resampler-pool.ts';
 import { createResampler, resample } from '../../src/audio/resampler.ts';
 import { isFrontdeskError } from '../../src/errors.ts';
 import { decibels, goertzelAmplitude, middle, rms, sine, zeroCrossingFrequency } from './signal.ts';
@@ -47,6 +48,40 @@ describe('resampling', () => {
     let worst = 0;
     for (let index = 0; index < streamed.length; index += 1) worst = Math.max(worst, Math.abs((streamed[index] as number) - (oneShot[index] as number)));
     expect(worst).toBeLessThanOrEqual(1);
+  });
+
+  it.each([
+    [8000, 16000],
+    [22050, 8000],
+  ])('%i → %i Hz: a converter reset after one stream converts the next exactly as a new one, with nothing of the first left in it', async (from, to) => {
+    const first = sine(700, { sampleRate: from, durationMs: 300, amplitude: 20000 });
+    const second = concatSamples([sine(440, { sampleRate: from, durationMs: 200, amplitude: 12000 }), sine(1800, { sampleRate: from, durationMs: 200, amplitude: 9000 })]);
+    const convert = (resampler: { process(samples: Int16Array): Int16Array }) => {
+      const parts: Int16Array[] = [];
+      for (let offset = 0; offset < second.length; offset += from / 50) parts.push(resampler.process(second.subarray(offset, offset + from / 50)));
+      return concatSamples(parts);
+    };
+    const fresh = await createResampler({ inputSampleRate: from, outputSampleRate: to });
+    const expected = convert(fresh);
+    const reused = await createResampler({ inputSampleRate: from, outputSampleRate: to });
+    reused.process(first);
+    reused.reset();
+    expect(convert(reused)).toEqual(expected);
+    fresh.close();
+    reused.close();
+  });
+
+  it('a pooled converter given back after one call converts the next call as a new converter would', async () => {
+    const options = { inputSampleRate: 8000, outputSampleRate: 16000, quality: 'fastest' } as const;
+    const tone = sine(900, { sampleRate: 8000, durationMs: 200, amplitude: 15000 });
+    const expected = (await createResampler(options)).process(tone);
+    const first = await acquireResampler(options);
+    first.process(sine(300, { sampleRate: 8000, durationMs: 100, amplitude: 30000 }));
+    first.close();
+    expect(first.process(tone)).toHaveLength(0);
+    const second = await acquireResampler(options);
+    expect(second.process(tone)).toEqual(expected);
+    second.close();
   });
 
   it('adds no delay: a click stays at the same time after 8 → 16 kHz', async () => {
