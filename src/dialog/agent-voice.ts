@@ -1,5 +1,6 @@
 // The agent's voice in one call: replies cut into sentences, synthesized in order, resampled to the line's rate, placed on the call's timeline, and stopped at once on barge-in.
-import { createResampler, type Resampler } from '../audio/resampler.ts';
+import type { Resampler } from '../audio/resampler.ts';
+import { acquireResampler } from '../audio/resampler-pool.ts';
 import type { PcmFrame } from '../audio/types.ts';
 import type { Logger } from '../log.ts';
 import { splitSentences } from '../tts/sentences.ts';
@@ -58,9 +59,11 @@ export interface AgentVoice {
 }
 
 export async function createAgentVoice(options: AgentVoiceOptions): Promise<AgentVoice> {
-  const { tts, outputSampleRate } = options;
-  const newResampler = () => createResampler({ inputSampleRate: tts.sampleRate, outputSampleRate, quality: 'fastest' });
-  // One filter for the whole call (flushing ends a libsamplerate stream); replaced after a barge-in so the cut tail does not leak.
+  const { outputSampleRate } = options;
+  // At the line's rate when the TTS offers it (the speech cache keeps resampled sentences), so cached replies need no filter here.
+  const tts = options.tts.atSampleRate?.(outputSampleRate) ?? options.tts;
+  const newResampler = () => acquireResampler({ inputSampleRate: tts.sampleRate, outputSampleRate, quality: 'fastest' });
+  // One filter for the whole call (flushing ends a libsamplerate stream); replaced after a barge-in so the cut tail does not leak (the old one is reset into the pool).
   let resampler: Promise<Resampler> = Promise.resolve(await newResampler());
   const queue: Sentence[] = [];
   const played: Sentence[] = [];

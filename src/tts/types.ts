@@ -13,5 +13,7 @@ export interface TextToSpeech {
   readonly sampleRate: number;
   /** Synthesizes one sentence (or short reply), yielding audio as it is produced. */
   synthesize(text: string, options?: SynthesisOptions): AsyncIterable<PcmFrame>;
+  /** The same voice delivered at `sampleRate` Hz, when the adapter can do better than the caller resampling each frame (e.g. a cache of resampled sentences). */
+  atSampleRate?(sampleRate: number): TextToSpeech;
   close?(): Promise<void>;
 }
