@@ -1,6 +1,9 @@
 // A per-process pool of PocketSphinx decoders: loading the acoustic model and 134k-word dictionary takes ~0.4 s, so decoders are reused across utterances.
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Grammar } from './grammar.ts';
 import type { NativePointer, PocketSphinxLibrary } from './pocketsphinx-library.ts';
 
@@ -18,16 +21,24 @@ export type Band = 'narrowband' | 'wideband';
  */
 const narrowbandCepstralMean = [49.01, 24.19, -36.83, 48.59, -22.47, -4.02, 10.7, -38.66, 13.65, -11.67, -2.51, 12.78, -19.51];
 
+/** `grammar`: a lean decoder (no LM, words added as grammars need them); `free`: the full dictionary and generic LM. */
+export type DecoderKind = 'grammar' | 'free';
+
 export interface PooledDecoder {
   readonly pointer: NativePointer;
+  readonly kind: DecoderKind;
   /** Compiled grammar searches, oldest first. */
   readonly searches: string[];
   readonly addedWords: Set<string>;
 }
 
+/** Idle free-search decoders kept: few turns run without a grammar, and each holds ~95 MB. */
+const maxIdleFreeDecoders = 2;
+
 export class DecoderPool {
-  private readonly idle: PooledDecoder[] = [];
+  private readonly idle: Record<DecoderKind, PooledDecoder[]> = { grammar: [], free: [] };
   private closed = false;
+  private leanDictionary: string | undefined;
   /** The latest cepstral mean per band: each utterance starts from what the previous one of its band ended with. */
   private readonly bandMeans = new Map<Band, Float32Array>([['narrowband', Float32Array.from(narrowbandCepstralMean)]]);
 
@@ -37,15 +48,34 @@ export class DecoderPool {
     private readonly maxIdleDecoders: number,
   ) {}
 
-  async acquire(): Promise<PooledDecoder> {
-    const reused = this.idle.pop();
+  /**
+   * A decoder ready to listen with `grammar` (or the generic LM when null). A lean decoder is reused only when it has
+   * the grammar compiled or already holds all its words: PocketSphinx 5prealpha crashes compiling a grammar after words
+   * were added to a decoder that has a search, so words go only into fresh decoders, before their first grammar.
+   */
+  async open(grammar: Grammar | null, pronunciations: Map<string, string>): Promise<{ decoder: PooledDecoder; ready: boolean }> {
+    if (grammar === null) {
+      const decoder = await this.acquire('free');
+      return { decoder, ready: this.library.setSearch(decoder.pointer, freeSearchName) };
+    }
+    const name = searchName(grammar);
+    const words = new Set([...grammar.words, ...pronunciations.keys()]);
+    const idle = this.idle.grammar;
+    let index = lastIndexWhere(idle, (decoder) => decoder.searches.includes(name));
+    if (index < 0) index = lastIndexWhere(idle, (decoder) => [...words].every((word) => decoder.addedWords.has(word)));
+    const decoder = index >= 0 ? idle.splice(index, 1)[0]! : await this.acquire('grammar', true);
+    return { decoder, ready: await this.useGrammar(decoder, grammar, pronunciations) };
+  }
+
+  private async acquire(kind: DecoderKind, fresh = false): Promise<PooledDecoder> {
+    const reused = fresh ? undefined : this.idle[kind].pop();
     if (reused) return reused;
-    const pointer = await this.library.createDecoder(this.decoderArguments);
+    const pointer = await this.library.createDecoder(this.decoderArguments, kind === 'grammar' ? { dictionary: this.leanDictionaryFile() } : undefined);
     if (!this.bandMeans.has('wideband')) {
       const modelMean = this.library.cepstralMean(pointer);
       if (modelMean) this.bandMeans.set('wideband', modelMean);
     }
-    return { pointer, searches: [], addedWords: new Set() };
+    return { pointer, kind, searches: [], addedWords: new Set() };
   }
 
   /** Starts the decoder's feature normalisation from the band's latest mean (a reused decoder may come from the other band). */
@@ -62,8 +92,11 @@ export class DecoderPool {
 
   /** Returns a decoder whose utterance has ended; it is freed instead when the pool is full or closed. */
   release(decoder: PooledDecoder): void {
-    if (this.closed || this.idle.length >= this.maxIdleDecoders) this.library.freeDecoder(decoder.pointer);
-    else this.idle.push(decoder);
+    if (this.closed) return this.library.freeDecoder(decoder.pointer);
+    const idle = this.idle[decoder.kind];
+    idle.push(decoder);
+    // The least recently used goes: the newest carries the grammars callers are at now.
+    while (idle.length > (decoder.kind === 'grammar' ? this.maxIdleDecoders : maxIdleFreeDecoders)) this.library.freeDecoder(idle.shift()!.pointer);
   }
 
   /** Frees a decoder that may be in a bad state. */
@@ -71,24 +104,33 @@ export class DecoderPool {
     this.library.freeDecoder(decoder.pointer);
   }
 
-  /**
-   * Activates the grammar (or the generic LM when null) on this decoder, first adding any word pronunciations it needs.
-   * Returns false when PocketSphinx rejected the grammar; the free search is then active.
-   */
-  useGrammar(decoder: PooledDecoder, grammar: Grammar | null, pronunciations: Map<string, string>): boolean {
-    if (grammar === null) return this.library.setSearch(decoder.pointer, freeSearchName);
-    for (const [word, phones] of pronunciations) {
-      if (!decoder.addedWords.has(word) && this.library.addWord(decoder.pointer, word, phones)) decoder.addedWords.add(word);
-    }
-    const name = `g${createHash('sha1').update(grammar.jsgf).digest('hex').slice(0, 16)}`;
+  /** Adds the words the grammar needs (only ever to a decoder without searches, or words it holds already), then compiles and activates it. */
+  private async useGrammar(decoder: PooledDecoder, grammar: Grammar, pronunciations: Map<string, string>): Promise<boolean> {
+    const name = searchName(grammar);
     const known = decoder.searches.indexOf(name);
     if (known >= 0) {
       decoder.searches.splice(known, 1);
       decoder.searches.push(name);
       return this.library.setSearch(decoder.pointer, name);
     }
-    if (!this.library.setJsgfSearch(decoder.pointer, name, grammar.jsgf)) {
-      this.library.setSearch(decoder.pointer, freeSearchName);
+    const additions: Array<[string, string]> = [];
+    // Lean decoders need every grammar word; full ones hold CMUdict and need only the pronunciations made for other words.
+    const dictionary = decoder.kind === 'grammar' ? await dictionaryPronunciations(this.library.files.dictionary) : undefined;
+    const words = decoder.kind === 'grammar' ? new Set([...grammar.words, ...pronunciations.keys()]) : pronunciations.keys();
+    for (const word of words) {
+      if (decoder.addedWords.has(word)) continue;
+      const made = pronunciations.get(word);
+      const variants = dictionary?.get(word) ?? (made !== undefined ? [made] : []);
+      variants.forEach((phones, index) => additions.push([index === 0 ? word : `${word}(${index + 1})`, phones]));
+      decoder.addedWords.add(word);
+    }
+    if (additions.length > 0 && decoder.searches.length > 0 && decoder.kind === 'grammar') throw new Error('words added to a lean decoder that has a search');
+    for (const [index, [word, phones]] of additions.entries()) {
+      // Searches are rebuilt once, with the last word.
+      if (!(await this.library.addWord(decoder.pointer, word, phones, index === additions.length - 1))) decoder.addedWords.delete(word.replace(/\(\d+\)$/, ''));
+    }
+    if (!(await this.library.setJsgfSearch(decoder.pointer, name, grammar.jsgf))) {
+      if (decoder.kind === 'free') this.library.setSearch(decoder.pointer, freeSearchName);
       return false;
     }
     decoder.searches.push(name);
@@ -99,23 +141,48 @@ export class DecoderPool {
 
   close(): void {
     this.closed = true;
-    for (const decoder of this.idle.splice(0)) this.library.freeDecoder(decoder.pointer);
+    for (const decoder of [...this.idle.grammar.splice(0), ...this.idle.free.splice(0)]) this.library.freeDecoder(decoder.pointer);
+  }
+
+  /** A one-word dictionary for lean decoders, written once per process (PocketSphinx needs a file; grammars add the rest). */
+  private leanDictionaryFile(): string {
+    if (!this.leanDictionary) {
+      const directory = mkdtempSync(join(tmpdir(), 'frontdesk-pocketsphinx-'));
+      this.leanDictionary = join(directory, 'lean.dict');
+      writeFileSync(this.leanDictionary, 'a AH\n');
+      process.once('exit', () => rmSync(directory, { recursive: true, force: true }));
+    }
+    return this.leanDictionary;
   }
 }
 
-const dictionaries = new Map<string, Promise<Set<string>>>();
+function lastIndexWhere<T>(items: T[], matches: (item: T) => boolean): number {
+  for (let index = items.length - 1; index >= 0; index -= 1) if (matches(items[index] as T)) return index;
+  return -1;
+}
 
-/** The words of a CMUdict-format file ("word(2)" variants folded), read once per process. */
-export function dictionaryWords(path: string): Promise<Set<string>> {
+function searchName(grammar: Grammar): string {
+  return `g${createHash('sha1').update(grammar.jsgf).digest('hex').slice(0, 16)}`;
+}
+
+const dictionaries = new Map<string, Promise<Map<string, string[]>>>();
+
+/** Each word of a CMUdict-format file with its pronunciations in file order ("word(2)" variants folded in), read once per process. */
+export function dictionaryPronunciations(path: string): Promise<Map<string, string[]>> {
   let words = dictionaries.get(path);
   if (!words) {
     words = readFile(path, 'utf8').then((text) => {
-      const set = new Set<string>();
+      const map = new Map<string, string[]>();
       for (const line of text.split('\n')) {
         const end = line.indexOf(' ');
-        if (end > 0) set.add(line.slice(0, end).replace(/\(\d+\)$/, ''));
+        if (end <= 0) continue;
+        const word = line.slice(0, end).replace(/\(\d+\)$/, '');
+        const phones = line.slice(end + 1).trim();
+        const known = map.get(word);
+        if (known) known.push(phones);
+        else map.set(word, [phones]);
       }
-      return set;
+      return map;
     });
     dictionaries.set(path, words);
   }

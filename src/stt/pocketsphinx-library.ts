@@ -26,13 +26,20 @@ export interface PocketSphinxModelFiles {
 
 export interface PocketSphinxLibrary {
   readonly files: PocketSphinxModelFiles;
-  /** Parses "-name value" pairs into a config and creates a decoder (loads the acoustic model, dictionary and LM); runs on a worker thread. */
-  createDecoder(extraArguments: string[]): Promise<NativePointer>;
+  /**
+   * Parses "-name value" pairs into a config and creates a decoder on a worker thread. A full decoder loads the
+   * 134k-word dictionary and the generic LM (~0.5 s of CPU, ~95 MB); a lean one (`dictionary` given, no LM) loads only
+   * the acoustic model and that dictionary (~25 ms, ~6 MB) and can run grammars once their words are added.
+   */
+  createDecoder(extraArguments: string[], lean?: { dictionary: string }): Promise<NativePointer>;
+  /** Frees a decoder off the main thread (freeing a model and its searches takes up to a few hundred ms). */
   freeDecoder(decoder: NativePointer): void;
-  setJsgfSearch(decoder: NativePointer, name: string, jsgf: string): boolean;
+  /** Compiles a JSGF grammar into a search, off the main thread (a grammar with many names takes tens of ms). */
+  setJsgfSearch(decoder: NativePointer, name: string, jsgf: string): Promise<boolean>;
   setSearch(decoder: NativePointer, name: string): boolean;
   unsetSearch(decoder: NativePointer, name: string): void;
-  addWord(decoder: NativePointer, word: string, phones: string): boolean;
+  /** Adds a pronunciation off the main thread; `update` rebuilds the decoder's searches, so pass it only with the last word of a batch. */
+  addWord(decoder: NativePointer, word: string, phones: string, update?: boolean): Promise<boolean>;
   startUtterance(decoder: NativePointer): boolean;
   /** Feeds 16 kHz PCM on a worker thread, so a call's decoding never blocks the event loop. */
   processRaw(decoder: NativePointer, samples: Int16Array): Promise<void>;
@@ -122,21 +129,32 @@ export function loadPocketSphinx(paths: PocketSphinxPaths = {}): PocketSphinxLib
       fn.async(...args, (error: unknown, result: unknown) => (error ? reject(error) : resolve(result)));
     });
 
+  // Grammar compiles and dictionary changes go through sphinxbase code that is not safe to run on two threads at once
+  // (parallel compiles produced wrong grammars under load): they run off the main thread, but one at a time.
+  let grammarWork: Promise<unknown> = Promise.resolve();
+  const serially = <T>(task: () => Promise<T>): Promise<T> => {
+    const next = grammarWork.then(task, task);
+    grammarWork = next.catch(() => {});
+    return next;
+  };
+
   const library: PocketSphinxLibrary = {
     files,
-    async createDecoder(extraArguments) {
-      const argv = ['-hmm', files.acousticModel, '-dict', files.dictionary, '-lm', files.languageModel, ...extraArguments];
+    async createDecoder(extraArguments, lean) {
+      const argv = lean
+        ? ['-hmm', files.acousticModel, '-dict', lean.dictionary, ...extraArguments]
+        : ['-hmm', files.acousticModel, '-dict', files.dictionary, '-lm', files.languageModel, ...extraArguments];
       const config = cmdLnParse(null, psArgs(), argv.length, argv, 1);
       if (!config) throw new FrontdeskError('CONFIG_INVALID', 'pocketsphinx rejected its configuration');
       const decoder = await callAsync(psInit, config);
       if (!decoder) throw new FrontdeskError('CONFIG_INVALID', `pocketsphinx could not load its model from ${files.acousticModel}`);
       return decoder;
     },
-    freeDecoder: (decoder) => void psFree(decoder),
-    setJsgfSearch: (decoder, name, jsgf) => psSetJsgfString(decoder, name, jsgf) === 0,
+    freeDecoder: (decoder) => void callAsync(psFree, decoder).catch(() => {}),
+    setJsgfSearch: async (decoder, name, jsgf) => (await serially(() => callAsync(psSetJsgfString, decoder, name, jsgf))) === 0,
     setSearch: (decoder, name) => psSetSearch(decoder, name) === 0,
     unsetSearch: (decoder, name) => void psUnsetSearch(decoder, name),
-    addWord: (decoder, word, phones) => psAddWord(decoder, word, phones, 1) >= 0,
+    addWord: async (decoder, word, phones, update = true) => ((await serially(() => callAsync(psAddWord, decoder, word, phones, update ? 1 : 0))) as number) >= 0,
     startUtterance: (decoder) => psStartUtt(decoder) === 0,
     async processRaw(decoder, samples) {
       const result = await callAsync(psProcessRaw, decoder, samples, samples.length, 0, 0);

@@ -4,14 +4,14 @@ import type { PcmFrame } from '../audio/types.ts';
 import type { Expectation } from '../understanding/types.ts';
 import { EventQueue } from './event-queue.ts';
 import { buildGrammar, externalWords, type Grammar, type GrammarOptions } from './grammar.ts';
-import { DecoderPool, dictionaryWords, type Band, type PooledDecoder } from './pocketsphinx-decoder-pool.ts';
+import { DecoderPool, dictionaryPronunciations, type Band, type PooledDecoder } from './pocketsphinx-decoder-pool.ts';
 import { loadPocketSphinx, type PocketSphinxLibrary, type PocketSphinxPaths } from './pocketsphinx-library.ts';
 import { pronounceWords } from './pronunciation.ts';
 import { createResamplerTo16k, decoderSampleRate, type StreamResampler } from './resample-to-16k.ts';
 import type { SpeechToText, SttStream, SttStreamOptions, TranscriptEvent } from './types.ts';
 
 export interface PocketSphinxSttOptions extends PocketSphinxPaths, GrammarOptions {
-  /** Decoders kept loaded between utterances (each holds ~30 MB); default 2. */
+  /** Grammar decoders kept loaded between utterances (each ~6 MB plus its compiled grammars); default 2. */
   maxIdleDecoders?: number;
   /** Extra PocketSphinx "-name value" arguments, e.g. ["-beam", "1e-60"]. */
   decoderArguments?: string[];
@@ -48,7 +48,7 @@ export async function prepareGrammar(
   grammarOptions: GrammarOptions,
   espeakCommand?: string,
 ): Promise<{ grammar: Grammar | null; pronunciations: Map<string, string> }> {
-  const dictionary = await dictionaryWords(library.files.dictionary);
+  const dictionary = await dictionaryPronunciations(library.files.dictionary);
   const unknown = externalWords(expectation, grammarOptions).filter((word) => !dictionary.has(word));
   const pronounced = unknown.length > 0 ? await pronounceWords(unknown, { espeakCommand }) : new Map<string, string | null>();
   const pronunciations = new Map<string, string>();
@@ -69,8 +69,13 @@ async function openStream(
   }
   const { grammar, pronunciations } = await prepareGrammar(library, options.expectation, grammarOptions, espeakCommand);
   const resampler = await createResamplerTo16k(options.sampleRate);
-  const decoder = await pool.acquire();
-  pool.useGrammar(decoder, grammar, pronunciations);
+  const { decoder, ready } = await pool.open(grammar, pronunciations);
+  if (!ready && decoder.kind === 'grammar') {
+    // A grammar PocketSphinx rejects (never seen: every word is checked against CMUdict first) falls back to the generic LM.
+    pool.release(decoder);
+    resampler.close();
+    return openStream(library, pool, grammarOptions, espeakCommand, { ...options, expectation: undefined });
+  }
   const band = options.sampleRate < decoderSampleRate ? 'narrowband' : 'wideband';
   pool.prepareBand(decoder, band);
   if (!library.startUtterance(decoder.pointer)) {
