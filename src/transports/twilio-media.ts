@@ -12,8 +12,10 @@ export const twilioFrameSamples = 160;
 export const maxTwilioMessageLength = 64 * 1024;
 
 // Twilio sends sequence numbers, chunks and timestamps as decimal strings; numbers are accepted too.
-const counter = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]);
-const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'not base64');
+const decimalPattern = /^\d+$/;
+const base64Pattern = /^[A-Za-z0-9+/]*={0,2}$/;
+const counter = z.union([z.string().regex(decimalPattern), z.number().int().nonnegative()]);
+const base64 = z.string().regex(base64Pattern, 'not base64');
 
 const connectedSchema = z.object({ event: z.literal('connected'), protocol: z.string().optional(), version: z.string().optional() });
 
@@ -81,6 +83,8 @@ export function parseTwilioMessage(text: string): { ok: true; message: TwilioMes
   }
   const event = typeof value === 'object' && value !== null ? (value as { event?: unknown }).event : undefined;
   if (typeof event !== 'string' || !knownEvents.has(event)) return { ok: false, rejection: 'unknown-event' };
+  // 50 media messages a second per call: a well-formed one is checked by hand, zod only explains what is wrong.
+  if (event === 'media' && isWellFormedMedia(value)) return { ok: true, message: value };
   const parsed = twilioMessageSchema.safeParse(value);
   if (!parsed.success) {
     // Paths only (e.g. "media.payload"), never values.
@@ -88,6 +92,22 @@ export function parseTwilioMessage(text: string): { ok: true; message: TwilioMes
     return { ok: false, rejection: 'invalid', problem };
   }
   return { ok: true, message: parsed.data };
+}
+
+function isCounter(value: unknown): boolean {
+  return typeof value === 'string' ? decimalPattern.test(value) : Number.isInteger(value) && (value as number) >= 0;
+}
+
+/** The same checks as `mediaSchema` for the common case (track present); anything else goes through zod. */
+function isWellFormedMedia(value: unknown): value is TwilioMessage & { event: 'media' } {
+  const message = value as { streamSid?: unknown; sequenceNumber?: unknown; media?: unknown };
+  if (typeof message.streamSid !== 'string' || message.streamSid.length === 0) return false;
+  if (message.sequenceNumber !== undefined && !isCounter(message.sequenceNumber)) return false;
+  const media = message.media as { track?: unknown; chunk?: unknown; timestamp?: unknown; payload?: unknown } | null | undefined;
+  if (typeof media !== 'object' || media === null) return false;
+  if (typeof media.track !== 'string') return false;
+  if (media.chunk !== undefined && !isCounter(media.chunk)) return false;
+  return isCounter(media.timestamp) && typeof media.payload === 'string' && base64Pattern.test(media.payload);
 }
 
 /** An outbound media message: `mulaw` is μ-law at 8000 Hz for the caller to hear. */
@@ -130,6 +150,8 @@ export interface TwilioMediaStreamOptions extends Omit<LiveCallOptions, 'sampleR
   onEvent?(event: VoiceCallEvent): void;
   /** ms after the agent's last audio is due to finish before the socket is closed even if Twilio never sends the last mark back. Default 2000. */
   closeGraceMs?: number;
+  /** How far ahead of real time agent audio is sent, ms; Twilio plays it from its own buffer. Default 400. */
+  sendLeadMs?: number;
 }
 
 export interface TwilioMediaStream {
@@ -182,13 +204,41 @@ export function createTwilioMediaStream(options: TwilioMediaStreamOptions): Twil
     if (socketOpen) options.send(message);
   };
 
-  function sendFrame(samples: Int16Array): void {
+  // Agent audio leaves in real time, at most `leadMs` ahead of what the caller has heard: Twilio would buffer a whole
+  // reply sent at once, but a cached reply produced in a millisecond would then be encoded and written in one burst that
+  // holds up every other call's frames; paced, the work is spread over the reply's own duration.
+  const leadMs = options.sendLeadMs ?? 400;
+  const outboundQueue: Array<{ samples: Int16Array } | { mark: string }> = [];
+  /** performance.now() ms at which the audio sent so far will have played out on the line. */
+  let playedOutAtMs = 0;
+  let pumpTimer: NodeJS.Timeout | undefined;
+
+  function pump(): void {
+    pumpTimer = undefined;
     if (!streamSid) return;
-    send(twilioMediaMessage(streamSid, pcm16ToMulaw(samples)));
-    stats.mediaSent += 1;
+    const now = performance.now();
+    while (outboundQueue.length > 0) {
+      const next = outboundQueue[0]!;
+      if ('samples' in next) {
+        if (Math.max(playedOutAtMs, now) - now >= leadMs) break;
+        send(twilioMediaMessage(streamSid, pcm16ToMulaw(next.samples)));
+        stats.mediaSent += 1;
+        playedOutAtMs = Math.max(playedOutAtMs, now) + (next.samples.length / twilioSampleRate) * 1000;
+      } else {
+        send(twilioMarkMessage(streamSid, next.mark));
+        stats.marksSent += 1;
+      }
+      outboundQueue.shift();
+    }
+    if (outboundQueue.length > 0) pumpTimer = setTimeout(pump, Math.max(10, playedOutAtMs - now - leadMs + 20));
   }
 
-  /** Queues agent audio, sending every complete 20 ms frame. */
+  function enqueue(item: { samples: Int16Array } | { mark: string }): void {
+    outboundQueue.push(item);
+    if (!pumpTimer) pump();
+  }
+
+  /** Queues agent audio in complete 20 ms frames. */
   function playAgentAudio(samples: Int16Array): void {
     let offset = 0;
     while (offset < samples.length) {
@@ -197,26 +247,36 @@ export function createTwilioMediaStream(options: TwilioMediaStreamOptions): Twil
       outboundLength += count;
       offset += count;
       if (outboundLength === twilioFrameSamples) {
-        sendFrame(outbound);
+        enqueue({ samples: outbound });
         outbound = new Int16Array(twilioFrameSamples);
         outboundLength = 0;
       }
     }
   }
 
-  /** Sends the reply's last partial frame, padded with silence, so every frame is 20 ms. */
+  /** Queues the reply's last partial frame, padded with silence, so every frame is 20 ms. */
   function flushAgentAudio(): void {
     if (outboundLength === 0) return;
-    sendFrame(outbound);
+    enqueue({ samples: outbound });
     outbound = new Int16Array(twilioFrameSamples);
     outboundLength = 0;
+  }
+
+  /** Barge-in: audio not yet sent is dropped, Twilio drops what it buffered; marks still go out, in order, so none is lost. */
+  function clearAgentAudio(): void {
+    outboundLength = 0;
+    for (let index = outboundQueue.length - 1; index >= 0; index -= 1) if ('samples' in outboundQueue[index]!) outboundQueue.splice(index, 1);
+    playedOutAtMs = 0;
+    if (!streamSid) return;
+    send(twilioClearMessage(streamSid));
+    stats.clearsSent += 1;
+    if (!pumpTimer) pump();
   }
 
   function sendMark(name: string): void {
     if (!streamSid) return;
     flushAgentAudio();
-    send(twilioMarkMessage(streamSid, name));
-    stats.marksSent += 1;
+    enqueue({ mark: name });
   }
 
   /** A mark goes out once the reply (and any reply queued behind it) has been fully synthesized and sent. */
@@ -233,11 +293,7 @@ export function createTwilioMediaStream(options: TwilioMediaStreamOptions): Twil
   function handleEvent(liveCall: LiveCall, event: VoiceCallEvent): void {
     if (event.type === 'agent-audio') playAgentAudio(event.frame.samples);
     else if (event.type === 'agent') markAfterReply(liveCall);
-    else if (event.type === 'barge-in' && streamSid) {
-      outboundLength = 0;
-      send(twilioClearMessage(streamSid));
-      stats.clearsSent += 1;
-    }
+    else if (event.type === 'barge-in' && streamSid) clearAgentAudio();
     options.onEvent?.(event);
   }
 
@@ -321,6 +377,8 @@ export function createTwilioMediaStream(options: TwilioMediaStreamOptions): Twil
     socketClosed() {
       if (!socketOpen) return;
       socketOpen = false;
+      clearTimeout(pumpTimer);
+      outboundQueue.length = 0;
       resolveSocketClosed();
       call?.hangUp();
     },

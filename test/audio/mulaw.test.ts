@@ -1,4 +1,5 @@
 // μ-law: the round trip stays within μ-law’s step for every 16-bit value and keeps a voice-band tone clean.
+import alawmulaw from 'alawmulaw';
 import { describe, expect, it } from 'vitest';
 import { mulawToPcm16, pcm16ToMulaw } from '../../src/audio/mulaw.ts';
 import { decibels, rms, sine } from './signal.ts';
@@ -18,6 +19,13 @@ describe('μ-law', () => {
     }
     expect(worstQuiet).toBeLessThanOrEqual(8);
     expect(worstRelative).toBeLessThanOrEqual(0.043);
+  });
+
+  it('encodes and decodes every value exactly as the G.711 codec in alawmulaw does', () => {
+    const every = Int16Array.from({ length: 65536 }, (_value, index) => index - 32768);
+    expect(pcm16ToMulaw(every)).toEqual(alawmulaw.mulaw.encode(every));
+    const bytes = Uint8Array.from({ length: 256 }, (_value, index) => index);
+    expect(mulawToPcm16(bytes)).toEqual(alawmulaw.mulaw.decode(bytes));
   });
 
   it('encodes one byte per sample and silence as 0xFF, which decodes back to 0', () => {

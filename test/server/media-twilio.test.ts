@@ -121,6 +121,14 @@ describe('Twilio Media Streams calls', () => {
     expect(client.marksReceived.at(-1)).toBe('call-end');
     expect(client.marksEchoed).toEqual(client.marksReceived);
     expect(client.clearsReceived).toBe(0);
+    // Paced in real time, at most 400 ms ahead: no 1 s stretch brings more than 1.4 s of agent audio (70 frames), whole replies never arrive in a burst.
+    const arrivals = client.received.filter((message) => message.event === 'media').map((message) => message.arrivedAtMs);
+    let busiestSecond = 0;
+    for (let first = 0, last = 0; last < arrivals.length; last += 1) {
+      while ((arrivals[last] as number) - (arrivals[first] as number) > 1000) first += 1;
+      busiestSecond = Math.max(busiestSecond, last - first + 1);
+    }
+    expect(busiestSecond).toBeLessThanOrEqual(80);
 
     const { key, audit, wav } = await recordingOf(session.sessionId);
     expect({ channels: wav.channels, sampleRate: wav.sampleRate, bitsPerSample: wav.bitsPerSample }).toEqual({ channels: 2, sampleRate: 8000, bitsPerSample: 16 });
