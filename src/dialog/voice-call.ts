@@ -161,11 +161,15 @@ export async function createVoiceCall(options: VoiceCallOptions): Promise<VoiceC
     publish(event);
   });
 
-  function openTurn(id: number, startedAtMs: number, startedAtAudioMs: number, overAgent: boolean): OpenTurn {
-    const expectation = session.expectation();
+  /** `after`: the previous turn's answer, which decides what this turn listens for; its audio waits in order meanwhile. */
+  function openTurn(id: number, startedAtMs: number, startedAtAudioMs: number, overAgent: boolean, after: Promise<void>): OpenTurn {
     const now = wallNow(options.clock);
     endpointer.reset();
-    const stream = options.stt.open({ sampleRate: options.callerSampleRate, expectation });
+    let expectation = session.expectation();
+    const stream = after.then(() => {
+      expectation = session.expectation();
+      return options.stt.open({ sampleRate: options.callerSampleRate, expectation });
+    });
     const opened: OpenTurn = { id, startedAtMs, startedAtAudioMs, overAgent, stream, partial: '', final: Promise.resolve('') };
     opened.final = stream.then(
       async (sttStream) => {
@@ -232,9 +236,8 @@ export async function createVoiceCall(options: VoiceCallOptions): Promise<VoiceC
         const startedAtMs = event.atMs + timelineOffsetMs;
         publish({ type: 'caller-speech', turnId: event.turnId, atMs: startedAtMs, detectedAtMs: event.detectedAtMs + timelineOffsetMs });
         const overAgent = voice.isSpeaking();
-        // The previous turn's answer decides what this one listens for.
-        if (!overAgent) await answering;
-        turn = openTurn(event.turnId, startedAtMs, event.atMs, overAgent);
+        // Not awaited here: the caller's frames keep flowing through the detector while the previous answer finishes.
+        turn = openTurn(event.turnId, startedAtMs, event.atMs, overAgent, overAgent ? Promise.resolve() : answering.catch(() => {}));
         bargeInIfLongEnough();
       } else if (event.type === 'turn.audio') {
         if (turn?.id === event.turnId) {

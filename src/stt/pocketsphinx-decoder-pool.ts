@@ -127,7 +127,7 @@ export class DecoderPool {
     if (additions.length > 0 && decoder.searches.length > 0 && decoder.kind === 'grammar') throw new Error('words added to a lean decoder that has a search');
     for (const [index, [word, phones]] of additions.entries()) {
       // Searches are rebuilt once, with the last word.
-      if (!(await this.library.addWord(decoder.pointer, word, phones, index === additions.length - 1))) decoder.addedWords.delete(word.replace(/\(\d+\)$/, ''));
+      if (!this.library.addWord(decoder.pointer, word, phones, index === additions.length - 1)) decoder.addedWords.delete(word.replace(/\(\d+\)$/, ''));
     }
     if (!(await this.library.setJsgfSearch(decoder.pointer, name, grammar.jsgf))) {
       if (decoder.kind === 'free') this.library.setSearch(decoder.pointer, freeSearchName);

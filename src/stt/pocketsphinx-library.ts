@@ -38,8 +38,8 @@ export interface PocketSphinxLibrary {
   setJsgfSearch(decoder: NativePointer, name: string, jsgf: string): Promise<boolean>;
   setSearch(decoder: NativePointer, name: string): boolean;
   unsetSearch(decoder: NativePointer, name: string): void;
-  /** Adds a pronunciation off the main thread; `update` rebuilds the decoder's searches, so pass it only with the last word of a batch. */
-  addWord(decoder: NativePointer, word: string, phones: string, update?: boolean): Promise<boolean>;
+  /** Adds a pronunciation (microseconds, so on the calling thread); `update` rebuilds the decoder's searches, so pass it only with the last word of a batch. */
+  addWord(decoder: NativePointer, word: string, phones: string, update?: boolean): boolean;
   startUtterance(decoder: NativePointer): boolean;
   /** Feeds 16 kHz PCM on a worker thread, so a call's decoding never blocks the event loop. */
   processRaw(decoder: NativePointer, samples: Int16Array): Promise<void>;
@@ -129,8 +129,8 @@ export function loadPocketSphinx(paths: PocketSphinxPaths = {}): PocketSphinxLib
       fn.async(...args, (error: unknown, result: unknown) => (error ? reject(error) : resolve(result)));
     });
 
-  // Grammar compiles and dictionary changes go through sphinxbase code that is not safe to run on two threads at once
-  // (parallel compiles produced wrong grammars under load): they run off the main thread, but one at a time.
+  // Grammar compiles run off the main thread but one at a time: sphinxbase's JSGF and FSG code was not written for
+  // threads, and a compile costs only 2–10 ms.
   let grammarWork: Promise<unknown> = Promise.resolve();
   const serially = <T>(task: () => Promise<T>): Promise<T> => {
     const next = grammarWork.then(task, task);
@@ -154,7 +154,7 @@ export function loadPocketSphinx(paths: PocketSphinxPaths = {}): PocketSphinxLib
     setJsgfSearch: async (decoder, name, jsgf) => (await serially(() => callAsync(psSetJsgfString, decoder, name, jsgf))) === 0,
     setSearch: (decoder, name) => psSetSearch(decoder, name) === 0,
     unsetSearch: (decoder, name) => void psUnsetSearch(decoder, name),
-    addWord: async (decoder, word, phones, update = true) => ((await serially(() => callAsync(psAddWord, decoder, word, phones, update ? 1 : 0))) as number) >= 0,
+    addWord: (decoder, word, phones, update = true) => (psAddWord(decoder, word, phones, update ? 1 : 0) as number) >= 0,
     startUtterance: (decoder) => psStartUtt(decoder) === 0,
     async processRaw(decoder, samples) {
       const result = await callAsync(psProcessRaw, decoder, samples, samples.length, 0, 0);
