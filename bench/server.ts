@@ -1,4 +1,5 @@
 // `npm run bench:server`: N simulated Twilio callers on loopback against the call server in a child process (offline speech, recordings on): response latency at the caller, inbound frame lag, CPU and memory per call.
+// `npm run bench:server -- 20 50` runs only those loads; BENCH_PROFILE_CALLERS=N profiles that load's main thread (default 5), BENCH_PROFILE_FILE=path keeps the raw .cpuprofile.
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,7 +20,7 @@ const politePauseMs = 800;
 const arrivalWindowMs = 5000;
 const clockTicksPerSecond = 100;
 /** The load whose server main thread is sampled (inspector CPU profile, 1 ms) to say where its time goes. */
-const profiledCallers = 5;
+const profiledCallers = Number(process.env.BENCH_PROFILE_CALLERS ?? 5);
 /** A run stops its callers once the server's RSS passes this, MB: the machine is shared. */
 const rssLimitMegabytes = 12 * 1024;
 
@@ -57,11 +58,11 @@ interface CpuProfile {
 
 const components: Array<[string, (functionName: string, url: string) => boolean]> = [
   ['garbage collection', (name) => name === '(garbage collector)'],
-  ['VAD inference (onnxruntime-node, synchronous)', (_name, url) => url.includes('onnxruntime') || url.includes('silero-model') || url.includes('/audio/vad')],
+  ['VAD inference (onnxruntime-node, batched across calls)', (_name, url) => url.includes('onnxruntime') || url.includes('silero-model') || url.includes('/audio/vad')],
   ['resampling (libsamplerate WebAssembly, incl. instantiation)', (_name, url) => url.includes('libsamplerate') || url.includes('resampler.ts') || url.includes('resample')],
   ['espeak-ng process spawn and pipes', (name, url) => url.includes('child_process') || url.includes('tts/espeak') || name === 'spawn'],
   ['PocketSphinx calls (koffi)', (_name, url) => url.includes('pocketsphinx') || url.includes('koffi')],
-  ['Twilio adapter (zod parse, μ-law, 20 ms framing)', (_name, url) => url.includes('transports/twilio-media') || url.includes('alawmulaw') || url.includes('/zod/')],
+  ['Twilio adapter (message checks, μ-law, 20 ms framing, pacing)', (_name, url) => url.includes('transports/twilio-media') || url.includes('alawmulaw') || url.includes('/zod/')],
   ['WebSocket and socket writes', (name, url) => url.includes('/ws/') || name === 'writev' || name === 'writeBuffer' || url.includes('stream_base')],
   ['understanding (extractor, chrono-node)', (_name, url) => url.includes('chrono-node') || url.includes('/understanding/')],
   ['recording (timeline tracks, WAV, encryption)', (_name, url) => url.includes('/recording/')],
@@ -116,20 +117,21 @@ function summariseProfile(profile: CpuProfile): MainThreadProfile {
 }
 
 async function serve(): Promise<void> {
-  const [{ default: websocket }, { default: Fastify }, { openCallRuntime }, { silentLogger }, { twilioMediaRoute }, { createPocketSphinxStt }, { createEspeakTts }, { createCallRecordings }, { createLocalRecordingStore }] =
+  const [{ default: websocket }, { default: Fastify }, { openCallRuntime }, { silentLogger }, { twilioMediaRoute }, { createSpeechToText, createTextToSpeech }, { loadConfig }, { createCallRecordings }, { createLocalRecordingStore }] =
     await Promise.all([
       import('@fastify/websocket'),
       import('fastify'),
       import('../src/dialog/call-runtime.ts'),
       import('../src/log.ts'),
       import('../src/server/routes/twilio-media.ts'),
-      import('../src/stt/pocketsphinx.ts'),
-      import('../src/tts/espeak.ts'),
+      import('../src/providers/registry.ts'),
+      import('../src/config.ts'),
       import('../src/transports/call-recording.ts'),
       import('../src/recording/local-store.ts'),
     ]);
   const directory = mkdtempSync(join(tmpdir(), 'frontdesk-bench-server-'));
   const logger = silentLogger();
+  const config = loadConfig({ FRONTDESK_DATA_DIR: directory, FRONTDESK_RECORDING_KEY: randomBytes(32).toString('hex') });
   const runtime = await openCallRuntime({ databaseFile: join(directory, 'ehr.sqlite'), auditFile: join(directory, 'audit.jsonl'), now, logger });
   let frameLagsMs: number[] = [];
   const sessions = { opened: 0, verified: 0, ended: 0 };
@@ -154,8 +156,9 @@ async function serve(): Promise<void> {
   await app.register(websocket);
   await app.register(twilioMediaRoute, {
     runtime: counted,
-    stt: createPocketSphinxStt({ names: runtime.patientLastNames }),
-    tts: createEspeakTts(),
+    // The offline providers as `frontdesk serve` builds them (registry: timeouts, speech cache).
+    stt: await createSpeechToText(config, { logger, offlineSttNames: runtime.patientLastNames }),
+    tts: await createTextToSpeech(config, { logger }),
     logger,
     recording,
     // The generated caller's settings, as in the media tests (test/transports/media-server.ts).
@@ -185,6 +188,7 @@ async function serve(): Promise<void> {
       let profile: MainThreadProfile | undefined;
       if (profiler) {
         const { profile: captured } = (await profiler.post('Profiler.stop')) as { profile: CpuProfile };
+        if (process.env.BENCH_PROFILE_FILE) writeFileSync(process.env.BENCH_PROFILE_FILE, JSON.stringify(captured));
         profiler.disconnect();
         profiler = undefined;
         profile = summariseProfile(captured);
@@ -463,7 +467,7 @@ async function main(): Promise<void> {
   const lines = (await speakLines(scriptLines)).map((line) => trimToSpeech(line));
   const callerAudioSeconds = lines.reduce((sum, line) => sum + line.length, 0) / 8000;
   const requested = process.argv.slice(2).map(Number).filter((count) => Number.isInteger(count) && count > 0);
-  const plan = requested.length > 0 ? requested : [1, 2, 5, 10, 50, 100];
+  const plan = requested.length > 0 ? requested : [1, 5, 10, 20, 50, 100];
   const results: LoadResult[] = [];
   for (const callers of plan) {
     const result = await runLoad(callers, lines, { profile: callers === profiledCallers });
