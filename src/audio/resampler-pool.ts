@@ -11,6 +11,8 @@ const idle = new Map<string, Resampler[]>();
  * back: it is reset then, so no audio of this stream is left in its filter for the next one.
  */
 export async function acquireResampler(options: ResamplerOptions): Promise<Resampler> {
+  // Equal rates need no converter: nothing to pool.
+  if (options.inputSampleRate === options.outputSampleRate) return createResampler(options);
   const key = `${options.inputSampleRate}>${options.outputSampleRate}:${options.quality ?? 'medium'}`;
   const converter = idle.get(key)?.pop() ?? (await createResampler(options));
   let released = false;

@@ -8,14 +8,12 @@ import { FrontdeskError } from '../errors.ts';
 export type SileroSampleRate = 8000 | 16000;
 /** The rate used when none is given, Hz. */
 export const sileroSampleRate = 16000;
-/** Samples per model window at 16 kHz: 512 = 32 ms, the only window size Silero v5 was trained for (256 at 8 kHz). */
-export const sileroWindowSamples = 512;
 /** Recurrent state floats per stream and layer (the state tensor is 2 × batch × 128). */
 const stateWidth = 128;
 /** Windows scored in one run at most; past ~32 a larger batch no longer lowers the cost per window. */
 const maxBatch = 128;
 
-/** Samples per 32 ms window at `sampleRate` Hz. */
+/** Samples per 32 ms window at `sampleRate` Hz: the only window size Silero v5 was trained for. */
 export function sileroWindowSize(sampleRate: SileroSampleRate): number {
   return sampleRate === 8000 ? 256 : 512;
 }

@@ -100,7 +100,7 @@ export function withSpeechCache(provider: TextToSpeech, options: SpeechCacheOpti
     if (counted) misses += 1;
     if (sampleRate === provider.sampleRate) return produce(key, () => provider.synthesize(text));
     const source = entryFor(text, provider.sampleRate, false);
-    return produce(key, () => resampled(read(source, undefined), provider.sampleRate, sampleRate));
+    return produce(key, () => resampled(read(source, undefined, false), provider.sampleRate, sampleRate));
   }
 
   function synthesizeAt(sampleRate: number, text: string, synthesisOptions: SynthesisOptions = {}): AsyncIterable<PcmFrame> {
@@ -129,14 +129,15 @@ export function withSpeechCache(provider: TextToSpeech, options: SpeechCacheOpti
   };
 }
 
-async function* read(entry: Entry, abortSignal: AbortSignal | undefined): AsyncGenerator<PcmFrame> {
+/** The entry's frames as they arrive; `copy` unless the reader only reads them (the resampler of the cache itself). */
+async function* read(entry: Entry, abortSignal: AbortSignal | undefined, copy = true): AsyncGenerator<PcmFrame> {
   let index = 0;
   while (!abortSignal?.aborted) {
     const frame = entry.frames[index];
     if (frame) {
       index += 1;
       // A copy: the consumer may keep or change its samples, the cached ones must stay as produced.
-      yield { samples: frame.samples.slice(), sampleRate: frame.sampleRate };
+      yield copy ? { samples: frame.samples.slice(), sampleRate: frame.sampleRate } : frame;
       continue;
     }
     if (entry.state === 'done') return;

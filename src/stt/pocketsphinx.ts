@@ -29,6 +29,8 @@ const defaultDecoderArguments = ['-wip', '0.2'];
 export function createPocketSphinxStt(options: PocketSphinxSttOptions = {}): SpeechToText {
   const library = loadPocketSphinx(options);
   const pool = new DecoderPool(library, options.decoderArguments ?? defaultDecoderArguments, options.maxIdleDecoders ?? 2);
+  // CMUdict (134k words) is parsed now, while nobody is waiting, rather than on the main thread in the first caller's turn.
+  void dictionaryPronunciations(library.files.dictionary).catch(() => {});
   const grammarOptions: GrammarOptions = { names: options.names, spelling: options.spelling };
   return {
     name: 'pocketsphinx',

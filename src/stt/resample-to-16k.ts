@@ -12,6 +12,5 @@ export interface StreamResampler {
 
 /** Resampler from `inputSampleRate` (Hz) to 16 kHz (libsamplerate sinc, medium quality); a pass-through when the input already is 16 kHz. */
 export async function createResamplerTo16k(inputSampleRate: number): Promise<StreamResampler> {
-  if (inputSampleRate === decoderSampleRate) return { process: (samples) => samples, close: () => {} };
   return acquireResampler({ inputSampleRate, outputSampleRate: decoderSampleRate, quality: 'medium' });
 }

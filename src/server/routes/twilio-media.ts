@@ -5,7 +5,7 @@ import { createTwilioMediaStream } from '../../transports/twilio-media.ts';
 import type { ServerContext } from '../app.ts';
 import { endsInTransfer, handoffCallsOf } from '../handoff-calls.ts';
 import { twilioSignatureCheck } from '../twilio-signature.ts';
-import { bindSocket, observeLiveCall, type MediaRouteOptions } from './ws-call.ts';
+import { bindSocket, liveCallSettings, observeLiveCall, type MediaRouteOptions } from './ws-call.ts';
 
 export type { MediaRouteOptions };
 
@@ -29,13 +29,7 @@ export async function twilioMediaRoute(app: FastifyInstance, options: MediaRoute
   app.get(path, routeOptions, (socket) => {
     let report: (event: VoiceCallEvent) => void = () => {};
     const stream = createTwilioMediaStream({
-      runtime: options.runtime,
-      stt: options.stt,
-      tts: options.tts,
-      logger,
-      ...(options.voice ? { voice: options.voice } : {}),
-      ...(options.recording ? { recordings: options.recording } : {}),
-      ...(options.hooks ? { hooks: options.hooks } : {}),
+      ...liveCallSettings(options),
       send: (message) => socket.send(message),
       close: (code, reason) => socket.close(code, reason),
       onCallStarted: (call, start) => {

@@ -6,7 +6,7 @@ import type { VoiceCallEvent } from '../../dialog/voice-call.ts';
 import type { Logger } from '../../log.ts';
 import type { SpeechToText } from '../../stt/types.ts';
 import type { CallRecordings } from '../../transports/call-recording.ts';
-import type { LiveCall, LiveCallHooks, LiveVoiceOptions } from '../../transports/live-call.ts';
+import type { LiveCall, LiveCallHooks, LiveCallOptions, LiveVoiceOptions } from '../../transports/live-call.ts';
 import { createPcmWebSocketCall, parsePcmSampleRate } from '../../transports/pcm-websocket.ts';
 import type { TextToSpeech } from '../../tts/types.ts';
 import type { CallRegistry } from '../call-registry.ts';
@@ -27,6 +27,19 @@ export interface MediaRouteOptions {
   hooks?: LiveCallHooks;
   /** Route path; defaults to the route's own. */
   path?: string;
+}
+
+/** The live-call settings both voice routes pass from their options to their transport adapter. */
+export function liveCallSettings(options: MediaRouteOptions): Pick<LiveCallOptions, 'runtime' | 'stt' | 'tts' | 'logger' | 'voice' | 'recordings' | 'hooks'> {
+  return {
+    runtime: options.runtime,
+    stt: options.stt,
+    tts: options.tts,
+    logger: options.logger,
+    ...(options.voice ? { voice: options.voice } : {}),
+    ...(options.recording ? { recordings: options.recording } : {}),
+    ...(options.hooks ? { hooks: options.hooks } : {}),
+  };
 }
 
 /** Reports a live call to the metrics, and to the open-call registry until its socket closes; returns the event listener for its metrics. */
@@ -79,14 +92,8 @@ export async function wsCallRoute(app: FastifyInstance, options: MediaRouteOptio
     }
     let report: (event: VoiceCallEvent) => void = () => {};
     const adapter = createPcmWebSocketCall({
-      runtime: options.runtime,
-      stt: options.stt,
-      tts: options.tts,
-      logger,
+      ...liveCallSettings(options),
       sampleRate: rate.sampleRate,
-      ...(options.voice ? { voice: options.voice } : {}),
-      ...(options.recording ? { recordings: options.recording } : {}),
-      ...(options.hooks ? { hooks: options.hooks } : {}),
       sendText: (text) => socket.send(text),
       sendBinary: (bytes) => socket.send(bytes, { binary: true }),
       close: (code, reason) => socket.close(code, reason),
