@@ -1,7 +1,7 @@
 // Silero VAD v5 as a speech-probability model: one 32 ms window of 8 or 16 kHz audio in, the probability of speech out; windows from all streams are scored in one batch.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import type { Tensor } from 'onnxruntime-node';
 import { FrontdeskError } from '../errors.ts';
 
 /** The two rates Silero v5 was trained on, Hz. */
@@ -27,9 +27,12 @@ function contextSize(sampleRate: SileroSampleRate): number {
 export interface SpeechProbabilityModel {
   /** Hz of the windows `predict` takes. */
   readonly sampleRate: SileroSampleRate;
-  /** 0–1 probability that `window` (exactly `sileroWindowSize(sampleRate)` samples, floats in −1..1) holds speech. One call at a time per model. */
+  /**
+   * 0–1 probability that `window` (exactly `sileroWindowSize(sampleRate)` samples, floats in −1..1) holds speech. The window is
+   * copied at once, so the caller may reuse it; windows may be submitted without awaiting and are scored in submission order.
+   */
   predict(window: Float32Array): Promise<number>;
-  /** Forgets the recurrent state and context, as at the start of a new stream. */
+  /** Forgets the recurrent state and context, as at the start of a new stream (windows already submitted use the fresh state). */
   reset(): void;
 }
 
@@ -42,17 +45,27 @@ export interface SileroModelOptions {
 
 type OnnxRuntime = typeof import('onnxruntime-node');
 
-interface SharedSession {
-  runtime: OnnxRuntime;
-  session: InferenceSession;
+/** onnxruntime-node's native session (`dist/binding.js`): the same object its public InferenceSession wraps, with a synchronous `run`. */
+interface NativeSession {
+  run(feeds: Record<string, Tensor>, fetches: Record<string, null>, options: object): Record<string, { data: unknown }>;
 }
 
-/** One window waiting for the next batched run: its model input (context + window), its stream's state, and where the answer goes. */
+interface SharedSession {
+  runtime: OnnxRuntime;
+  session: NativeSession;
+}
+
+/** One window waiting to be scored: its model input (context + window) and where the answer goes. */
 interface PendingWindow {
   input: Float32Array;
-  state: Float32Array;
-  resolve: (result: { probability: number; state: Float32Array }) => void;
+  resolve: (probability: number) => void;
   reject: (error: unknown) => void;
+}
+
+/** One stream's state in the batcher: its recurrent state and its windows not yet scored, oldest first. */
+interface StreamSlot {
+  state: Float32Array;
+  windows: PendingWindow[];
 }
 
 // One session per model file and process: Silero's state is an input, so streams share the weights and keep their own state.
@@ -81,36 +94,36 @@ export async function createSileroModel(options: SileroModelOptions = {}): Promi
   const windowSize = sileroWindowSize(sampleRate);
   const context = contextSize(sampleRate);
   const queue = batcher;
-  let state: Float32Array = new Float32Array(2 * stateWidth);
+  const slot: StreamSlot = { state: new Float32Array(2 * stateWidth), windows: [] };
   let previous: Float32Array = new Float32Array(context);
   return {
     sampleRate,
-    async predict(window) {
+    predict(window) {
       if (window.length !== windowSize) {
-        throw new FrontdeskError('AUDIO_INVALID', `Silero VAD takes ${windowSize}-sample windows at ${sampleRate} Hz, got ${window.length}`);
+        return Promise.reject(new FrontdeskError('AUDIO_INVALID', `Silero VAD takes ${windowSize}-sample windows at ${sampleRate} Hz, got ${window.length}`));
       }
       const input = new Float32Array(context + windowSize);
       input.set(previous, 0);
       input.set(window, context);
-      previous = window.slice(windowSize - context);
-      const result = await queue.score(input, state);
-      state = result.state;
-      return result.probability;
+      previous = input.slice(input.length - context);
+      return queue.score(slot, input);
     },
     reset() {
-      state = new Float32Array(2 * stateWidth);
+      slot.state = new Float32Array(2 * stateWidth);
       previous = new Float32Array(context);
     },
   };
 }
 
 /**
- * Collects the windows every stream submits during one turn of the event loop and scores them in a single
- * onnxruntime run: at batch 1 the run's fixed cost dominates (~105 µs per 8 kHz window measured here), at
- * batch 32 a window costs ~25 µs. Rows of a batch are independent, so each stream gets exactly its own answer.
+ * Collects the windows every stream submits while the event loop polls its sockets and scores them right after
+ * (setImmediate), in rounds of one window per stream, each round a single synchronous onnxruntime run: at batch 1 the
+ * run's fixed cost dominates (~105 µs per 8 kHz window measured here), at batch 32 a window costs ~25 µs. A stream
+ * that fell behind (several windows queued) catches up in the same turn of the loop, one round per window, instead of
+ * one window per turn. Rows of a batch are independent, so each stream gets exactly its own answer.
  */
 class WindowBatcher {
-  private pending: PendingWindow[] = [];
+  private readonly waiting = new Set<StreamSlot>();
   private scheduled = false;
   private readonly rateTensor: Tensor;
 
@@ -121,9 +134,10 @@ class WindowBatcher {
     this.rateTensor = new shared.runtime.Tensor('int64', BigInt64Array.from([BigInt(sampleRate)]), []);
   }
 
-  score(input: Float32Array, state: Float32Array): Promise<{ probability: number; state: Float32Array }> {
+  score(slot: StreamSlot, input: Float32Array): Promise<number> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ input, state, resolve, reject });
+      slot.windows.push({ input, resolve, reject });
+      this.waiting.add(slot);
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.run());
@@ -133,46 +147,60 @@ class WindowBatcher {
 
   private run(): void {
     this.scheduled = false;
-    while (this.pending.length > 0) {
-      const batch = this.pending.splice(0, maxBatch);
-      this.runBatch(batch);
+    while (this.waiting.size > 0) {
+      const round: StreamSlot[] = [];
+      for (const slot of this.waiting) {
+        round.push(slot);
+        if (round.length === maxBatch) break;
+      }
+      this.runRound(round);
+      for (const slot of round) if (slot.windows.length === 0) this.waiting.delete(slot);
     }
   }
 
-  private runBatch(batch: PendingWindow[]): void {
+  /** Scores the oldest window of each stream in `round` and moves each stream's state on. */
+  private runRound(round: StreamSlot[]): void {
     const { runtime, session } = this.shared;
-    const size = batch.length;
-    const width = (batch[0] as PendingWindow).input.length;
+    const size = round.length;
+    const windows = round.map((slot) => slot.windows.shift() as PendingWindow);
+    const width = (windows[0] as PendingWindow).input.length;
     const input = new Float32Array(size * width);
     // State layout [layer][batch][128]: each stream's two layers go to rows `row` and `size + row`.
     const state = new Float32Array(2 * size * stateWidth);
-    batch.forEach((window, row) => {
-      input.set(window.input, row * width);
-      state.set(window.state.subarray(0, stateWidth), row * stateWidth);
-      state.set(window.state.subarray(stateWidth), (size + row) * stateWidth);
+    round.forEach((slot, row) => {
+      input.set((windows[row] as PendingWindow).input, row * width);
+      state.set(slot.state.subarray(0, stateWidth), row * stateWidth);
+      state.set(slot.state.subarray(stateWidth), (size + row) * stateWidth);
     });
-    session
-      .run({
-        input: new runtime.Tensor('float32', input, [size, width]),
-        state: new runtime.Tensor('float32', state, [2, size, stateWidth]),
-        sr: this.rateTensor,
-      })
-      .then(
-        (output) => {
-          const probabilities = (output.output as Tensor).data as Float32Array;
-          const nextState = (output.stateN as Tensor).data as Float32Array;
-          batch.forEach((window, row) => {
-            const streamState = new Float32Array(2 * stateWidth);
-            streamState.set(nextState.subarray(row * stateWidth, (row + 1) * stateWidth), 0);
-            streamState.set(nextState.subarray((size + row) * stateWidth, (size + row + 1) * stateWidth), stateWidth);
-            window.resolve({ probability: probabilities[row] as number, state: streamState });
-          });
+    let output: Record<string, { data: unknown }>;
+    try {
+      output = session.run(
+        {
+          input: new runtime.Tensor('float32', input, [size, width]),
+          state: new runtime.Tensor('float32', state, [2, size, stateWidth]),
+          sr: this.rateTensor,
         },
-        (error: unknown) => {
-          const failure = new FrontdeskError('PROVIDER_FAILED', `Silero VAD inference failed at ${this.sampleRate} Hz`, { cause: error });
-          for (const window of batch) window.reject(failure);
-        },
+        { output: null, stateN: null },
+        {},
       );
+    } catch (error) {
+      const failure = new FrontdeskError('PROVIDER_FAILED', `Silero VAD inference failed at ${this.sampleRate} Hz`, { cause: error });
+      // The streams' states cannot move on: every window they have waiting fails with this one.
+      round.forEach((slot, row) => {
+        (windows[row] as PendingWindow).reject(failure);
+        for (const window of slot.windows.splice(0)) window.reject(failure);
+      });
+      return;
+    }
+    const probabilities = output.output?.data as Float32Array;
+    const nextState = output.stateN?.data as Float32Array;
+    round.forEach((slot, row) => {
+      const streamState = new Float32Array(2 * stateWidth);
+      streamState.set(nextState.subarray(row * stateWidth, (row + 1) * stateWidth), 0);
+      streamState.set(nextState.subarray((size + row) * stateWidth, (size + row + 1) * stateWidth), stateWidth);
+      slot.state = streamState;
+      (windows[row] as PendingWindow).resolve(probabilities[row] as number);
+    });
   }
 }
 
@@ -191,8 +219,16 @@ async function openSession(modelPath: string): Promise<SharedSession> {
   // Imported lazily: the native runtime loads only when a VAD is first created, not when src/audio is imported.
   const runtime = await import('onnxruntime-node');
   try {
+    // The public InferenceSession.run defers every run to a setImmediate of its own; the native session it wraps runs
+    // synchronously, so a batch is scored in the turn its windows arrived (onnxruntime-node is pinned to ~1.30 for this).
+    const { binding, initOrt } = createRequire(import.meta.url)('onnxruntime-node/dist/binding.js') as {
+      binding: { InferenceSession: new () => NativeSession & { loadModel(path: string, options: object): void } };
+      initOrt(): void;
+    };
+    initOrt();
+    const session = new binding.InferenceSession();
     // One thread per inference: batching across calls, not intra-op threads, is what keeps the cost per window low.
-    const session = await runtime.InferenceSession.create(modelPath, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential' });
+    session.loadModel(modelPath, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential' });
     return { runtime, session };
   } catch (error) {
     throw new FrontdeskError('CONFIG_INVALID', `cannot load the Silero VAD model at ${modelPath}`, { cause: error });

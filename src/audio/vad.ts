@@ -60,29 +60,34 @@ export async function createVad(options: VadOptions = {}): Promise<Vad> {
   let state: 'open' | 'ended' = 'open';
   let queue: Promise<unknown> = Promise.resolve();
 
-  async function scoreWindow(result: VadResult): Promise<void> {
-    const startMs = windowIndex * windowMs;
-    const endMs = startMs + windowMs;
-    windowIndex += 1;
-    probability = await model.predict(pending);
-    pendingLength = 0;
-    result.windows.push({ startMs, endMs, probability });
-    const event = segmenter.push(probability, startMs, endMs);
-    if (event) result.events.push(event);
-  }
-
-  async function run(frame: PcmFrame): Promise<VadResult> {
-    if (state !== 'open') throw new FrontdeskError('AUDIO_INVALID', 'the VAD stream has ended');
-    if (frame.sampleRate !== sampleRate) {
-      throw new FrontdeskError('AUDIO_INVALID', `createVad takes ${sampleRate} Hz frames, got ${frame.sampleRate} Hz; use createVadStream to resample`);
-    }
-    const result: VadResult = { events: [], windows: [] };
+  /** Cuts the frame into windows and submits them to the model now (it batches them with other streams'); the results come back in order. */
+  function submit(frame: PcmFrame): Array<{ startMs: number; endMs: number; scored: Promise<number> }> {
+    const submitted: Array<{ startMs: number; endMs: number; scored: Promise<number> }> = [];
     const samples = frame.samples;
     sampleCount += samples.length;
     for (let index = 0; index < samples.length; index += 1) {
       pending[pendingLength] = (samples[index] as number) / 32768;
       pendingLength += 1;
-      if (pendingLength === windowSamples) await scoreWindow(result);
+      if (pendingLength === windowSamples) {
+        const startMs = windowIndex * windowMs;
+        windowIndex += 1;
+        const scored = model.predict(pending);
+        // Awaited in order below; marked handled now so a failure waiting its turn is not reported as unhandled.
+        scored.catch(() => {});
+        submitted.push({ startMs, endMs: startMs + windowMs, scored });
+        pendingLength = 0;
+      }
+    }
+    return submitted;
+  }
+
+  async function collect(submitted: ReturnType<typeof submit>): Promise<VadResult> {
+    const result: VadResult = { events: [], windows: [] };
+    for (const { startMs, endMs, scored } of submitted) {
+      probability = await scored;
+      result.windows.push({ startMs, endMs, probability });
+      const event = segmenter.push(probability, startMs, endMs);
+      if (event) result.events.push(event);
     }
     return result;
   }
@@ -104,14 +109,24 @@ export async function createVad(options: VadOptions = {}): Promise<Vad> {
     get positionMs() {
       return (sampleCount / sampleRate) * 1000;
     },
-    process: (frame) => enqueue(() => run(frame)),
-    flush: () =>
-      enqueue(async () => {
-        if (state !== 'open') return { events: [], windows: [] };
-        state = 'ended';
+    process(frame) {
+      if (state !== 'open') return Promise.reject(new FrontdeskError('AUDIO_INVALID', 'the VAD stream has ended'));
+      if (frame.sampleRate !== sampleRate) {
+        return Promise.reject(
+          new FrontdeskError('AUDIO_INVALID', `createVad takes ${sampleRate} Hz frames, got ${frame.sampleRate} Hz; use createVadStream to resample`),
+        );
+      }
+      const submitted = submit(frame);
+      return enqueue(() => collect(submitted));
+    },
+    flush() {
+      if (state !== 'open') return enqueue(async () => ({ events: [], windows: [] }));
+      state = 'ended';
+      return enqueue(async () => {
         const event = segmenter.end((sampleCount / sampleRate) * 1000);
         return { events: event ? [event] : [], windows: [] };
-      }),
+      });
+    },
     dropSpeech: () => segmenter.dropSpeech(),
     close() {
       state = 'ended';

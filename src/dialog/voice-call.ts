@@ -69,7 +69,7 @@ export interface VoiceCall {
   readonly session: CallSession;
   /** Greets the caller (the greeting starts synthesizing at once). */
   start(): Promise<void>;
-  /** The next caller frame at `callerSampleRate`, in order. */
+  /** The next caller frame at `callerSampleRate`; frames may be pushed without awaiting the previous one and are handled in order. Resolves once this frame is handled. */
   pushCallerAudio(frame: PcmFrame): Promise<void>;
   /** Keypad digits as they are pressed. */
   pushDtmf(digits: string): void;
@@ -151,6 +151,7 @@ export async function createVoiceCall(options: VoiceCallOptions): Promise<VoiceC
   let dtmfBuffer = '';
   let dtmfAtMs = 0;
   let finished = false;
+  let hungUp = false;
 
   session.subscribe((event) => {
     if (event.type === 'agent') {
@@ -283,31 +284,45 @@ export async function createVoiceCall(options: VoiceCallOptions): Promise<VoiceC
     lastActivityMs = options.nowMs();
   }
 
+  let frameHandling: Promise<void> = Promise.resolve();
+
+  /** A caller frame's turn events, once the detector has them: turns open and close, barge-in, slot-aware endpointing, timers. */
+  async function handleFrame(frame: PcmFrame, detected: Promise<TurnEvent[]>): Promise<void> {
+    const events = await detected;
+    if (hungUp || session.isEnded()) return;
+    timelineOffsetMs = options.nowMs() - detector.positionMs;
+    publish({ type: 'caller-audio', frame, atMs: options.nowMs() - frameDurationMs(frame) });
+    await handle(events);
+    bargeInIfLongEnough();
+    if (turn && slotAware) {
+      const answer = endpointer.ready(detector.positionMs);
+      // The caller must also have paused: a complete value can still grow ("nineteen eighty" … "five").
+      if (answer && detector.positionMs - detector.lastSpeechMs >= (options.endpointingSilenceMs ?? 250)) {
+        const ended = detector.endTurnEarly();
+        if (ended) {
+          logger.debug({ turnId: ended.turnId, slot: answer }, 'turn ended early on a complete value');
+          closeTurn(ended);
+        }
+      }
+    }
+    await runTimers();
+  }
+
   const call: VoiceCall = {
     session,
     async start() {
       lastActivityMs = options.nowMs();
       await session.start();
     },
-    async pushCallerAudio(frame) {
-      if (finished || session.isEnded()) return;
-      const events = await detector.process(frame);
-      timelineOffsetMs = options.nowMs() - detector.positionMs;
-      publish({ type: 'caller-audio', frame, atMs: options.nowMs() - frameDurationMs(frame) });
-      await handle(events);
-      bargeInIfLongEnough();
-      if (turn && slotAware) {
-        const answer = endpointer.ready(detector.positionMs);
-        // The caller must also have paused: a complete value can still grow ("nineteen eighty" … "five").
-        if (answer && detector.positionMs - detector.lastSpeechMs >= (options.endpointingSilenceMs ?? 250)) {
-          const ended = detector.endTurnEarly();
-          if (ended) {
-            logger.debug({ turnId: ended.turnId, slot: answer }, 'turn ended early on a complete value');
-            closeTurn(ended);
-          }
-        }
-      }
-      await runTimers();
+    pushCallerAudio(frame) {
+      if (finished || session.isEnded()) return Promise.resolve();
+      // Fed to the detector now, so its VAD windows join this turn of the event loop's batch even while earlier frames
+      // are still being handled; the handling itself stays one frame at a time, in order.
+      const detected = detector.process(frame);
+      detected.catch(() => {});
+      const handled = frameHandling.then(() => handleFrame(frame, detected));
+      frameHandling = handled.catch(() => {});
+      return handled;
     },
     pushDtmf(digits) {
       if (session.isEnded()) return;
@@ -330,6 +345,7 @@ export async function createVoiceCall(options: VoiceCallOptions): Promise<VoiceC
     async finish() {
       if (finished) return;
       finished = true;
+      await frameHandling;
       await handle(await detector.flush());
       if (dtmfBuffer) flushDtmf();
       await answering;
@@ -339,6 +355,7 @@ export async function createVoiceCall(options: VoiceCallOptions): Promise<VoiceC
     },
     hangUp() {
       finished = true;
+      hungUp = true;
       voice.interrupt();
       voice.close();
       if (turn) void turn.stream.then((stream) => stream.close(), () => {});

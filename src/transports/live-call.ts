@@ -77,6 +77,9 @@ export function openLiveCall(options: LiveCallOptions): LiveCall {
   let recording: CallRecording | undefined;
   let work: Promise<unknown>;
   let queued = 0;
+  /** Frames that arrived before the call was set up and still wait in `work` for it. */
+  let waitingForSetup = 0;
+  let ready = false;
   let lineDropped = false;
   let tickTimer: NodeJS.Timeout | undefined;
 
@@ -101,6 +104,7 @@ export function openLiveCall(options: LiveCallOptions): LiveCall {
     call.subscribe(options.onEvent);
     if (options.recordings) recording = options.recordings.record(call, { sessionId, sampleRate: options.sampleRate, startedAtMs: startedAtEpochMs, timelineMs });
     await call.start();
+    ready = true;
     tickTimer = setInterval(() => {
       // Ticks only fill gaps: while frames are queued, each frame runs the timers itself.
       if (queued === 0) enqueue(() => call.tick());
@@ -135,11 +139,28 @@ export function openLiveCall(options: LiveCallOptions): LiveCall {
       if (lineDropped || session.isEnded()) return;
       queued += 1;
       const frame: PcmFrame = { samples, sampleRate: options.sampleRate };
-      enqueue(async () => {
-        queued -= 1;
-        if (!voiceCall) return;
-        await voiceCall.pushCallerAudio(frame);
+      const handled = async (done: Promise<void>) => {
+        try {
+          await done;
+        } finally {
+          queued -= 1;
+        }
         if (receivedAtMs !== undefined) options.hooks?.callerFrameProcessed?.(performance.now() - receivedAtMs);
+      };
+      if (ready && waitingForSetup === 0 && voiceCall) {
+        // Straight into the VoiceCall, so a frame never waits a turn of the event loop for the one before it.
+        const done = voiceCall.pushCallerAudio(frame);
+        enqueue(() => handled(done));
+        return;
+      }
+      waitingForSetup += 1;
+      enqueue(() => {
+        waitingForSetup -= 1;
+        if (!voiceCall) {
+          queued -= 1;
+          return;
+        }
+        return handled(voiceCall.pushCallerAudio(frame));
       });
     },
     pushDtmf(digits) {
