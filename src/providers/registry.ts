@@ -18,6 +18,8 @@ export interface RegistryOptions {
   ttsTimeouts?: TtsTimeoutOptions;
   /** Last names the offline recogniser may hear (e.g. the clinic's patient list), kept in-process. */
   offlineSttNames?: string[];
+  /** Worker threads decoding offline speech; default cores − 1 (1–4). */
+  offlineSttThreads?: number;
   /** The in-memory cache of synthesized sentences in front of the TTS chain; `false` turns it off. Default on, 32 MiB. */
   speechCache?: SpeechCacheOptions | false;
 }
@@ -37,8 +39,19 @@ function keyOf(value: string | undefined, variable: string, setting: string): st
 export const sttFactories: Readonly<Record<SttProviderName, Factory<SpeechToText>>> = Object.freeze({
   // A grammar decoder loads in ~25 ms and holds ~6 MB plus its compiled grammars, and serves one turn at a time: keep
   // enough for the turns that overlap on a busy line, with their grammars compiled, instead of loading one per turn.
-  offline: async (_config, options) =>
-    (await import('../stt/pocketsphinx.ts')).createPocketSphinxStt({ maxIdleDecoders: 48, ...(options.offlineSttNames ? { names: options.offlineSttNames } : {}) }),
+  // Decoding runs on worker threads (cores − 1), so it never stalls the event loop that carries every call's audio.
+  offline: async (_config, options) => {
+    const { createWorkerStt, defaultSttThreads } = await import('../stt/worker-stt.ts');
+    const threads = options.offlineSttThreads ?? defaultSttThreads();
+    return createWorkerStt({
+      name: 'pocketsphinx',
+      moduleUrl: new URL('../stt/pocketsphinx.ts', import.meta.url).href,
+      exportName: 'createPocketSphinxStt',
+      engineOptions: { maxIdleDecoders: Math.ceil(48 / threads), ...(options.offlineSttNames ? { names: options.offlineSttNames } : {}) },
+      threads,
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
+  },
   deepgram: async (config) =>
     (await import('../stt/deepgram.ts')).createDeepgramStt({
       apiKey: keyOf(config.deepgram.apiKey, 'DEEPGRAM_API_KEY', 'deepgram speech-to-text'),

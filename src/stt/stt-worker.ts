@@ -1,0 +1,82 @@
+// Inside a speech-to-text worker thread: builds the engine named in workerData and serves the streams the main thread opens.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { SpeechToText, SttStream } from './types.ts';
+import { serializeError } from './worker-stt.ts';
+import type { FromWorker, ToWorker } from './worker-protocol.ts';
+
+const port = parentPort;
+if (!port) throw new Error('stt-worker.ts runs only as a worker thread');
+const { moduleUrl, exportName, engineOptions } = workerData as { moduleUrl: string; exportName: string; engineOptions?: unknown };
+const send = (message: FromWorker) => port.postMessage(message);
+
+let engine: SpeechToText;
+try {
+  const module = (await import(moduleUrl)) as Record<string, (options: unknown) => SpeechToText | Promise<SpeechToText>>;
+  const build = module[exportName];
+  if (typeof build !== 'function') throw new Error(`${moduleUrl} has no export ${exportName}`);
+  engine = await build(engineOptions);
+} catch (error) {
+  send({ type: 'failed', error: serializeError(error) });
+  // Nothing to serve: end the thread once the message is out.
+  port.close();
+  throw error;
+}
+
+const streams = new Map<number, { stream: SttStream; sampleRate: number }>();
+/** Streams still opening, and those of them closed meanwhile (closed as soon as they exist). */
+const opening = new Set<number>();
+const closedEarly = new Set<number>();
+
+async function open(message: Extract<ToWorker, { type: 'open' }>): Promise<void> {
+  let stream: SttStream;
+  opening.add(message.id);
+  try {
+    stream = await engine.open({ sampleRate: message.sampleRate, ...(message.expectation ? { expectation: message.expectation } : {}) });
+  } catch (error) {
+    send({ type: 'open-failed', id: message.id, error: serializeError(error) });
+    return;
+  } finally {
+    opening.delete(message.id);
+  }
+  if (closedEarly.delete(message.id)) {
+    stream.close();
+    send({ type: 'opened', id: message.id });
+    send({ type: 'done', id: message.id });
+    return;
+  }
+  streams.set(message.id, { stream, sampleRate: message.sampleRate });
+  send({ type: 'opened', id: message.id });
+  try {
+    for await (const event of stream) {
+      send({ type: 'event', id: message.id, event: event.type === 'error' ? { type: 'error', error: serializeError(event.error) } : event });
+    }
+  } catch (error) {
+    send({ type: 'event', id: message.id, event: { type: 'error', error: serializeError(error) } });
+  }
+  streams.delete(message.id);
+  send({ type: 'done', id: message.id });
+}
+
+port.on('message', (message: ToWorker) => {
+  switch (message.type) {
+    case 'open':
+      void open(message);
+      break;
+    case 'push': {
+      const open = streams.get(message.id);
+      // The main thread checked the rate; a frame pushed after the stream ended is dropped, as the engine itself would.
+      open?.stream.push({ samples: message.samples, sampleRate: open.sampleRate });
+      break;
+    }
+    case 'end':
+      streams.get(message.id)?.stream.end();
+      break;
+    case 'close': {
+      const open = streams.get(message.id);
+      if (open) open.stream.close();
+      else if (opening.has(message.id)) closedEarly.add(message.id);
+      break;
+    }
+  }
+});
+send({ type: 'ready' });
