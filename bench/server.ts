@@ -16,6 +16,8 @@ const now = new Date('2026-12-01T09:00:00-05:00');
 const scriptLines = ['I want to book an appointment', 'my last name is Smith', 'January fifteenth nineteen eighty five', 'five five five zero one zero one two three four'];
 /** Polite caller: speaks this long after the agent's audio has finished playing, ms. */
 const politePauseMs = 800;
+/** Peak amplitude of the uniform noise every caller's line carries under and between the words: −65.5 dBFS, a quiet phone line (digital silence would flatter the VAD's silence floor). */
+const lineNoise = 30;
 /** Callers start spread over this window, ms, as calls arrive at a real clinic rather than all in one instant. */
 const arrivalWindowMs = 5000;
 const clockTicksPerSecond = 100;
@@ -278,7 +280,7 @@ interface CallerResult {
 async function runCaller(url: string, lines: Int16Array[], startDelayMs: number, stop: { reason?: string }, options: { overGreeting?: boolean } = {}): Promise<CallerResult> {
   const { TwilioTestClient } = await import('../test/helpers/twilio-client.ts');
   await new Promise((resolve) => setTimeout(resolve, startDelayMs));
-  const client = new TwilioTestClient({ url });
+  const client = new TwilioTestClient({ url, lineNoise });
   const startedAt = performance.now();
   const result: CallerResult = { latenciesMs: [], answered: 0, callerAudioSeconds: 0 };
   try {
@@ -512,7 +514,7 @@ async function main(): Promise<void> {
     '',
     `Machine: ${machine}; shared with other work, so compare within one run. Command: \`npm run bench:server\`.`,
     '',
-    `Each caller: Twilio Media Streams over loopback, waits for the greeting, says ${scriptLines.length} lines of the John Smith booking (${round(callerAudioSeconds)} s of generated speech) in real-time 20 ms μ-law frames, ${politePauseMs} ms after each reply has played, then hangs up (~${round(single.meanCallSeconds)} s per call). Callers arrive over ${arrivalWindowMs / 1000} s. Server in its own process with the offline pipeline (PocketSphinx, espeak-ng) and recordings on.`,
+    `Each caller: Twilio Media Streams over loopback, waits for the greeting, says ${scriptLines.length} lines of the John Smith booking (${round(callerAudioSeconds)} s of generated speech) in real-time 20 ms μ-law frames over line noise at −65.5 dBFS, ${politePauseMs} ms after each reply has played, then hangs up (~${round(single.meanCallSeconds)} s per call). Callers arrive over ${arrivalWindowMs / 1000} s. Server in its own process with the offline pipeline (PocketSphinx, espeak-ng) and recordings on.`,
     '',
     table(results, single),
     '',

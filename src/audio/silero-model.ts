@@ -32,7 +32,7 @@ export interface SpeechProbabilityModel {
    * copied at once, so the caller may reuse it; windows may be submitted without awaiting and are scored in submission order.
    */
   predict(window: Float32Array): Promise<number>;
-  /** Forgets the recurrent state and context, as at the start of a new stream (windows already submitted use the fresh state). */
+  /** Forgets the recurrent state and context from the next window submitted on, as at the start of a new stream; windows already submitted are not affected. */
   reset(): void;
 }
 
@@ -58,6 +58,8 @@ interface SharedSession {
 /** One window waiting to be scored: its model input (context + window) and where the answer goes. */
 interface PendingWindow {
   input: Float32Array;
+  /** Starts from a zero state (the stream was reset before this window). */
+  fresh: boolean;
   resolve: (probability: number) => void;
   reject: (error: unknown) => void;
 }
@@ -96,6 +98,7 @@ export async function createSileroModel(options: SileroModelOptions = {}): Promi
   const queue = batcher;
   const slot: StreamSlot = { state: new Float32Array(2 * stateWidth), windows: [] };
   let previous: Float32Array = new Float32Array(context);
+  let fresh = false;
   return {
     sampleRate,
     predict(window) {
@@ -106,10 +109,12 @@ export async function createSileroModel(options: SileroModelOptions = {}): Promi
       input.set(previous, 0);
       input.set(window, context);
       previous = input.slice(input.length - context);
-      return queue.score(slot, input);
+      const scored = queue.score(slot, input, fresh);
+      fresh = false;
+      return scored;
     },
     reset() {
-      slot.state = new Float32Array(2 * stateWidth);
+      fresh = true;
       previous = new Float32Array(context);
     },
   };
@@ -134,9 +139,9 @@ class WindowBatcher {
     this.rateTensor = new shared.runtime.Tensor('int64', BigInt64Array.from([BigInt(sampleRate)]), []);
   }
 
-  score(slot: StreamSlot, input: Float32Array): Promise<number> {
+  score(slot: StreamSlot, input: Float32Array, fresh: boolean): Promise<number> {
     return new Promise((resolve, reject) => {
-      slot.windows.push({ input, resolve, reject });
+      slot.windows.push({ input, fresh, resolve, reject });
       this.waiting.add(slot);
       if (!this.scheduled) {
         this.scheduled = true;
@@ -168,7 +173,10 @@ class WindowBatcher {
     // State layout [layer][batch][128]: each stream's two layers go to rows `row` and `size + row`.
     const state = new Float32Array(2 * size * stateWidth);
     round.forEach((slot, row) => {
-      input.set((windows[row] as PendingWindow).input, row * width);
+      const window = windows[row] as PendingWindow;
+      input.set(window.input, row * width);
+      // A fresh window's rows stay zero: the state a new stream starts from.
+      if (window.fresh) return;
       state.set(slot.state.subarray(0, stateWidth), row * stateWidth);
       state.set(slot.state.subarray(stateWidth), (size + row) * stateWidth);
     });

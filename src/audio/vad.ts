@@ -4,7 +4,17 @@ import { createSileroModel, sileroWindowSize, type SileroModelOptions } from './
 import { createSpeechSegmenter, resolveSegmenterOptions, type SpeechSegmenterOptions } from './speech-segmenter.ts';
 import type { PcmFrame, VadEvent } from './types.ts';
 
-export interface VadOptions extends SpeechSegmenterOptions, SileroModelOptions {}
+export interface VadOptions extends SpeechSegmenterOptions, SileroModelOptions {
+  /**
+   * dBFS: a window whose RMS level is below this is silence (probability 0) without running the model, and after
+   * `silenceResetWindows` such windows in a row the model starts over as on a new stream. Default −60: a quiet phone
+   * line's noise floor is at −60 to −70 dBFS, speech at −40 to −20. `null` scores every window.
+   */
+  silenceFloorDbfs?: number | null;
+}
+
+/** Windows under the silence floor in a row (256 ms) after which the model's state is reset. */
+const silenceResetWindows = 8;
 
 /** One 32 ms model window on the stream's timeline. */
 export interface VadWindow {
@@ -53,6 +63,13 @@ export async function createVad(options: VadOptions = {}): Promise<Vad> {
   const segmenter = createSpeechSegmenter(options);
   const windowMs = (windowSamples / sampleRate) * 1000;
   const pending = new Float32Array(windowSamples);
+  const floorDbfs = options.silenceFloorDbfs === undefined ? -60 : options.silenceFloorDbfs;
+  if (floorDbfs !== null && !(floorDbfs <= 0)) throw new FrontdeskError('CONFIG_INVALID', `silenceFloorDbfs is a level in dBFS (0 or below), got ${floorDbfs}`);
+  /** The floor as a sum of squared samples over one window (samples as −1..1 floats); −1 scores every window. */
+  const floorEnergy = floorDbfs === null ? -1 : windowSamples * 10 ** (floorDbfs / 10);
+  const silent = Promise.resolve(0);
+  let windowEnergy = 0;
+  let silentWindows = 0;
   let pendingLength = 0;
   let windowIndex = 0;
   let sampleCount = 0;
@@ -66,16 +83,25 @@ export async function createVad(options: VadOptions = {}): Promise<Vad> {
     const samples = frame.samples;
     sampleCount += samples.length;
     for (let index = 0; index < samples.length; index += 1) {
-      pending[pendingLength] = (samples[index] as number) / 32768;
+      const value = (samples[index] as number) / 32768;
+      pending[pendingLength] = value;
+      windowEnergy += value * value;
       pendingLength += 1;
       if (pendingLength === windowSamples) {
         const startMs = windowIndex * windowMs;
         windowIndex += 1;
-        const scored = model.predict(pending);
-        // Awaited in order below; marked handled now so a failure waiting its turn is not reported as unhandled.
-        scored.catch(() => {});
+        let scored = silent;
+        if (windowEnergy >= floorEnergy) {
+          silentWindows = 0;
+          scored = model.predict(pending);
+          // Awaited in order below; marked handled now so a failure waiting its turn is not reported as unhandled.
+          scored.catch(() => {});
+        } else if (++silentWindows === silenceResetWindows) {
+          model.reset();
+        }
         submitted.push({ startMs, endMs: startMs + windowMs, scored });
         pendingLength = 0;
+        windowEnergy = 0;
       }
     }
     return submitted;

@@ -156,6 +156,24 @@ describe('Silero VAD on espeak-ng speech', () => {
     expect(Math.max(...(expected[0] as number[]))).toBeLessThan(0.5);
   });
 
+  it('reads a line below the silence floor as silence without the model, and finds the speech after it where the model alone does', async () => {
+    const utterance = speech[8000] as Utterance;
+    // Uniform noise of amplitude 30 is −65.5 dBFS RMS: a quiet phone line between the caller's words.
+    const samples = layOut([{ utterance, atMs: 2000 }], { totalMs: 2000 + utterance.durationMs + 1500, sampleRate: 8000, noiseAmplitude: 30 });
+    const gated = await detect(await createVadStream({ inputSampleRate: 8000 }), samples);
+    const modelAlone = await detect(await createVadStream({ inputSampleRate: 8000, silenceFloorDbfs: null }), samples);
+    const quiet = (windows: VadWindow[]) => windows.filter((window) => window.endMs <= 1900).map((window) => window.probability);
+    expect(quiet(gated.windows).every((probability) => probability === 0)).toBe(true);
+    // The model itself never gives an exact 0, so these windows were scored by it.
+    expect(quiet(modelAlone.windows).every((probability) => probability > 0 && probability < 0.5)).toBe(true);
+    expect(gated.events.map((event) => event.type)).toEqual(modelAlone.events.map((event) => event.type));
+    // The onset is found at the same window; the end may come a window or two sooner, its quietest tail being under the floor.
+    expect(gated.events[0]).toEqual(modelAlone.events[0]);
+    expectSegment(gated.events, 0, 2000, 2000 + utterance.durationMs);
+    expectSegment(modelAlone.events, 0, 2000, 2000 + utterance.durationMs);
+    await expect(createVad({ silenceFloorDbfs: 6 })).rejects.toSatisfy((error) => isFrontdeskError(error, 'CONFIG_INVALID'));
+  });
+
   it('rejects frames at another rate, and frames after the stream ended, with AUDIO_INVALID', async () => {
     const vad = await createVad();
     const phoneFrame: PcmFrame = { samples: new Int16Array(160), sampleRate: 8000 };

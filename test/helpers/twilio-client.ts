@@ -17,6 +17,8 @@ export interface TwilioClientOptions {
   streamSid?: string;
   callSid?: string;
   customParameters?: Record<string, string>;
+  /** Peak amplitude (PCM16) of uniform noise under everything the caller sends, as a real line carries; default 0 (digital silence). 30 is −65.5 dBFS. */
+  lineNoise?: number;
 }
 
 /** A spoken line's timing on this side of the line (performance.now() ms). */
@@ -59,10 +61,16 @@ export class TwilioTestClient {
   private readonly lineQueue: Array<{ samples: Int16Array; resolve: (line: SpokenLine) => void }> = [];
   private readonly pendingMarks: Array<{ name: string; timer: NodeJS.Timeout }> = [];
   private readonly mediaListeners = new Set<(atMs: number) => void>();
+  /** One second of the line's noise, cycled through frame by frame. */
+  private readonly noise: Int16Array | undefined;
 
   constructor(private readonly options: TwilioClientOptions) {
     this.streamSid = options.streamSid ?? `MZ${randomHex(32)}`;
     this.callSid = options.callSid ?? `CA${randomHex(32)}`;
+    if (options.lineNoise) {
+      const amplitude = options.lineNoise;
+      this.noise = Int16Array.from({ length: 8000 }, () => Math.round((Math.random() * 2 - 1) * amplitude));
+    }
     this.socket = new WebSocket(options.url);
     this.opened = new Promise((resolve, reject) => {
       this.socket.once('open', () => resolve());
@@ -205,11 +213,16 @@ export class TwilioTestClient {
     }
     const bytes = new Uint8Array(frameSamples).fill(mulawSilence);
     const speech = this.speech;
-    if (speech) {
-      const part = speech.samples.subarray(speech.offset, speech.offset + frameSamples);
+    const part = speech?.samples.subarray(speech.offset, speech.offset + frameSamples);
+    if (this.noise) {
+      const start = (this.chunk * frameSamples) % this.noise.length;
+      const frame = this.noise.slice(start, start + frameSamples);
+      part?.forEach((sample, index) => (frame[index] = Math.max(-32768, Math.min(32767, sample + (frame[index] as number)))));
+      bytes.set(pcm16ToMulaw(frame));
+    } else if (part) {
       bytes.set(pcm16ToMulaw(part));
-      speech.offset += part.length;
     }
+    if (speech && part) speech.offset += part.length;
     this.send({
       event: 'media',
       sequenceNumber: String(++this.sequenceNumber),
