@@ -5,6 +5,23 @@ import { createResampler, type Resampler, type ResamplerOptions } from './resamp
 const maxIdlePerKey = 32;
 
 const idle = new Map<string, Resampler[]>();
+/** The latest converter instantiation; the next waits for it and for a turn of the event loop. */
+let instantiating: Promise<unknown> = Promise.resolve();
+
+/**
+ * A converter from the idle list, or a new one. New ones are made one per turn of the event loop: instantiating is
+ * synchronous work, and fifty streams starting together (a burst of calls each saying a sentence not yet cached) would
+ * otherwise stall every call's audio for a second. A converter given back while one waits is taken instead.
+ */
+function idleOrNew(key: string, options: ResamplerOptions): Promise<Resampler> {
+  const ready = idle.get(key)?.pop();
+  if (ready) return Promise.resolve(ready);
+  const made = instantiating
+    .then(() => new Promise((resolve) => setImmediate(resolve)))
+    .then(() => idle.get(key)?.pop() ?? createResampler(options));
+  instantiating = made.catch(() => {});
+  return made;
+}
 
 /**
  * A converter for one stream, taken from the process's pool (or created when none is idle). Its `close()` gives it
@@ -14,7 +31,7 @@ export async function acquireResampler(options: ResamplerOptions): Promise<Resam
   // Equal rates need no converter: nothing to pool.
   if (options.inputSampleRate === options.outputSampleRate) return createResampler(options);
   const key = `${options.inputSampleRate}>${options.outputSampleRate}:${options.quality ?? 'medium'}`;
-  const converter = idle.get(key)?.pop() ?? (await createResampler(options));
+  const converter = await idleOrNew(key, options);
   let released = false;
   return {
     inputSampleRate: converter.inputSampleRate,

@@ -84,6 +84,31 @@ describe('resampling', () => {
     second.close();
   });
 
+  it('makes the new converters a burst of streams needs one per turn of the event loop, in the order asked', async () => {
+    // A rate pair no other test uses, so its idle list starts empty.
+    const options = { inputSampleRate: 11025, outputSampleRate: 8000, quality: 'fastest' } as const;
+    let turns = 0;
+    let beating = true;
+    const heartbeat = () => {
+      turns += 1;
+      if (beating) setImmediate(heartbeat);
+    };
+    setImmediate(heartbeat);
+    const order: number[] = [];
+    const burst = Array.from({ length: 5 }, (_, index) => acquireResampler(options).then((converter) => (order.push(index), converter)));
+    const first = await burst[0];
+    const turnsAtFirst = turns;
+    // Given back while four wait (the next in line may take it): the rest still come in order.
+    first?.close();
+    const converters = await Promise.all(burst);
+    beating = false;
+    expect(order).toEqual([0, 1, 2, 3, 4]);
+    // Every instantiation had a turn of the loop to itself: other work (every call's audio) ran between them.
+    expect(turns - turnsAtFirst).toBeGreaterThanOrEqual(3);
+    expect(converters[1]?.process(sine(440, { sampleRate: 11025, durationMs: 100, amplitude: 10000 })).length).toBeGreaterThan(0);
+    for (const converter of converters) converter?.close();
+  });
+
   it('adds no delay: a click stays at the same time after 8 → 16 kHz', async () => {
     const click = new Int16Array(8000);
     click[4000] = 30000;
