@@ -1,7 +1,8 @@
 // Offline text-to-speech: espeak-ng as a streamed child process (WAV on stdout, 22050 Hz), killed at once on abort.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { FrontdeskError } from '../errors.ts';
 import type { PcmFrame } from '../audio/types.ts';
+import { launch, prepareLauncher } from './process-launcher.ts';
 import type { SynthesisOptions, TextToSpeech } from './types.ts';
 
 export interface EspeakTtsOptions {
@@ -25,7 +26,8 @@ export const missingEspeakMessage = 'offline TTS needs the Debian package espeak
  * Creates the offline TTS; throws CONFIG_INVALID when espeak-ng is not installed.
  * A child process per sentence (rather than libespeak-ng in-process): the library holds one global synthesizer,
  * so in-process calls would queue behind each other, while processes run calls in parallel and abort by kill.
- * espeak-ng starts in ~15 ms and synthesizes ~400× faster than real time, so the process cost is small.
+ * espeak-ng starts in ~15 ms and synthesizes ~400× faster than real time, so the process cost is small; the
+ * processes are started by the launcher's helper (started here), never forked from this process.
  */
 export function createEspeakTts(options: EspeakTtsOptions = {}): TextToSpeech {
   const command = options.command ?? 'espeak-ng';
@@ -34,6 +36,7 @@ export function createEspeakTts(options: EspeakTtsOptions = {}): TextToSpeech {
   if (!/^[a-zA-Z0-9_+-]+$/.test(voice)) throw new FrontdeskError('CONFIG_INVALID', `invalid espeak-ng voice "${voice}"`);
   const rate = options.rate ?? 175;
   if (!Number.isFinite(rate) || rate < 80 || rate > 450) throw new FrontdeskError('CONFIG_INVALID', `espeak-ng rate ${rate} is outside 80–450 words per minute`);
+  void prepareLauncher();
   return {
     name: 'espeak',
     sampleRate: espeakSampleRate,
@@ -49,28 +52,21 @@ export function espeakInstalled(command = 'espeak-ng'): boolean {
 async function* synthesize(command: string, args: string[], text: string, options: SynthesisOptions = {}): AsyncGenerator<PcmFrame> {
   const abortSignal = options.abortSignal;
   if (abortSignal?.aborted || text.trim().length === 0) return;
-  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'ignore'] });
-  const kill = () => child.kill('SIGKILL');
+  // Text goes through stdin so that a reply starting with "-" is never read as an option. Started by the launcher's small
+  // helper process: a fork of this one, large under load, would stall every call's audio (src/tts/process-launcher.ts).
+  const child = launch(command, args, text.replace(/\s+/g, ' ').trim() + '\n');
+  const kill = () => child.kill();
   abortSignal?.addEventListener('abort', kill, { once: true });
   let exitError: Error | null = null;
-  const exited = new Promise<void>((resolve) => {
-    child.on('error', (error) => {
-      exitError = error;
-      resolve();
-    });
-    child.on('close', (code, signal) => {
-      if (code !== 0 && signal === null) exitError = new Error(`espeak-ng exited with ${code}`);
-      resolve();
-    });
+  const exited = child.exited.then(({ code, signal, error }) => {
+    if (error) exitError = new Error(error);
+    else if (code !== 0 && signal === null) exitError = new Error(`espeak-ng exited with ${code}`);
   });
-  // Text goes through stdin so that a reply starting with "-" is never read as an option.
-  child.stdin.on('error', () => {});
-  child.stdin.end(text.replace(/\s+/g, ' ').trim() + '\n');
 
   let headerRemaining = wavHeaderBytes;
   let carry: Buffer | null = null;
   try {
-    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+    for await (const chunk of child.stdout) {
       if (abortSignal?.aborted) return;
       let data = chunk;
       if (headerRemaining > 0) {
@@ -100,6 +96,6 @@ async function* synthesize(command: string, args: string[], text: string, option
     if (exitError && !abortSignal?.aborted) throw new FrontdeskError('PROVIDER_FAILED', 'espeak-ng failed', { cause: exitError });
   } finally {
     abortSignal?.removeEventListener('abort', kill);
-    if (child.exitCode === null && child.signalCode === null) kill();
+    kill();
   }
 }

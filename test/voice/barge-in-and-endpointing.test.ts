@@ -10,6 +10,7 @@ import { createVoiceCall, type VoiceCallEvent } from '../../src/dialog/voice-cal
 import { silentLogger } from '../../src/log.ts';
 import { createPocketSphinxStt } from '../../src/stt/pocketsphinx.ts';
 import { createEspeakTts } from '../../src/tts/espeak.ts';
+import { prepareLauncher } from '../../src/tts/process-launcher.ts';
 import type { TextToSpeech } from '../../src/tts/types.ts';
 import { callerUtterance } from '../stt/caller-audio.ts';
 
@@ -19,6 +20,8 @@ let runtime: CallRuntime;
 const stt = createPocketSphinxStt({ names: ['Smith'] });
 
 beforeAll(async () => {
+  // The timeline here runs as fast as frames are processed: the espeak-ng launcher is booted first, as a server boots it at start.
+  await prepareLauncher();
   runtime = await openCallRuntime({
     databaseFile: join(mkdtempSync(join(tmpdir(), 'frontdesk-voice-')), 'ehr.db'),
     auditFile: join(mkdtempSync(join(tmpdir(), 'frontdesk-voice-')), 'audit.jsonl'),
