@@ -156,7 +156,7 @@ async function call(argv: string[]): Promise<number> {
       callerWav,
       realtime: values.realtime ?? false,
       pacing: (values.pacing as 'turn-taking' | 'timeline' | undefined) ?? 'turn-taking',
-      voice: { slotAwareEndpointing: !values['no-early-endpointing'], turns: { threshold: config.vad.threshold, endSilenceMs: config.vad.silenceMs } },
+      voice: { slotAwareEndpointing: !values['no-early-endpointing'], turns: { threshold: config.vad.threshold, endSilenceMs: config.vad.silenceMs, silenceFloorDbfs: config.vad.silenceFloorDbfs } },
       onEvent: (event) => {
         if (!values.jsonl) {
           if (event.type === 'agent') process.stdout.write(`agent: ${event.text}\n`);

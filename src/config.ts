@@ -62,12 +62,20 @@ export const configVariables = [
   'FRONTDESK_VAD_SILENCE_MS',
   'FRONTDESK_VAD_MIN_SPEECH_MS',
   'FRONTDESK_VAD_PAD_MS',
+  'FRONTDESK_VAD_FLOOR_DBFS',
+  'FRONTDESK_STT_THREADS',
 ] as const;
 export type ConfigVariable = (typeof configVariables)[number];
 export type ConfigOverrides = Partial<Record<ConfigVariable, string | undefined>>;
 
 export interface Config {
-  stt: { provider: SttProviderName; /** Tried in order after `provider` fails; never contains `provider`. */ fallbacks: SttProviderName[] };
+  stt: {
+    provider: SttProviderName;
+    /** Tried in order after `provider` fails; never contains `provider`. */
+    fallbacks: SttProviderName[];
+    /** Worker threads decoding offline speech; unset: cores − 1 (1–4). */
+    offlineThreads?: number;
+  };
   tts: { provider: TtsProviderName; fallbacks: TtsProviderName[] };
   llm: {
     provider: LlmProviderName;
@@ -122,6 +130,8 @@ export interface Config {
     minSpeechMs: number;
     /** Audio kept before the detected speech start, ms. Default 300. */
     padMs: number;
+    /** dBFS under which a window is silence without running the model; null: every window is scored. Default −60. */
+    silenceFloorDbfs: number | null;
   };
   /** Things an operator should know at start-up (generated key, unknown FRONTDESK_ variables); no secrets. */
   warnings: string[];
@@ -328,6 +338,8 @@ export function loadConfig(env: Environment = process.env, overrides: ConfigOver
   }
 
   const thresholdText = read('FRONTDESK_VAD_THRESHOLD');
+  const floorText = read('FRONTDESK_VAD_FLOOR_DBFS');
+  const sttThreadsText = read('FRONTDESK_STT_THREADS');
   const logLevelText = read('LOG_LEVEL');
   const publicUrl = optionalUrl('FRONTDESK_PUBLIC_URL');
   const keyOf = (variable: ConfigVariable) => {
@@ -350,7 +362,11 @@ export function loadConfig(env: Environment = process.env, overrides: ConfigOver
   }
 
   const config: Config = {
-    stt: { provider: stt, fallbacks: sttFallbacks },
+    stt: {
+      provider: stt,
+      fallbacks: sttFallbacks,
+      ...(sttThreadsText === undefined ? {} : { offlineThreads: integerSetting(read, 'FRONTDESK_STT_THREADS', 1, 1, 64) }),
+    },
     tts: { provider: tts, fallbacks: ttsFallbacks },
     llm: {
       provider: llm,
@@ -380,6 +396,12 @@ export function loadConfig(env: Environment = process.env, overrides: ConfigOver
       silenceMs: integerSetting(read, 'FRONTDESK_VAD_SILENCE_MS', 800, 100, 10_000),
       minSpeechMs: integerSetting(read, 'FRONTDESK_VAD_MIN_SPEECH_MS', 250, 0, 10_000),
       padMs: integerSetting(read, 'FRONTDESK_VAD_PAD_MS', 300, 0, 5_000),
+      silenceFloorDbfs:
+        floorText === undefined
+          ? -60
+          : floorText.toLowerCase() === 'off'
+            ? null
+            : parseWith('FRONTDESK_VAD_FLOOR_DBFS', floorText, z.coerce.number().min(-120).max(0), 'a level in dBFS from -120 to 0, or off'),
     },
     warnings,
   };

@@ -44,9 +44,16 @@ describe('loadConfig defaults', () => {
     expect(config.timeZone).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
     expect(config.now).toBeUndefined();
     expect(config.logLevel).toBe('info');
-    expect(config.vad).toEqual({ threshold: 0.5, silenceMs: 800, minSpeechMs: 250, padMs: 300 });
+    expect(config.vad).toEqual({ threshold: 0.5, silenceMs: 800, minSpeechMs: 250, padMs: 300, silenceFloorDbfs: -60 });
     expect(config.elevenlabs.voiceId).toBe(defaultElevenLabsVoiceId);
     expect(config.twilio.authToken).toBeUndefined();
+  });
+
+  it('reads the VAD silence floor (or off) and the offline STT threads', () => {
+    const config = load({ FRONTDESK_VAD_FLOOR_DBFS: '-52.5', FRONTDESK_STT_THREADS: '3' });
+    expect(config.vad.silenceFloorDbfs).toBe(-52.5);
+    expect(config.stt.offlineThreads).toBe(3);
+    expect(load({ FRONTDESK_VAD_FLOOR_DBFS: 'OFF' }).vad.silenceFloorDbfs).toBeNull();
   });
 
   it('falls back to offline speech behind a cloud provider unless told otherwise', () => {
@@ -142,6 +149,9 @@ describe('loadConfig refusals name the variable', () => {
     ['FRONTDESK_VAD_SILENCE_MS', '-1'],
     ['FRONTDESK_VAD_MIN_SPEECH_MS', 'lots'],
     ['FRONTDESK_VAD_PAD_MS', '2.5'],
+    ['FRONTDESK_VAD_FLOOR_DBFS', 'quiet'],
+    ['FRONTDESK_VAD_FLOOR_DBFS', '6'],
+    ['FRONTDESK_STT_THREADS', '0'],
     ['FRONTDESK_LLM_TIMEOUT_MS', '0'],
     ['FRONTDESK_LLM_PHRASING', 'maybe'],
     ['FRONTDESK_S3_FORCE_PATH_STYLE', 'sometimes'],

@@ -18,8 +18,6 @@ export interface RegistryOptions {
   ttsTimeouts?: TtsTimeoutOptions;
   /** Last names the offline recogniser may hear (e.g. the clinic's patient list), kept in-process. */
   offlineSttNames?: string[];
-  /** Worker threads decoding offline speech; default cores − 1 (1–4). */
-  offlineSttThreads?: number;
   /** The in-memory cache of synthesized sentences in front of the TTS chain; `false` turns it off. Default on, 32 MiB. */
   speechCache?: SpeechCacheOptions | false;
 }
@@ -40,9 +38,9 @@ export const sttFactories: Readonly<Record<SttProviderName, Factory<SpeechToText
   // A grammar decoder loads in ~25 ms and holds ~6 MB plus its compiled grammars, and serves one turn at a time: keep
   // enough for the turns that overlap on a busy line, with their grammars compiled, instead of loading one per turn.
   // Decoding runs on worker threads (cores − 1), so it never stalls the event loop that carries every call's audio.
-  offline: async (_config, options) => {
+  offline: async (config, options) => {
     const { createWorkerStt, defaultSttThreads } = await import('../stt/worker-stt.ts');
-    const threads = options.offlineSttThreads ?? defaultSttThreads();
+    const threads = config.stt.offlineThreads ?? defaultSttThreads();
     return createWorkerStt({
       name: 'pocketsphinx',
       moduleUrl: new URL('../stt/pocketsphinx.ts', import.meta.url).href,

@@ -63,7 +63,9 @@ export async function createVoiceSetup(config: Config, runtime: CallRuntime, log
     recordingStore?.close();
     await Promise.all([stt.close?.(), tts.close?.()]);
   };
-  const voice = { turns: { threshold: config.vad.threshold, endSilenceMs: config.vad.silenceMs, speechPadMs: config.vad.padMs } };
+  const voice = {
+    turns: { threshold: config.vad.threshold, endSilenceMs: config.vad.silenceMs, speechPadMs: config.vad.padMs, silenceFloorDbfs: config.vad.silenceFloorDbfs },
+  };
   const bind =
     (route: (app: Parameters<FrontdeskRoutePlugin>[0], options: MediaRouteOptions) => Promise<void>): FrontdeskRoutePlugin =>
     async (app, context) => {
