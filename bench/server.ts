@@ -2,7 +2,7 @@
 // `npm run bench:server -- 20 50` runs only those loads; BENCH_PROFILE_CALLERS=N profiles that load's main thread (default 5), BENCH_PROFILE_FILE=path keeps the raw .cpuprofile.
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -245,11 +245,28 @@ async function startServer(): Promise<ServerProcess> {
   };
 }
 
-/** CPU seconds of a process: its own (utime + stime) and its reaped children's (cutime + cstime: the espeak-ng processes). */
+/**
+ * CPU seconds of a process: its own (utime + stime, all its threads) and its children's: the espeak-ng launcher helper
+ * while it runs (its own time and that of the espeak-ng processes it reaped) plus any children the server reaped itself.
+ */
 function cpuSeconds(pid: number): { own: number; children: number } {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  const tick = (index: number) => Number(fields[index - 3]);
-  return { own: (tick(14) + tick(15)) / clockTicksPerSecond, children: (tick(16) + tick(17)) / clockTicksPerSecond };
+  const times = (statPid: number | string) => {
+    const fields = readFileSync(`/proc/${statPid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const tick = (index: number) => Number(fields[index - 3]) / clockTicksPerSecond;
+    return { parent: Number(fields[1]), own: tick(14) + tick(15), reaped: tick(16) + tick(17) };
+  };
+  const server = times(pid);
+  let children = server.reaped;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const child = times(entry);
+      if (child.parent === pid) children += child.own + child.reaped;
+    } catch {
+      // Gone between the listing and the read.
+    }
+  }
+  return { own: server.own, children };
 }
 
 function residentMegabytes(pid: number): number {
@@ -400,11 +417,17 @@ async function measureLoad(server: ServerProcess, callers: number, lines: Int16A
 }
 
 /** A load the server sustains: every call answered in full, inbound frames through the turn detector within 200 ms (p99), replies within 0.5 s of the single call's p99. */
-function sustains(result: LoadResult, single: LoadResult): boolean {
+/** p99 inbound frame lag a load must stay under to meet the issue's target (100 calls at p99 < 20 ms). */
+const targetLagMs = 20;
+/** The looser bar for "sustained": every call answered in time, frames late by at most this at p99. */
+const sustainedLagMs = 200;
+
+/** All calls answered in full, no reply later than 3 s, p99 frame lag under `lagLimitMs`, p99 response within 0.5 s of a lone call's. */
+function sustains(result: LoadResult, single: LoadResult, lagLimitMs = sustainedLagMs): boolean {
   return (
     result.completedCallers === result.callers &&
     result.slowTurns === 0 &&
-    result.frameLagMs.p99 <= 200 &&
+    (lagLimitMs === targetLagMs ? result.frameLagMs.p99 < lagLimitMs : result.frameLagMs.p99 <= lagLimitMs) &&
     result.responseLatencyMs.p99 <= single.responseLatencyMs.p99 + 500
   );
 }
@@ -413,6 +436,7 @@ function table(results: LoadResult[], single: LoadResult): string {
   const rows = results.map((result) =>
     [
       result.callers,
+      sustains(result, single, targetLagMs) ? 'yes' : 'no',
       sustains(result, single) ? 'yes' : 'no',
       `${result.completedCallers}/${result.callers}`,
       `${result.verifiedCalls}/${result.callers}`,
@@ -427,8 +451,8 @@ function table(results: LoadResult[], single: LoadResult): string {
     ].join(' | '),
   );
   return [
-    '| callers | sustained | calls completed | verified | turns | response p50 / p99 ms | frame lag p50 / p99 / max ms | event-loop delay p99 ms | server cores (+ espeak) | CPU % of a core per call | server RSS MB | RSS MB per call |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    `| callers | meets target (p99 lag < ${targetLagMs} ms) | sustained (p99 lag ≤ ${sustainedLagMs} ms) | calls completed | verified | turns | response p50 / p99 ms | frame lag p50 / p99 / max ms | event-loop delay p99 ms | server cores (+ espeak-ng launcher) | CPU % of a core per call | server RSS MB | RSS MB per call |`,
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map((row) => `| ${row} |`),
   ].join('\n');
 }
@@ -477,22 +501,23 @@ async function main(): Promise<void> {
     process.stdout.write(`${callers} callers: ${JSON.stringify(result)}\n`);
   }
   const single = results.find((result) => result.callers === 1) ?? results[0]!;
-  // Then look for the largest load it sustains: double past the plan while it holds, halve the gap once it does not.
+  // Then look for the largest load that meets the target: double past the plan while it holds, halve the gap once it does not.
   if (requested.length === 0) {
-    let good = Math.max(0, ...results.filter((result) => sustains(result, single)).map((result) => result.callers));
-    let bad = Math.min(Number.POSITIVE_INFINITY, ...results.filter((result) => !sustains(result, single)).map((result) => result.callers));
+    let good = Math.max(0, ...results.filter((result) => sustains(result, single, targetLagMs)).map((result) => result.callers));
+    let bad = Math.min(Number.POSITIVE_INFINITY, ...results.filter((result) => !sustains(result, single, targetLagMs)).map((result) => result.callers));
     for (let probes = 0; probes < 3; probes += 1) {
       const next = Number.isFinite(bad) ? Math.round((good + bad) / 2) : good * 2;
       if (next <= good || next >= bad || (Number.isFinite(bad) && bad - good <= Math.max(1, good / 10))) break;
       const result = await runLoad(next, lines);
       results.push(result);
       process.stdout.write(`${next} callers: ${JSON.stringify(result)}\n`);
-      if (sustains(result, single)) good = next;
+      if (sustains(result, single, targetLagMs)) good = next;
       else bad = next;
     }
   }
   results.sort((a, b) => a.callers - b.callers);
   const largestSustained = Math.max(0, ...results.filter((result) => sustains(result, single)).map((result) => result.callers));
+  const largestOnTarget = Math.max(0, ...results.filter((result) => sustains(result, single, targetLagMs)).map((result) => result.callers));
   const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}`;
   const report = {
     machine,
@@ -501,11 +526,13 @@ async function main(): Promise<void> {
       callers: `Twilio Media Streams clients in this process (test/helpers/twilio-client.ts), arriving over ${arrivalWindowMs / 1000} s; each waits for the greeting, then says ${scriptLines.length} lines (${round(callerAudioSeconds)} s of speech, espeak-ng klatt at 8 kHz) in 20 ms μ-law frames in real time, each ${politePauseMs} ms after the agent's audio finished playing, then hangs up`,
       responseLatency: "caller's last speech frame sent → first agent media frame received, at the client (includes the 800 ms end-of-turn silence unless a complete value ends the turn early)",
       frameLag: "server: media message received → its PCM frame through the turn detector (VAD) and the call loop (LiveCallHooks.callerFrameProcessed); event-loop delay (perf_hooks.monitorEventLoopDelay, 10 ms resolution) alongside",
-      cpu: 'server process utime+stime and its reaped espeak-ng children from /proc over the run, divided by the mean number of calls in progress',
+      cpu: 'server process utime+stime (all threads: event loop, STT workers) and its children (the espeak-ng launcher and the espeak-ng processes it reaped) from /proc over the run, divided by the mean number of calls in progress',
       memory: 'server VmRSS sampled every 250 ms: peak minus the idle baseline, divided by callers',
-      sustained: 'all calls answered in full, no reply later than 3 s, p99 frame lag ≤ 200 ms, p99 response ≤ the single call p99 + 0.5 s',
+      sustained: `all calls answered in full, no reply later than 3 s, p99 frame lag ≤ ${sustainedLagMs} ms, p99 response ≤ the single call p99 + 0.5 s`,
+      target: `as sustained, with p99 frame lag < ${targetLagMs} ms (the issue's bar, for 100 calls)`,
     },
     largestSustainedCallers: largestSustained,
+    largestCallersOnTarget: largestOnTarget,
     results,
   };
   writeFileSync(join(resultsDirectory, 'server.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -518,11 +545,11 @@ async function main(): Promise<void> {
     '',
     table(results, single),
     '',
-    `Largest load sustained: **${largestSustained} concurrent callers** (all calls answered in full, no reply later than 3 s, p99 inbound frame lag ≤ 200 ms, p99 response ≤ single-call p99 + 0.5 s).`,
+    `Largest load meeting the target: **${largestOnTarget} concurrent callers** (all calls answered in full, no reply later than 3 s, p99 inbound frame lag < ${targetLagMs} ms, p99 response ≤ single-call p99 + 0.5 s; the target is 100). Largest load sustained with p99 frame lag ≤ ${sustainedLagMs} ms: **${largestSustained}**.`,
     '',
     '- Response: caller end of speech → first agent audio frame at the client; it includes the 800 ms end-of-turn silence unless a complete value ends the turn early.',
     '- Frame lag: measured in the server from media message receipt to the frame through the turn detector and the call loop (a hook, not a proxy); event-loop delay is perf_hooks.monitorEventLoopDelay.',
-    '- CPU: server process plus its espeak-ng children, per call in progress; 100% = one core. RSS excludes the espeak-ng processes.',
+    '- CPU: server process (event loop and STT worker threads) plus its children (the espeak-ng launcher and its espeak-ng processes), per call in progress; 100% = one core. RSS is the server process alone.',
     '- The callers run in this process on the same 2 cores, so at high N they compete with the server.',
     '- Each load runs on a fresh server process warmed by one short call (memory and decoders left by a larger load would skew a smaller one).',
     ...profileSection(results.find((result) => result.mainThread)),
