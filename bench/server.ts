@@ -480,7 +480,7 @@ function profileSection(result: LoadResult | undefined): string[] {
     '',
     `## Where the server's main thread goes (${result.callers} callers, inspector CPU profile)`,
     '',
-    `Busy ${round(profile.busyMs / 1000)} s of ${round(profile.wallMs / 1000)} s (${round((profile.busyMs / profile.wallMs) * 100)}% of one core). ${profile.longTasks.count} stretches over 50 ms without a pause, ${round(profile.longTasks.totalMs / 1000)} s in all, the longest ${profile.longTasks.longestMs} ms: every call's frames wait behind them.`,
+    `Busy ${round(profile.busyMs / 1000)} s of ${round(profile.wallMs / 1000)} s (${round((profile.busyMs / profile.wallMs) * 100)}% of one core). ${profile.longTasks.count} stretches over 50 ms without a pause (each delays every call's frames), ${round(profile.longTasks.totalMs / 1000)} s in all, the longest ${profile.longTasks.longestMs} ms.`,
     '',
     '| component (innermost recognised frame on the stack) | ms | share of busy |',
     '|---|---|---|',
