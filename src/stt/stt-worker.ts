@@ -1,8 +1,7 @@
 // Inside a speech-to-text worker thread: builds the engine named in workerData and serves the streams the main thread opens.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { SpeechToText, SttStream } from './types.ts';
-import { serializeError } from './worker-stt.ts';
-import type { FromWorker, ToWorker } from './worker-protocol.ts';
+import { serializeError, type FromWorker, type ToWorker } from './worker-protocol.ts';
 
 const port = parentPort;
 if (!port) throw new Error('stt-worker.ts runs only as a worker thread');

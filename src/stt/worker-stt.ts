@@ -2,7 +2,7 @@
 // decoder loading then use the machine's other cores and never stall the event loop that carries every call's audio.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { FrontdeskError, isFrontdeskError, type ErrorCode } from '../errors.ts';
+import { FrontdeskError, type ErrorCode } from '../errors.ts';
 import type { PcmFrame } from '../audio/types.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { EventQueue } from './event-queue.ts';
@@ -251,10 +251,4 @@ class WorkerStream implements SttStream {
   [Symbol.asyncIterator](): AsyncIterator<TranscriptEvent> {
     return this.events[Symbol.asyncIterator]();
   }
-}
-
-/** Plain data for an error crossing the thread boundary; the code survives, so callers still branch on it. */
-export function serializeError(error: unknown): SerializedError {
-  if (isFrontdeskError(error)) return { code: error.code, message: error.message };
-  return { message: error instanceof Error ? error.message : String(error) };
 }
