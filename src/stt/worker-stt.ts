@@ -35,6 +35,7 @@ export async function createWorkerStt(options: WorkerSttOptions): Promise<Speech
   const threads = options.threads ?? defaultSttThreads();
   if (!Number.isInteger(threads) || threads < 1) throw new FrontdeskError('CONFIG_INVALID', `speech-to-text worker threads must be a positive integer, got ${threads}`);
   const workers = await Promise.all(Array.from({ length: threads }, () => SttWorker.start(options, logger)));
+  const replacing = new Map<number, Promise<SttWorker>>();
   let closed = false;
   return {
     name: options.name,
@@ -45,7 +46,13 @@ export async function createWorkerStt(options: WorkerSttOptions): Promise<Speech
       for (let index = 1; index < workers.length; index += 1) if ((workers[index] as SttWorker).load < (workers[chosen] as SttWorker).load) chosen = index;
       let worker = workers[chosen] as SttWorker;
       if (worker.dead) {
-        worker = await SttWorker.start(options, logger);
+        // One replacement per slot, however many streams open while it starts.
+        let starting = replacing.get(chosen);
+        if (!starting) {
+          starting = SttWorker.start(options, logger).finally(() => replacing.delete(chosen));
+          replacing.set(chosen, starting);
+        }
+        worker = await starting;
         workers[chosen] = worker;
       }
       return worker.open(streamOptions);
