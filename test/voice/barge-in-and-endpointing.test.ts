@@ -80,8 +80,11 @@ describe('barge-in', () => {
     });
     call.subscribe((event) => events.push({ ...event, index: frame }));
     await call.start();
-    // The greeting is ~9 s long; the caller starts talking over it after one second.
-    for (const next of await speech('I want to book an appointment', 1000, 1500)) {
+    const caller = await speech('I want to book an appointment', 1000, 1500);
+    // This timeline runs as fast as frames are processed, so the caller waits for the greeting to be playing (its first
+    // audio comes from an espeak-ng process, real milliseconds away), then starts talking over it one second in.
+    while (!events.some((event) => event.type === 'agent-audio')) await new Promise((resolve) => setTimeout(resolve, 5));
+    for (const next of caller) {
       frame += 1;
       await call.pushCallerAudio(next);
     }
