@@ -365,7 +365,7 @@ export function loadConfig(env: Environment = process.env, overrides: ConfigOver
     stt: {
       provider: stt,
       fallbacks: sttFallbacks,
-      ...(sttThreadsText === undefined ? {} : { offlineThreads: integerSetting(read, 'FRONTDESK_STT_THREADS', 1, 1, 64) }),
+      ...(sttThreadsText === undefined ? {} : { offlineThreads: parseWith('FRONTDESK_STT_THREADS', sttThreadsText, integer(1, 64), 'a whole number from 1 to 64') }),
     },
     tts: { provider: tts, fallbacks: ttsFallbacks },
     llm: {
