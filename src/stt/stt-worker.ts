@@ -1,12 +1,13 @@
 // Inside a speech-to-text worker thread: builds the engine named in workerData and serves the streams the main thread opens.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { SpeechToText, SttStream } from './types.ts';
-import { serializeError, type FromWorker, type ToWorker } from './worker-protocol.ts';
+import { MessageBatch, serializeError, type FromWorker, type ToWorker } from './worker-protocol.ts';
 
 const port = parentPort;
 if (!port) throw new Error('stt-worker.ts runs only as a worker thread');
 const { moduleUrl, exportName, engineOptions } = workerData as { moduleUrl: string; exportName: string; engineOptions?: unknown };
-const send = (message: FromWorker) => port.postMessage(message);
+const outbox = new MessageBatch<FromWorker>((messages) => port.postMessage(messages));
+const send = (message: FromWorker) => outbox.add(message);
 
 let engine: SpeechToText;
 try {
@@ -16,6 +17,7 @@ try {
   engine = await build(engineOptions);
 } catch (error) {
   send({ type: 'failed', error: serializeError(error) });
+  outbox.flush();
   // Nothing to serve: end the thread once the message is out.
   port.close();
   throw error;
@@ -56,7 +58,7 @@ async function open(message: Extract<ToWorker, { type: 'open' }>): Promise<void>
   send({ type: 'done', id: message.id });
 }
 
-port.on('message', (message: ToWorker) => {
+function handle(message: ToWorker): void {
   switch (message.type) {
     case 'open':
       void open(message);
@@ -77,5 +79,9 @@ port.on('message', (message: ToWorker) => {
       break;
     }
   }
+}
+
+port.on('message', (messages: ToWorker[]) => {
+  for (const message of messages) handle(message);
 });
 send({ type: 'ready' });

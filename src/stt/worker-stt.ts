@@ -7,7 +7,7 @@ import type { PcmFrame } from '../audio/types.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { EventQueue } from './event-queue.ts';
 import type { SpeechToText, SttStream, SttStreamOptions, TranscriptEvent } from './types.ts';
-import type { SerializedError, ToWorker, FromWorker } from './worker-protocol.ts';
+import { MessageBatch, type SerializedError, type ToWorker, type FromWorker } from './worker-protocol.ts';
 
 export interface WorkerSttOptions {
   /** Reported as the STT's name, e.g. "pocketsphinx". */
@@ -76,12 +76,17 @@ class SttWorker {
   private nextId = 1;
   private readonly streams = new Map<number, WorkerStream>();
   private readonly opening = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  private readonly outbox: MessageBatch<ToWorker>;
 
   private constructor(
     private readonly worker: Worker,
     private readonly name: string,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.outbox = new MessageBatch((messages, transfer) => {
+      if (!this.dead) this.worker.postMessage(messages, transfer);
+    });
+  }
 
   static start(options: WorkerSttOptions, logger: Logger): Promise<SttWorker> {
     const worker = new Worker(new URL('./stt-worker-entry.js', import.meta.url), {
@@ -91,16 +96,18 @@ class SttWorker {
       // Only these listeners come off once it is up: removeAllListeners would also take Node's own, which keep the port open.
       const onError = (error: Error) => failed(new FrontdeskError('PROVIDER_FAILED', `${options.name} worker failed to start`, { cause: error }));
       const onExit = (code: number) => failed(new FrontdeskError('PROVIDER_FAILED', `${options.name} worker exited with code ${code} while starting`));
-      const onMessage = (message: FromWorker) => {
-        if (message.type !== 'ready') {
+      const onMessage = ([message]: FromWorker[]) => {
+        if (message?.type !== 'ready') {
           detach();
           void worker.terminate();
-          reject(message.type === 'failed' ? revive(message.error) : new FrontdeskError('PROVIDER_FAILED', `${options.name} worker sent ${message.type} before it was ready`));
+          reject(message?.type === 'failed' ? revive(message.error) : new FrontdeskError('PROVIDER_FAILED', `${options.name} worker sent ${message?.type} before it was ready`));
           return;
         }
         const started = new SttWorker(worker, options.name, logger);
         started.holdProcess();
-        worker.on('message', (next: FromWorker) => started.receive(next));
+        worker.on('message', (messages: FromWorker[]) => {
+          for (const next of messages) started.receive(next);
+        });
         worker.on('error', (error) => started.die(error));
         worker.on('exit', (code) => started.die(new Error(`exited with code ${code}`)));
         // After the new listeners are on: the message listener count never drops to zero, which would stop the port.
@@ -154,8 +161,8 @@ class SttWorker {
     );
   }
 
-  post(message: ToWorker, transfer?: ArrayBuffer[]): void {
-    if (!this.dead) this.worker.postMessage(message, transfer);
+  post(message: ToWorker, transfer?: ArrayBuffer): void {
+    if (!this.dead) this.outbox.add(message, transfer);
   }
 
   forget(id: number): void {
@@ -227,7 +234,7 @@ class WorkerStream implements SttStream {
     }
     // Copied: the caller keeps its frame (the turn detector holds on to it), the copy's memory moves to the worker.
     const samples = frame.samples.slice();
-    this.worker.post({ type: 'push', id: this.id, samples }, [samples.buffer as ArrayBuffer]);
+    this.worker.post({ type: 'push', id: this.id, samples }, samples.buffer as ArrayBuffer);
   }
 
   end(): void {
