@@ -1,13 +1,15 @@
-// Twilio Media Streams: the wire messages (validated with zod) and one stream's adapter onto a live call — μ-law in, μ-law out in 20 ms frames, marks after replies, clear on barge-in.
+// Twilio Media Streams: the wire messages (validated with zod) and one stream's adapter onto a live call — μ-law in, μ-law out in whole 20 ms frames (up to 100 ms a message, paced in real time), marks after replies, clear on barge-in.
 import { z } from 'zod';
+import { concatSamples } from '../audio/frames.ts';
 import { mulawToPcm16, pcm16ToMulaw } from '../audio/mulaw.ts';
 import type { VoiceCallEvent } from '../dialog/voice-call.ts';
 import { openLiveCall, type LiveCall, type LiveCallOptions } from './live-call.ts';
 
 /** Twilio's media format on a phone call: G.711 μ-law, 8000 Hz, mono. */
 export const twilioSampleRate = 8000;
-/** Samples per outbound media message: 20 ms at 8000 Hz, what Twilio itself sends. */
+/** Samples per 20 ms frame at 8000 Hz, what Twilio itself sends; outbound messages carry whole frames. */
 export const twilioFrameSamples = 160;
+const twilioFrameMs = 20;
 /** Inbound messages longer than this (characters) are dropped unread; a 20 ms media message is ~300. */
 export const maxTwilioMessageLength = 64 * 1024;
 
@@ -152,6 +154,8 @@ export interface TwilioMediaStreamOptions extends Omit<LiveCallOptions, 'sampleR
   closeGraceMs?: number;
   /** How far ahead of real time agent audio is sent, ms; Twilio plays it from its own buffer. Default 400. */
   sendLeadMs?: number;
+  /** Most agent audio in one outbound media message, ms (whole 20 ms frames). Default 100: five times fewer messages and socket writes than a frame each. */
+  sendChunkMs?: number;
 }
 
 export interface TwilioMediaStream {
@@ -206,36 +210,54 @@ export function createTwilioMediaStream(options: TwilioMediaStreamOptions): Twil
 
   // Agent audio leaves in real time, at most `leadMs` ahead of what the caller has heard: Twilio would buffer a whole
   // reply sent at once, but a cached reply produced in a millisecond would then be encoded and written in one burst that
-  // holds up every other call's frames; paced, the work is spread over the reply's own duration.
+  // holds up every other call's frames; paced, the work is spread over the reply's own duration. Frames queued together
+  // leave together, up to `chunkFrames` per message: each message is a JSON encoding and a socket write.
   const leadMs = options.sendLeadMs ?? 400;
+  const chunkFrames = Math.max(1, Math.floor((options.sendChunkMs ?? 100) / twilioFrameMs));
   const outboundQueue: Array<{ samples: Int16Array } | { mark: string }> = [];
   /** performance.now() ms at which the audio sent so far will have played out on the line. */
   let playedOutAtMs = 0;
   let pumpTimer: NodeJS.Timeout | undefined;
+  let pumpScheduled = false;
 
   function pump(): void {
+    clearTimeout(pumpTimer);
     pumpTimer = undefined;
+    pumpScheduled = false;
     if (!streamSid) return;
     const now = performance.now();
     while (outboundQueue.length > 0) {
       const next = outboundQueue[0]!;
-      if ('samples' in next) {
-        if (Math.max(playedOutAtMs, now) - now >= leadMs) break;
-        send(twilioMediaMessage(streamSid, pcm16ToMulaw(next.samples)));
-        stats.mediaSent += 1;
-        playedOutAtMs = Math.max(playedOutAtMs, now) + (next.samples.length / twilioSampleRate) * 1000;
-      } else {
+      if ('mark' in next) {
         send(twilioMarkMessage(streamSid, next.mark));
         stats.marksSent += 1;
+        outboundQueue.shift();
+        continue;
       }
-      outboundQueue.shift();
+      const roomMs = leadMs - (Math.max(playedOutAtMs, now) - now);
+      if (roomMs <= 0) break;
+      const frames: Int16Array[] = [];
+      for (let head = outboundQueue[0]; head && 'samples' in head && frames.length < chunkFrames; head = outboundQueue[0]) {
+        if (frames.length > 0 && (frames.length + 1) * twilioFrameMs > roomMs) break;
+        frames.push(head.samples);
+        outboundQueue.shift();
+      }
+      send(twilioMediaMessage(streamSid, pcm16ToMulaw(frames.length === 1 ? frames[0]! : concatSamples(frames))));
+      stats.mediaSent += 1;
+      playedOutAtMs = Math.max(playedOutAtMs, now) + frames.length * twilioFrameMs;
     }
-    if (outboundQueue.length > 0) pumpTimer = setTimeout(pump, Math.max(10, playedOutAtMs - now - leadMs + 20));
+    if (outboundQueue.length > 0) {
+      pumpScheduled = true;
+      pumpTimer = setTimeout(pump, Math.max(10, playedOutAtMs - now - leadMs + chunkFrames * twilioFrameMs));
+    }
   }
 
+  /** Queued audio goes out at the end of this turn of the event loop, with whatever else the turn queues. */
   function enqueue(item: { samples: Int16Array } | { mark: string }): void {
     outboundQueue.push(item);
-    if (!pumpTimer) pump();
+    if (pumpScheduled) return;
+    pumpScheduled = true;
+    setImmediate(pump);
   }
 
   /** Queues agent audio in complete 20 ms frames. */
@@ -270,7 +292,7 @@ export function createTwilioMediaStream(options: TwilioMediaStreamOptions): Twil
     if (!streamSid) return;
     send(twilioClearMessage(streamSid));
     stats.clearsSent += 1;
-    if (!pumpTimer) pump();
+    pump();
   }
 
   function sendMark(name: string): void {

@@ -39,7 +39,7 @@ export class TwilioTestClient {
   readonly received: ServerMessage[] = [];
   /** Outbound media payloads, decoded from base64 (μ-law bytes). */
   readonly mediaPayloads: Uint8Array[] = [];
-  /** Media frames the server sent whose payload was not exactly 160 μ-law bytes, or whose streamSid was wrong. */
+  /** Media messages the server sent whose payload was not whole 20 ms frames (a non-zero multiple of 160 μ-law bytes), or whose streamSid was wrong. */
   readonly badFrames: number[] = [];
   /** Mark names the server sent, in order, and those this client sent back once played. */
   readonly marksReceived: string[] = [];
@@ -247,7 +247,7 @@ export class TwilioTestClient {
     this.received.push(message);
     if (message.event === 'media') {
       const payload = new Uint8Array(Buffer.from(message.media?.payload ?? '', 'base64'));
-      if (payload.length !== frameSamples || message.streamSid !== this.streamSid) this.badFrames.push(this.mediaPayloads.length);
+      if (payload.length === 0 || payload.length % frameSamples !== 0 || message.streamSid !== this.streamSid) this.badFrames.push(this.mediaPayloads.length);
       this.mediaPayloads.push(payload);
       // The line plays frames back to back in real time, starting when one arrives to an empty buffer.
       this.playbackEndMs = Math.max(this.playbackEndMs, arrivedAtMs) + (payload.length / 8000) * 1000;

@@ -246,9 +246,10 @@ describe('hand-off over Twilio with FRONTDESK_HANDOFF_NUMBER set (no auth token)
 
     // The hand-off line reached the caller: spoken audio after the key press, and the final mark sent after it came back
     // (the simulated line returns a mark only once everything before it has played) before the stream closed.
-    const afterPress = client.received.filter((message) => message.event === 'media' && message.arrivedAtMs > pressedAt);
-    expect(afterPress.length * 20).toBeGreaterThan(1500);
-    const lineAudio = client.agentAudio().subarray(-afterPress.length * 160);
+    const mediaBeforePress = client.received.filter((message) => message.event === 'media' && message.arrivedAtMs <= pressedAt).length;
+    const samplesAfterPress = client.mediaPayloads.slice(mediaBeforePress).reduce((sum, payload) => sum + payload.length, 0);
+    expect((samplesAfterPress / 8000) * 1000).toBeGreaterThan(1500);
+    const lineAudio = client.agentAudio().subarray(-samplesAfterPress);
     expect(rms(lineAudio)).toBeGreaterThan(300);
     expect(client.marksReceived.at(-1)).toBe('call-end');
     expect(client.marksEchoed.at(-1)).toBe('call-end');
