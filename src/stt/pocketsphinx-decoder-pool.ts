@@ -32,6 +32,15 @@ export interface PooledDecoder {
   readonly addedWords: Set<string>;
 }
 
+/** Words (CMUdict's or made) a fresh lean decoder learns before its first grammar, with the pronunciations made for words CMUdict lacks. */
+export interface Vocabulary {
+  words: readonly string[];
+  pronunciations: Map<string, string>;
+}
+
+/** The one word of a lean decoder's dictionary file. */
+const leanDictionaryWord = 'a';
+
 /** Idle free-search decoders kept: few turns run without a grammar, and each holds ~95 MB. */
 const maxIdleFreeDecoders = 2;
 
@@ -53,7 +62,7 @@ export class DecoderPool {
    * the grammar compiled or already holds all its words: PocketSphinx 5prealpha crashes compiling a grammar after words
    * were added to a decoder that has a search, so words go only into fresh decoders, before their first grammar.
    */
-  async open(grammar: Grammar | null, pronunciations: Map<string, string>): Promise<{ decoder: PooledDecoder; ready: boolean }> {
+  async open(grammar: Grammar | null, pronunciations: Map<string, string>, vocabulary?: Vocabulary): Promise<{ decoder: PooledDecoder; ready: boolean }> {
     if (grammar === null) {
       const decoder = await this.acquire('free');
       return { decoder, ready: this.library.setSearch(decoder.pointer, freeSearchName) };
@@ -63,8 +72,14 @@ export class DecoderPool {
     const idle = this.idle.grammar;
     let index = lastIndexWhere(idle, (decoder) => decoder.searches.includes(name));
     if (index < 0) index = lastIndexWhere(idle, (decoder) => [...words].every((word) => decoder.addedWords.has(word)));
-    const decoder = index >= 0 ? idle.splice(index, 1)[0]! : await this.acquire('grammar', true);
-    return { decoder, ready: await this.useGrammar(decoder, grammar, pronunciations) };
+    if (index >= 0) {
+      const decoder = idle.splice(index, 1)[0]!;
+      return { decoder, ready: await this.useGrammar(decoder, grammar, pronunciations) };
+    }
+    // A fresh decoder learns the whole vocabulary now, before its first search: later grammars made of those words compile
+    // in it too, so decoders serve any turn and their number follows the streams open at once, not streams per grammar.
+    const decoder = await this.acquire('grammar', true);
+    return { decoder, ready: await this.useGrammar(decoder, grammar, pronunciations, vocabulary) };
   }
 
   private async acquire(kind: DecoderKind, fresh = false): Promise<PooledDecoder> {
@@ -75,7 +90,8 @@ export class DecoderPool {
       const modelMean = this.library.cepstralMean(pointer);
       if (modelMean) this.bandMeans.set('wideband', modelMean);
     }
-    return { pointer, kind, searches: [], addedWords: new Set() };
+    // A lean decoder already knows its dictionary's one word: adding it again fails, and counting it missing would make every later grammar need a fresh decoder.
+    return { pointer, kind, searches: [], addedWords: new Set(kind === 'grammar' ? [leanDictionaryWord] : []) };
   }
 
   /** Starts the decoder's feature normalisation from the band's latest mean (a reused decoder may come from the other band). */
@@ -105,7 +121,7 @@ export class DecoderPool {
   }
 
   /** Adds the words the grammar needs (only ever to a decoder without searches, or words it holds already), then compiles and activates it. */
-  private async useGrammar(decoder: PooledDecoder, grammar: Grammar, pronunciations: Map<string, string>): Promise<boolean> {
+  private async useGrammar(decoder: PooledDecoder, grammar: Grammar, pronunciations: Map<string, string>, vocabulary?: Vocabulary): Promise<boolean> {
     const name = searchName(grammar);
     const known = decoder.searches.indexOf(name);
     if (known >= 0) {
@@ -116,10 +132,11 @@ export class DecoderPool {
     const additions: Array<[string, string]> = [];
     // Lean decoders need every grammar word; full ones hold CMUdict and need only the pronunciations made for other words.
     const dictionary = decoder.kind === 'grammar' ? await dictionaryPronunciations(this.library.files.dictionary) : undefined;
-    const words = decoder.kind === 'grammar' ? new Set([...grammar.words, ...pronunciations.keys()]) : pronunciations.keys();
+    const words =
+      decoder.kind === 'grammar' ? new Set([...grammar.words, ...pronunciations.keys(), ...(vocabulary?.words ?? []), ...(vocabulary?.pronunciations.keys() ?? [])]) : pronunciations.keys();
     for (const word of words) {
       if (decoder.addedWords.has(word)) continue;
-      const made = pronunciations.get(word);
+      const made = pronunciations.get(word) ?? vocabulary?.pronunciations.get(word);
       const variants = dictionary?.get(word) ?? (made !== undefined ? [made] : []);
       variants.forEach((phones, index) => additions.push([index === 0 ? word : `${word}(${index + 1})`, phones]));
       decoder.addedWords.add(word);
@@ -149,7 +166,7 @@ export class DecoderPool {
     if (!this.leanDictionary) {
       const directory = mkdtempSync(join(tmpdir(), 'frontdesk-pocketsphinx-'));
       this.leanDictionary = join(directory, 'lean.dict');
-      writeFileSync(this.leanDictionary, 'a AH\n');
+      writeFileSync(this.leanDictionary, `${leanDictionaryWord} AH\n`);
       process.once('exit', () => rmSync(directory, { recursive: true, force: true }));
     }
     return this.leanDictionary;

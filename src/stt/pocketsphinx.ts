@@ -1,10 +1,10 @@
 // Offline speech-to-text: CMU PocketSphinx in-process, listening with a per-state grammar built from the call's expectation.
 import { FrontdeskError } from '../errors.ts';
 import type { PcmFrame } from '../audio/types.ts';
-import type { Expectation } from '../understanding/types.ts';
+import { slotNames, type Expectation, type SlotName } from '../understanding/types.ts';
 import { EventQueue } from './event-queue.ts';
 import { buildGrammar, externalWords, type Grammar, type GrammarOptions } from './grammar.ts';
-import { DecoderPool, dictionaryPronunciations, type Band, type PooledDecoder } from './pocketsphinx-decoder-pool.ts';
+import { DecoderPool, dictionaryPronunciations, type Band, type PooledDecoder, type Vocabulary } from './pocketsphinx-decoder-pool.ts';
 import { loadPocketSphinx, type PocketSphinxLibrary, type PocketSphinxPaths } from './pocketsphinx-library.ts';
 import { pronounceWords } from './pronunciation.ts';
 import { createResamplerTo16k, decoderSampleRate, type StreamResampler } from './resample-to-16k.ts';
@@ -32,10 +32,15 @@ export function createPocketSphinxStt(options: PocketSphinxSttOptions = {}): Spe
   // CMUdict (134k words) is parsed now, while nobody is waiting, rather than on the main thread in the first caller's turn.
   void dictionaryPronunciations(library.files.dictionary).catch(() => {});
   const grammarOptions: GrammarOptions = { names: options.names, spelling: options.spelling };
+  let vocabulary: Promise<Vocabulary> | undefined;
+  const sharedVocabulary = () => {
+    vocabulary ??= staticVocabulary(library, grammarOptions, options.espeakCommand);
+    return vocabulary;
+  };
   return {
     name: 'pocketsphinx',
     async open(streamOptions) {
-      return openStream(library, pool, grammarOptions, options.espeakCommand, streamOptions);
+      return openStream(library, pool, grammarOptions, options.espeakCommand, streamOptions, await sharedVocabulary());
     },
     async close() {
       pool.close();
@@ -59,24 +64,34 @@ export async function prepareGrammar(
   return { grammar, pronunciations };
 }
 
+/** Slots whose words do not depend on what was just offered: every grammar is built from these words plus offered options and places. */
+const staticSlots: SlotName[] = slotNames.filter((slot) => slot !== 'reason');
+
+/** The words of every slot's grammar (options and places aside), so one decoder can listen for any of them. */
+export async function staticVocabulary(library: PocketSphinxLibrary, grammarOptions: GrammarOptions, espeakCommand: string | undefined): Promise<Vocabulary> {
+  const { grammar, pronunciations } = await prepareGrammar(library, { slots: staticSlots }, grammarOptions, espeakCommand);
+  return { words: grammar?.words ?? [], pronunciations };
+}
+
 async function openStream(
   library: PocketSphinxLibrary,
   pool: DecoderPool,
   grammarOptions: GrammarOptions,
   espeakCommand: string | undefined,
   options: SttStreamOptions,
+  vocabulary: Vocabulary,
 ): Promise<SttStream> {
   if (!Number.isInteger(options.sampleRate) || options.sampleRate < 8000) {
     throw new FrontdeskError('AUDIO_INVALID', `unsupported sample rate ${options.sampleRate} Hz`);
   }
   const { grammar, pronunciations } = await prepareGrammar(library, options.expectation, grammarOptions, espeakCommand);
   const resampler = await createResamplerTo16k(options.sampleRate);
-  const { decoder, ready } = await pool.open(grammar, pronunciations);
+  const { decoder, ready } = await pool.open(grammar, pronunciations, vocabulary);
   if (!ready && decoder.kind === 'grammar') {
     // A grammar PocketSphinx rejects (never seen: every word is checked against CMUdict first) falls back to the generic LM.
     pool.release(decoder);
     resampler.close();
-    return openStream(library, pool, grammarOptions, espeakCommand, { ...options, expectation: undefined });
+    return openStream(library, pool, grammarOptions, espeakCommand, { ...options, expectation: undefined }, vocabulary);
   }
   const band = options.sampleRate < decoderSampleRate ? 'narrowband' : 'wideband';
   pool.prepareBand(decoder, band);
