@@ -16,6 +16,12 @@ export interface PocketSphinxPaths {
   sphinxbaseLibraryPath?: string;
   /** Directory holding en-us/, cmudict-en-us.dict and en-us.lm.bin; default Debian's /usr/share/pocketsphinx/model/en-us. */
   modelDirectory?: string;
+  /**
+   * Runs the slow native calls (decoding, model loads, grammar compiles) on the calling thread instead of libuv's pool.
+   * For a thread that exists to decode (a speech worker): the work then has that thread's priority, and a lowered one
+   * yields the CPU to the event loop that carries the calls' audio. Default false (the pool, for the main thread).
+   */
+  blocking?: boolean;
 }
 
 export interface PocketSphinxModelFiles {
@@ -72,7 +78,8 @@ export function loadPocketSphinx(paths: PocketSphinxPaths = {}): PocketSphinxLib
   const libraryPath = paths.libraryPath ?? 'libpocketsphinx.so.3';
   const sphinxbaseLibraryPath = paths.sphinxbaseLibraryPath ?? 'libsphinxbase.so.3';
   const files = modelFiles(paths.modelDirectory);
-  const key = [libraryPath, sphinxbaseLibraryPath, files.acousticModel].join('\n');
+  const blocking = paths.blocking ?? false;
+  const key = [libraryPath, sphinxbaseLibraryPath, files.acousticModel, blocking].join('\n');
   const existing = loaded.get(key);
   if (existing) return existing;
 
@@ -126,7 +133,8 @@ export function loadPocketSphinx(paths: PocketSphinxPaths = {}): PocketSphinxLib
 
   const callAsync = (fn: NativeFunction, ...args: unknown[]): Promise<unknown> =>
     new Promise((resolve, reject) => {
-      fn.async(...args, (error: unknown, result: unknown) => (error ? reject(error) : resolve(result)));
+      if (blocking) resolve(fn(...args));
+      else fn.async(...args, (error: unknown, result: unknown) => (error ? reject(error) : resolve(result)));
     });
 
   // Grammar compiles run off the main thread but one at a time: sphinxbase's JSGF and FSG code was not written for

@@ -1,11 +1,14 @@
 // Inside a speech-to-text worker thread: builds the engine named in workerData and serves the streams the main thread opens.
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { SpeechToText, SttStream } from './types.ts';
 import { MessageBatch, serializeError, type FromWorker, type ToWorker } from './worker-protocol.ts';
 
 const port = parentPort;
 if (!port) throw new Error('stt-worker.ts runs only as a worker thread');
-const { moduleUrl, exportName, engineOptions } = workerData as { moduleUrl: string; exportName: string; engineOptions?: unknown };
+const { moduleUrl, exportName, engineOptions, niceness } = workerData as { moduleUrl: string; exportName: string; engineOptions?: unknown; niceness?: number };
+lowerThisThreadsPriority(niceness ?? 0);
 const outbox = new MessageBatch<FromWorker>((messages) => port.postMessage(messages));
 const send = (message: FromWorker) => outbox.add(message);
 
@@ -85,3 +88,17 @@ port.on('message', (messages: ToWorker[]) => {
   for (const message of messages) handle(message);
 });
 send({ type: 'ready' });
+
+/**
+ * Linux keeps a nice value per thread: this thread's id is the last part of /proc/thread-self. Raising it needs no
+ * privilege.
+ */
+function lowerThisThreadsPriority(value: number): void {
+  if (value === 0) return;
+  try {
+    const threadId = Number(readlinkSync('/proc/thread-self').split('/').at(-1));
+    if (Number.isInteger(threadId) && threadId > 0) setPriority(threadId, value);
+  } catch {
+    // No /proc, or the system refused: decoding still works, at the process's priority.
+  }
+}

@@ -22,7 +22,16 @@ export interface WorkerSttOptions {
   threads?: number;
   /** Worker crashes and restarts (no audio, no transcripts). */
   logger?: Logger;
+  /**
+   * Nice value each worker thread runs at (Linux: per thread; 0 keeps the process's). Default 10: when the cores are
+   * all busy, the event loop carrying every call's audio runs first and recognition waits, so overload shows as slower
+   * replies, not as callers' audio falling behind.
+   */
+  niceness?: number;
 }
+
+/** Nice value of speech worker threads unless told otherwise. */
+export const defaultSttNiceness = 10;
 
 /** Cores left to speech workers when the main thread keeps one, at least 1 and at most 4. */
 export function defaultSttThreads(): number {
@@ -90,7 +99,7 @@ class SttWorker {
 
   static start(options: WorkerSttOptions, logger: Logger): Promise<SttWorker> {
     const worker = new Worker(new URL('./stt-worker-entry.js', import.meta.url), {
-      workerData: { moduleUrl: options.moduleUrl, exportName: options.exportName, engineOptions: options.engineOptions },
+      workerData: { moduleUrl: options.moduleUrl, exportName: options.exportName, engineOptions: options.engineOptions, niceness: options.niceness ?? defaultSttNiceness },
     });
     return new Promise((resolve, reject) => {
       // Only these listeners come off once it is up: removeAllListeners would also take Node's own, which keep the port open.

@@ -1,5 +1,6 @@
 // Speech-to-text on worker threads: the offline recogniser keeps its contract and its words across the thread boundary,
 // errors keep their codes, and a worker that dies costs only the streams it carried.
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isFrontdeskError } from '../../src/errors.ts';
 import { createPocketSphinxStt } from '../../src/stt/pocketsphinx.ts';
@@ -13,7 +14,19 @@ const pocketsphinxModule = new URL('../../src/stt/pocketsphinx.ts', import.meta.
 const echoModule = new URL('./echo-engine.ts', import.meta.url).href;
 
 const onWorkers = (threads: number) =>
-  createWorkerStt({ name: 'pocketsphinx', moduleUrl: pocketsphinxModule, exportName: 'createPocketSphinxStt', engineOptions: { names }, threads });
+  createWorkerStt({ name: 'pocketsphinx', moduleUrl: pocketsphinxModule, exportName: 'createPocketSphinxStt', engineOptions: { names, blocking: true }, threads });
+
+/** Nice value of each thread of this process (Linux /proc), by thread id. */
+function threadNiceness(): Map<number, number> {
+  const result = new Map<number, number>();
+  for (const id of readdirSync('/proc/self/task')) {
+    const stat = readFileSync(`/proc/self/task/${id}/stat`, 'utf8');
+    // Fields after the parenthesised name start at field 3 (state); nice is field 19.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    result.set(Number(id), Number(fields[19 - 3]));
+  }
+  return result;
+}
 
 async function collect(stream: SttStream): Promise<TranscriptEvent[]> {
   const events: TranscriptEvent[] = [];
@@ -32,6 +45,22 @@ runSttContract('pocketsphinx on worker threads', {
 describe('speech-to-text on worker threads', () => {
   const opened: SpeechToText[] = [];
   afterAll(() => Promise.all(opened.map((stt) => stt.close?.())));
+
+  it('runs its workers at a lower priority than the event loop carrying the audio', async () => {
+    const before = threadNiceness();
+    const stt = await onWorkers(2);
+    opened.push(stt);
+    const utterance = await callerUtterance('my last name is smith', { voice: 'en-us+klatt', sampleRate: 8000 });
+    const stream = await stt.open({ sampleRate: 8000, expectation: { slots: ['lastName'] } });
+    const events = collect(stream);
+    for (const frame of framesOf(utterance)) stream.push(frame);
+    stream.end();
+    expect((await events).find((event) => event.type === 'final')).toEqual({ type: 'final', text: 'my last name is smith' });
+    const added = [...threadNiceness()].filter(([id]) => !before.has(id)).map(([, nice]) => nice);
+    // Two workers at nice 10 (Node's own helper threads for them stay at 0); the process's main thread unchanged.
+    expect(added.filter((nice) => nice === 10)).toHaveLength(2);
+    expect(threadNiceness().get(process.pid)).toBe(before.get(process.pid));
+  }, 60_000);
   const echo = async (threads: number) => {
     const stt = await createWorkerStt({ name: 'echo', moduleUrl: echoModule, exportName: 'createEchoStt', engineOptions: { label: 'heard' }, threads });
     opened.push(stt);
