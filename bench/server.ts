@@ -1,5 +1,6 @@
 // `npm run bench:server`: N simulated Twilio callers on loopback against the call server in a child process (offline speech, recordings on): response latency at the caller, inbound frame lag, CPU and memory per call.
-// `npm run bench:server -- 20 50` runs only those loads; BENCH_PROFILE_CALLERS=N profiles that load's main thread (default 5), BENCH_PROFILE_FILE=path keeps the raw .cpuprofile.
+// `npm run bench:server -- 20 50` runs only those loads; BENCH_PROFILE_CALLERS=N profiles that load's main thread (default 5), BENCH_PROFILE_FILE=path keeps the raw .cpuprofile,
+// BENCH_LOG_LEVEL=warn prints the server's log (ids and reasons, no PHI) to stderr, FRONTDESK_STT_THREADS is passed on to the server.
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -132,8 +133,12 @@ async function serve(): Promise<void> {
       import('../src/recording/local-store.ts'),
     ]);
   const directory = mkdtempSync(join(tmpdir(), 'frontdesk-bench-server-'));
-  const logger = silentLogger();
-  const config = loadConfig({ FRONTDESK_DATA_DIR: directory, FRONTDESK_RECORDING_KEY: randomBytes(32).toString('hex') });
+  const logger = process.env.BENCH_LOG_LEVEL ? (await import('../src/log.ts')).createLogger({ level: process.env.BENCH_LOG_LEVEL }) : silentLogger();
+  const config = loadConfig({
+    FRONTDESK_DATA_DIR: directory,
+    FRONTDESK_RECORDING_KEY: randomBytes(32).toString('hex'),
+    ...(process.env.FRONTDESK_STT_THREADS ? { FRONTDESK_STT_THREADS: process.env.FRONTDESK_STT_THREADS } : {}),
+  });
   const runtime = await openCallRuntime({ databaseFile: join(directory, 'ehr.sqlite'), auditFile: join(directory, 'audit.jsonl'), now, logger });
   let frameLagsMs: number[] = [];
   const sessions = { opened: 0, verified: 0, ended: 0 };

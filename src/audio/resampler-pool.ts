@@ -1,4 +1,5 @@
 // Converters kept for reuse across streams: creating a libsamplerate converter instantiates a WebAssembly module (~10–50 ms), too slow to do per caller turn.
+import { isMainThread } from 'node:worker_threads';
 import { createResampler, type Resampler, type ResamplerOptions } from './resampler.ts';
 
 /** Idle converters kept per rate pair and quality; enough for the turns that end at the same moment on a busy server. */
@@ -9,15 +10,18 @@ const idle = new Map<string, Resampler[]>();
 let instantiating: Promise<unknown> = Promise.resolve();
 
 /**
- * A converter from the idle list, or a new one. New ones are made one per turn of the event loop: instantiating is
+ * A converter from the idle list, or a new one. On the main thread new ones are made one per turn of the event loop: instantiating is
  * synchronous work, and fifty streams starting together (a burst of calls each saying a sentence not yet cached) would
  * otherwise stall every call's audio for a second. A converter given back while one waits is taken instead.
  */
 function idleOrNew(key: string, options: ResamplerOptions): Promise<Resampler> {
   const ready = idle.get(key)?.pop();
   if (ready) return Promise.resolve(ready);
+  // Still one at a time (each compiles its module: many at once would take seconds and a gigabyte), but a worker
+  // thread (speech recognition) carries no call's audio and a busy turn of its loop can last seconds: there they do not
+  // wait for a turn.
   const made = instantiating
-    .then(() => new Promise((resolve) => setImmediate(resolve)))
+    .then(() => (isMainThread ? new Promise((resolve) => setImmediate(resolve)) : undefined))
     .then(() => idle.get(key)?.pop() ?? createResampler(options));
   instantiating = made.catch(() => {});
   return made;

@@ -17,9 +17,9 @@ export interface PocketSphinxPaths {
   /** Directory holding en-us/, cmudict-en-us.dict and en-us.lm.bin; default Debian's /usr/share/pocketsphinx/model/en-us. */
   modelDirectory?: string;
   /**
-   * Runs the slow native calls (decoding, model loads, grammar compiles) on the calling thread instead of libuv's pool.
-   * For a thread that exists to decode (a speech worker): the work then has that thread's priority, and a lowered one
-   * yields the CPU to the event loop that carries the calls' audio. Default false (the pool, for the main thread).
+   * Decodes (`processRaw`, `endUtterance`) on the calling thread instead of libuv's pool. For a thread that exists to
+   * decode (a speech worker): decoding then has that thread's priority, and a lowered one yields the CPU to the event
+   * loop that carries the calls' audio. Model loads and grammar compiles stay on the pool. Default false.
    */
   blocking?: boolean;
 }
@@ -133,9 +133,11 @@ export function loadPocketSphinx(paths: PocketSphinxPaths = {}): PocketSphinxLib
 
   const callAsync = (fn: NativeFunction, ...args: unknown[]): Promise<unknown> =>
     new Promise((resolve, reject) => {
-      if (blocking) resolve(fn(...args));
-      else fn.async(...args, (error: unknown, result: unknown) => (error ? reject(error) : resolve(result)));
+      fn.async(...args, (error: unknown, result: unknown) => (error ? reject(error) : resolve(result)));
     });
+  /** Decoding: on the calling thread when `blocking`. Model loads and grammar compiles always go to the pool: a burst of new decoders (100 calls' first turns) would otherwise hold a worker's decoding for seconds. */
+  const callDecoding = (fn: NativeFunction, ...args: unknown[]): Promise<unknown> =>
+    blocking ? new Promise((resolve) => resolve(fn(...args))) : callAsync(fn, ...args);
 
   // Grammar compiles run off the main thread but one at a time: sphinxbase's JSGF and FSG code was not written for
   // threads, and a compile costs only 2–10 ms.
@@ -165,11 +167,11 @@ export function loadPocketSphinx(paths: PocketSphinxPaths = {}): PocketSphinxLib
     addWord: (decoder, word, phones, update = true) => (psAddWord(decoder, word, phones, update ? 1 : 0) as number) >= 0,
     startUtterance: (decoder) => psStartUtt(decoder) === 0,
     async processRaw(decoder, samples) {
-      const result = await callAsync(psProcessRaw, decoder, samples, samples.length, 0, 0);
+      const result = await callDecoding(psProcessRaw, decoder, samples, samples.length, 0, 0);
       if (typeof result === 'number' && result < 0) throw new FrontdeskError('PROVIDER_FAILED', 'pocketsphinx failed to process audio');
     },
     async endUtterance(decoder) {
-      await callAsync(psEndUtt, decoder);
+      await callDecoding(psEndUtt, decoder);
     },
     hypothesis(decoder) {
       const text = psGetHyp(decoder, [0]) as string | null;
