@@ -1,5 +1,5 @@
 // Recordings at rest on local disk: AES-256-GCM in a small versioned envelope, written to a temp file, synced, then renamed.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes, type CipherGCM } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { FrontdeskError } from '../errors.ts';
@@ -25,22 +25,20 @@ function header(): Buffer {
   return Buffer.concat([magic, Buffer.from([version])]);
 }
 
-/** Encrypts the concatenation of `plaintextParts` without joining them first; returns the envelope as pieces to write in order. */
-export function encryptParts(plaintextParts: Uint8Array[], key: Uint8Array): Uint8Array[] {
+/** A new envelope: its first bytes (header and a fresh IV) and the cipher for what follows; end it with `final` and the tag. */
+function openEnvelope(key: Uint8Array): { start: Buffer; cipher: CipherGCM } {
   assertKey(key);
   const iv = randomBytes(ivBytes);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   const envelopeHeader = header();
   cipher.setAAD(envelopeHeader);
-  const pieces: Uint8Array[] = [envelopeHeader, iv];
-  for (const part of plaintextParts) pieces.push(cipher.update(part));
-  pieces.push(cipher.final(), cipher.getAuthTag());
-  return pieces;
+  return { start: Buffer.concat([envelopeHeader, iv]), cipher };
 }
 
 /** Encrypts one recording into a single envelope buffer. */
 export function encryptRecording(plaintext: Uint8Array, key: Uint8Array): Uint8Array {
-  return Buffer.concat(encryptParts([plaintext], key));
+  const { start, cipher } = openEnvelope(key);
+  return Buffer.concat([start, cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
 }
 
 /** The plaintext of an envelope; throws RECORDING_STORE_FAILED (not retryable) if it was altered or the key is wrong. */
@@ -70,25 +68,35 @@ export function decryptRecording(envelope: Uint8Array, key: Uint8Array): Uint8Ar
   }
 }
 
+/** Plaintext encrypted per step while a file is written: ~0.3 ms of AES-GCM here, so the event loop is never held long. */
+const sliceBytes = 64 * 1024;
+
 /**
  * Writes the envelope of `plaintextParts` to `path` so that `path` holds either nothing or the whole file:
- * a temp file beside it is written and synced, then renamed over it.
+ * a temp file beside it is written and synced, then renamed over it. The plaintext is encrypted slice by slice as it
+ * is written: a call's recording (1.3 MB for 40 s at 8 kHz) encrypted in one go held the event loop 5–10 ms, and a
+ * hundred calls ending together held every call's audio for half a second.
  */
 export async function writeEncryptedFile(path: string, plaintextParts: Uint8Array[], key: Uint8Array): Promise<number> {
-  const pieces = encryptParts(plaintextParts, key);
+  const { start, cipher } = openEnvelope(key);
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const temporaryPath = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   const handle = await open(temporaryPath, 'wx', 0o600);
   let bytes = 0;
-  try {
-    for (const piece of pieces) {
-      let offset = 0;
-      while (offset < piece.byteLength) {
-        const { bytesWritten } = await handle.write(piece, offset, piece.byteLength - offset);
-        offset += bytesWritten;
-      }
-      bytes += piece.byteLength;
+  const write = async (piece: Uint8Array) => {
+    let offset = 0;
+    while (offset < piece.byteLength) {
+      const { bytesWritten } = await handle.write(piece, offset, piece.byteLength - offset);
+      offset += bytesWritten;
     }
+    bytes += piece.byteLength;
+  };
+  try {
+    await write(start);
+    for (const part of plaintextParts) {
+      for (let offset = 0; offset < part.byteLength; offset += sliceBytes) await write(cipher.update(part.subarray(offset, offset + sliceBytes)));
+    }
+    await write(Buffer.concat([cipher.final(), cipher.getAuthTag()]));
     await handle.sync();
   } catch (error) {
     await handle.close().catch(() => {});

@@ -41,6 +41,17 @@ describe('createLocalRecordingStore', () => {
     expect(await readLocalRecording({ directory, key }, stored.key)).toEqual(wav);
   });
 
+  it('reads back a long call exactly (written in many encrypted slices), and the file is one envelope', async () => {
+    const store = createLocalRecordingStore({ directory, key });
+    const recorder = createCallRecorder({ sampleRate: 16000, startedAtMs: startedAt.getTime() });
+    for (let second = 0; second < 12; second += 1) recorder.caller({ samples: tone(300 + second * 20, 16000, 16000), sampleRate: 16000 });
+    const wav = recorder.finish();
+    expect(wav.byteLength).toBeGreaterThan(10 * 64 * 1024);
+    const stored = await store.put({ callId: 'call-long', startedAt, wav });
+    expect(await readLocalRecording({ directory, key }, stored.key)).toEqual(wav);
+    expect(decryptRecording(await readFile(localRecordingPath(directory, stored.key)), key)).toEqual(wav);
+  });
+
   it('keeps no plaintext on disk: no RIFF header, no WAVE or data chunk, no leftover temp file, owner-only mode', async () => {
     const store = createLocalRecordingStore({ directory, key });
     const wav = recordedWav();
