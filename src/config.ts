@@ -73,7 +73,7 @@ export interface Config {
     provider: SttProviderName;
     /** Tried in order after `provider` fails; never contains `provider`. */
     fallbacks: SttProviderName[];
-    /** Worker threads decoding offline speech; unset: cores − 1 (1–4). */
+    /** Worker threads decoding offline speech; unset: one per core (1–4). */
     offlineThreads?: number;
   };
   tts: { provider: TtsProviderName; fallbacks: TtsProviderName[] };

@@ -37,7 +37,7 @@ function keyOf(value: string | undefined, variable: string, setting: string): st
 export const sttFactories: Readonly<Record<SttProviderName, Factory<SpeechToText>>> = Object.freeze({
   // A grammar decoder loads in ~25 ms and holds ~6 MB plus its compiled grammars, and serves one turn at a time: keep
   // enough for the turns that overlap on a busy line, with their grammars compiled, instead of loading one per turn.
-  // Decoding runs on worker threads (cores − 1) at a lower priority, so it never stalls or starves the event loop that carries every call's audio.
+  // Decoding runs on worker threads (one per core) at a lower priority, so it never stalls or starves the event loop that carries every call's audio.
   offline: async (config, options) => {
     const { createWorkerStt, defaultSttThreads } = await import('../stt/worker-stt.ts');
     const threads = config.stt.offlineThreads ?? defaultSttThreads();
@@ -46,7 +46,13 @@ export const sttFactories: Readonly<Record<SttProviderName, Factory<SpeechToText
       moduleUrl: new URL('../stt/pocketsphinx.ts', import.meta.url).href,
       exportName: 'createPocketSphinxStt',
       // Decoding on the worker's own thread, so the worker's lowered priority covers it (libuv's pool would not).
-      engineOptions: { blocking: true, maxIdleDecoders: Math.ceil(48 / threads), ...(options.offlineSttNames ? { names: options.offlineSttNames } : {}) },
+      // 24 decoders loaded at start (~7 MB each): a burst of calls' first turns then waits for grammar compiles, not model loads.
+      engineOptions: {
+        blocking: true,
+        maxIdleDecoders: Math.ceil(48 / threads),
+        warmDecoders: Math.ceil(24 / threads),
+        ...(options.offlineSttNames ? { names: options.offlineSttNames } : {}),
+      },
       threads,
       ...(options.logger ? { logger: options.logger } : {}),
     });

@@ -129,12 +129,24 @@ export class DecoderPool {
       decoder.searches.push(name);
       return this.library.setSearch(decoder.pointer, name);
     }
-    const additions: Array<[string, string]> = [];
     // Lean decoders need every grammar word; full ones hold CMUdict and need only the pronunciations made for other words.
+    const words = decoder.kind === 'grammar' ? [...grammar.words, ...pronunciations.keys(), ...(vocabulary ? vocabularyWords(vocabulary) : [])] : [...pronunciations.keys()];
+    await this.learn(decoder, words, pronunciations, vocabulary);
+    if (!(await this.library.setJsgfSearch(decoder.pointer, name, grammar.jsgf))) {
+      if (decoder.kind === 'free') this.library.setSearch(decoder.pointer, freeSearchName);
+      return false;
+    }
+    decoder.searches.push(name);
+    if (!this.library.setSearch(decoder.pointer, name)) return false;
+    while (decoder.searches.length > maxSearchesPerDecoder) this.library.unsetSearch(decoder.pointer, decoder.searches.shift() as string);
+    return true;
+  }
+
+  /** Adds the words the decoder lacks (CMUdict's pronunciations, else the made ones); only ever before a lean decoder's first search. */
+  private async learn(decoder: PooledDecoder, words: Iterable<string>, pronunciations: Map<string, string>, vocabulary?: Vocabulary): Promise<void> {
     const dictionary = decoder.kind === 'grammar' ? await dictionaryPronunciations(this.library.files.dictionary) : undefined;
-    const words =
-      decoder.kind === 'grammar' ? new Set([...grammar.words, ...pronunciations.keys(), ...(vocabulary?.words ?? []), ...(vocabulary?.pronunciations.keys() ?? [])]) : pronunciations.keys();
-    for (const word of words) {
+    const additions: Array<[string, string]> = [];
+    for (const word of new Set(words)) {
       if (decoder.addedWords.has(word)) continue;
       const made = pronunciations.get(word) ?? vocabulary?.pronunciations.get(word);
       const variants = dictionary?.get(word) ?? (made !== undefined ? [made] : []);
@@ -146,14 +158,18 @@ export class DecoderPool {
       // Searches are rebuilt once, with the last word.
       if (!this.library.addWord(decoder.pointer, word, phones, index === additions.length - 1)) decoder.addedWords.delete(word.replace(/\(\d+\)$/, ''));
     }
-    if (!(await this.library.setJsgfSearch(decoder.pointer, name, grammar.jsgf))) {
-      if (decoder.kind === 'free') this.library.setSearch(decoder.pointer, freeSearchName);
-      return false;
+  }
+
+  /**
+   * Loads `count` lean decoders that know `vocabulary`, one after another, into the idle list, so the first turns of a
+   * burst of calls (each needing a decoder at once) do not all wait for model loads. Stops early if the pool closes.
+   */
+  async prewarm(count: number, vocabulary: Vocabulary): Promise<void> {
+    for (let loaded = 0; loaded < count && !this.closed && this.idle.grammar.length < this.maxIdleDecoders; loaded += 1) {
+      const decoder = await this.acquire('grammar', true);
+      await this.learn(decoder, vocabularyWords(vocabulary), vocabulary.pronunciations);
+      this.release(decoder);
     }
-    decoder.searches.push(name);
-    if (!this.library.setSearch(decoder.pointer, name)) return false;
-    while (decoder.searches.length > maxSearchesPerDecoder) this.library.unsetSearch(decoder.pointer, decoder.searches.shift() as string);
-    return true;
   }
 
   close(): void {
@@ -171,6 +187,10 @@ export class DecoderPool {
     }
     return this.leanDictionary;
   }
+}
+
+function vocabularyWords(vocabulary: Vocabulary): string[] {
+  return [...vocabulary.words, ...vocabulary.pronunciations.keys()];
 }
 
 function lastIndexWhere<T>(items: T[], matches: (item: T) => boolean): number {

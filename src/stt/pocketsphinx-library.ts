@@ -17,9 +17,9 @@ export interface PocketSphinxPaths {
   /** Directory holding en-us/, cmudict-en-us.dict and en-us.lm.bin; default Debian's /usr/share/pocketsphinx/model/en-us. */
   modelDirectory?: string;
   /**
-   * Decodes (`processRaw`, `endUtterance`) on the calling thread instead of libuv's pool. For a thread that exists to
-   * decode (a speech worker): decoding then has that thread's priority, and a lowered one yields the CPU to the event
-   * loop that carries the calls' audio. Model loads and grammar compiles stay on the pool. Default false.
+   * Decodes (`processRaw`, `endUtterance`) and compiles grammars on the calling thread instead of libuv's pool. For a
+   * thread that exists to decode (a speech worker): the work then has that thread's priority, and a lowered one yields
+   * the CPU to the event loop that carries the calls' audio. Model loads stay on the pool. Default false.
    */
   blocking?: boolean;
 }
@@ -135,7 +135,7 @@ export function loadPocketSphinx(paths: PocketSphinxPaths = {}): PocketSphinxLib
     new Promise((resolve, reject) => {
       fn.async(...args, (error: unknown, result: unknown) => (error ? reject(error) : resolve(result)));
     });
-  /** Decoding: on the calling thread when `blocking`. Model loads and grammar compiles always go to the pool: a burst of new decoders (100 calls' first turns) would otherwise hold a worker's decoding for seconds. */
+  /** Decoding and grammar compiles (2–10 ms): on the calling thread when `blocking`. Model loads and frees always go to the pool: a burst of new decoders (100 calls' first turns) would otherwise hold a worker's decoding for seconds. */
   const callDecoding = (fn: NativeFunction, ...args: unknown[]): Promise<unknown> =>
     blocking ? new Promise((resolve) => resolve(fn(...args))) : callAsync(fn, ...args);
 
@@ -161,7 +161,7 @@ export function loadPocketSphinx(paths: PocketSphinxPaths = {}): PocketSphinxLib
       return decoder;
     },
     freeDecoder: (decoder) => void callAsync(psFree, decoder).catch(() => {}),
-    setJsgfSearch: async (decoder, name, jsgf) => (await serially(() => callAsync(psSetJsgfString, decoder, name, jsgf))) === 0,
+    setJsgfSearch: async (decoder, name, jsgf) => (await serially(() => callDecoding(psSetJsgfString, decoder, name, jsgf))) === 0,
     setSearch: (decoder, name) => psSetSearch(decoder, name) === 0,
     unsetSearch: (decoder, name) => void psUnsetSearch(decoder, name),
     addWord: (decoder, word, phones, update = true) => (psAddWord(decoder, word, phones, update ? 1 : 0) as number) >= 0,

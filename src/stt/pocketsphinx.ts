@@ -13,6 +13,8 @@ import type { SpeechToText, SttStream, SttStreamOptions, TranscriptEvent } from 
 export interface PocketSphinxSttOptions extends PocketSphinxPaths, GrammarOptions {
   /** Grammar decoders kept loaded between utterances (each ~6 MB plus its compiled grammars); default 2. */
   maxIdleDecoders?: number;
+  /** Grammar decoders loaded in the background right away (at most `maxIdleDecoders`), so a burst of first turns does not wait for model loads; default 0. */
+  warmDecoders?: number;
   /** Extra PocketSphinx "-name value" arguments, e.g. ["-beam", "1e-60"]. */
   decoderArguments?: string[];
   /** Command used to pronounce words missing from CMUdict; default "espeak-ng". */
@@ -37,6 +39,12 @@ export function createPocketSphinxStt(options: PocketSphinxSttOptions = {}): Spe
     vocabulary ??= staticVocabulary(library, grammarOptions, options.espeakCommand);
     return vocabulary;
   };
+  if (options.warmDecoders) {
+    const count = options.warmDecoders;
+    void sharedVocabulary()
+      .then((words) => pool.prewarm(count, words))
+      .catch(() => {});
+  }
   return {
     name: 'pocketsphinx',
     async open(streamOptions) {

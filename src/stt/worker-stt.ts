@@ -18,7 +18,7 @@ export interface WorkerSttOptions {
   exportName: string;
   /** Passed to that function; must survive structured cloning (plain data). */
   engineOptions?: unknown;
-  /** Worker threads, each with its own engine; a stream stays on one. Default: cores − 1 (the main thread keeps one), 1–4. */
+  /** Worker threads, each with its own engine; a stream stays on one. Default: one per core, 1–4 (at `niceness`, they yield to the event loop). */
   threads?: number;
   /** Worker crashes and restarts (no audio, no transcripts). */
   logger?: Logger;
@@ -33,9 +33,9 @@ export interface WorkerSttOptions {
 /** Nice value of speech worker threads unless told otherwise. */
 export const defaultSttNiceness = 10;
 
-/** Cores left to speech workers when the main thread keeps one, at least 1 and at most 4. */
+/** One speech worker per core, 1–4: they run at a lower priority than the event loop, so they take only the CPU it leaves. */
 export function defaultSttThreads(): number {
-  return Math.max(1, Math.min(4, availableParallelism() - 1));
+  return Math.max(1, Math.min(4, availableParallelism()));
 }
 
 /** Starts the workers and waits until each has built its engine; a failure there (missing packages) is thrown as the engine threw it. */

@@ -48,4 +48,29 @@ describe('decoder pool', () => {
       pool.close();
     }
   }, 60_000);
+
+  it('loads warm decoders in advance, and turns that start together take them instead of loading their own', async () => {
+    const library = loadPocketSphinx();
+    let created = 0;
+    const counting: PocketSphinxLibrary = {
+      ...library,
+      createDecoder: (...args) => {
+        created += 1;
+        return library.createDecoder(...args);
+      },
+    };
+    const pool = new DecoderPool(counting, ['-wip', '0.2'], 4);
+    const vocabulary = await staticVocabulary(library, grammarOptions, undefined);
+    try {
+      await pool.prewarm(3, vocabulary);
+      expect(created).toBe(3);
+      const grammars = await Promise.all((['intent', 'lastName', 'phone'] as const).map((slot) => prepareGrammar(library, { slots: [slot] }, grammarOptions)));
+      const opened = await Promise.all(grammars.map(({ grammar, pronunciations }) => pool.open(grammar, pronunciations, vocabulary)));
+      expect(opened.map(({ ready }) => ready)).toEqual([true, true, true]);
+      expect(created).toBe(3);
+      for (const { decoder } of opened) pool.release(decoder);
+    } finally {
+      pool.close();
+    }
+  }, 60_000);
 });
