@@ -73,7 +73,7 @@ export interface VoiceCall {
   pushCallerAudio(frame: PcmFrame): Promise<void>;
   /** Keypad digits as they are pressed. */
   pushDtmf(digits: string): void;
-  /** Lets timers run on the timeline (no-input, DTMF gap) when no audio arrives. */
+  /** Lets timers run on the timeline (no-input, DTMF gap) when no audio arrives; what they start is answered in the background (see `idle`). */
   tick(): Promise<void>;
   /** Resolves when the current turn is answered and the reply fully synthesized. */
   idle(): Promise<void>;
@@ -264,15 +264,18 @@ export async function createVoiceCall(options: VoiceCallOptions): Promise<VoiceC
     }
   }
 
-  async function runTimers(): Promise<void> {
+  /**
+   * Queues what the timeline calls for now and returns: the caller's frames never wait for an answer. Silence counts
+   * only while nothing is being answered: a caller waiting for a slow transcript or reply is not "not responding".
+   */
+  function runTimers(): void {
     const now = options.nowMs();
     if (dtmfBuffer && now - dtmfAtMs >= dtmfGapMs) flushDtmf();
-    if (session.isEnded() || turn || detector.inTurn || voice.isSpeaking() || dtmfBuffer) return;
+    if (session.isEnded() || turn || detector.inTurn || voice.isSpeaking() || dtmfBuffer || answersPending > 0) return;
     const quietSince = Math.max(lastActivityMs, voice.playbackEndMs());
     if (now - quietSince >= noInputMs) {
       lastActivityMs = now;
       enqueueAnswer(() => session.silence());
-      await answering;
     }
   }
 
@@ -305,7 +308,7 @@ export async function createVoiceCall(options: VoiceCallOptions): Promise<VoiceC
         }
       }
     }
-    await runTimers();
+    runTimers();
   }
 
   const call: VoiceCall = {
@@ -333,7 +336,7 @@ export async function createVoiceCall(options: VoiceCallOptions): Promise<VoiceC
       dtmfAtMs = options.nowMs();
       if (digits.includes('#')) flushDtmf();
     },
-    tick: runTimers,
+    tick: async () => runTimers(),
     async idle() {
       await answering;
       await voice.idle();

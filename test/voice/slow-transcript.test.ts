@@ -1,0 +1,109 @@
+// A transcript that comes late (a busy recogniser) must not stall the caller's audio or make the agent ask whether anyone is there.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toFrames } from '../../src/audio/frames.ts';
+import { openCallRuntime, type CallRuntime } from '../../src/dialog/call-runtime.ts';
+import { createVoiceCall, type VoiceCallEvent } from '../../src/dialog/voice-call.ts';
+import { silentLogger } from '../../src/log.ts';
+import { createPocketSphinxStt } from '../../src/stt/pocketsphinx.ts';
+import type { SpeechToText } from '../../src/stt/types.ts';
+import { createEspeakTts } from '../../src/tts/espeak.ts';
+import { callerUtterance } from '../stt/caller-audio.ts';
+
+const sampleRate = 16000;
+const frameMs = 20;
+let runtime: CallRuntime;
+const stt = createPocketSphinxStt({ names: ['Smith'] });
+
+beforeAll(async () => {
+  runtime = await openCallRuntime({
+    databaseFile: join(mkdtempSync(join(tmpdir(), 'frontdesk-slow-stt-')), 'ehr.db'),
+    auditFile: join(mkdtempSync(join(tmpdir(), 'frontdesk-slow-stt-')), 'audit.jsonl'),
+    now: new Date('2026-12-01T09:00:00-05:00'),
+    logger: silentLogger(),
+  });
+});
+afterAll(async () => {
+  await runtime.close();
+  await stt.close?.();
+});
+
+/** The recogniser's final transcripts held back until `release` is called. */
+function heldFinals(inner: SpeechToText): { stt: SpeechToText; release: () => void; held: () => boolean } {
+  let release: () => void = () => {};
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let holding = false;
+  return {
+    release,
+    held: () => holding,
+    stt: {
+      name: 'held',
+      async open(options) {
+        const stream = await inner.open(options);
+        return {
+          push: (frame) => stream.push(frame),
+          end: () => stream.end(),
+          close: () => stream.close(),
+          async *[Symbol.asyncIterator]() {
+            for await (const event of stream) {
+              if (event.type === 'final') {
+                holding = true;
+                await gate;
+                holding = false;
+              }
+              yield event;
+            }
+          },
+        };
+      },
+    },
+  };
+}
+
+describe('a late transcript', () => {
+  it('keeps handling the caller frames and sends no "are you still there" while the answer waits for it', async () => {
+    let frame = 0;
+    const held = heldFinals(stt);
+    const session = runtime.openSession();
+    const call = await createVoiceCall({
+      session,
+      stt: held.stt,
+      tts: createEspeakTts(),
+      clock: runtime.clock,
+      callerSampleRate: sampleRate,
+      agentSampleRate: sampleRate,
+      nowMs: () => frame * frameMs,
+      noInputMs: 1000,
+      logger: silentLogger(),
+    });
+    const events: VoiceCallEvent[] = [];
+    call.subscribe((event) => events.push(event));
+    await call.start();
+    await call.idle();
+    frame = Math.ceil(call.agentPlaybackEndMs() / frameMs);
+    const utterance = await callerUtterance('i want to book an appointment', { voice: 'en-us+klatt', sampleRate, paddingMs: 0 });
+    // The line, then 4 s of quiet: four times the no-input time, all of it while the transcript is held.
+    const line = new Int16Array(utterance.samples.length + 4 * sampleRate);
+    line.set(utterance.samples, 0);
+    const agentLinesBefore = events.filter((event) => event.type === 'agent').length;
+    let handledWhileHeld = 0;
+    for (const next of toFrames(line, sampleRate, frameMs)) {
+      frame += 1;
+      // Each frame is handled (the promise settles) even while the transcript is held.
+      await call.pushCallerAudio(next);
+      if (held.held()) handledWhileHeld += 1;
+      // A tenth of real time, so the recogniser's final (held here) comes while the quiet frames still arrive.
+      await new Promise((resolve) => setTimeout(resolve, frameMs / 10));
+    }
+    expect(handledWhileHeld).toBeGreaterThan(100);
+    expect(events.filter((event) => event.type === 'agent').length).toBe(agentLinesBefore);
+    held.release();
+    await call.idle();
+    const replies = events.filter((event) => event.type === 'agent').slice(agentLinesBefore);
+    // The answer to what the caller said, and nothing about silence.
+    expect(replies.map((event) => (event.type === 'agent' ? event.key : ''))).toEqual(['verificationIntro', 'askLastName']);
+    call.hangUp();
+  }, 60_000);
+});
