@@ -32,6 +32,8 @@ export interface PocketSphinxModelFiles {
 
 export interface PocketSphinxLibrary {
   readonly files: PocketSphinxModelFiles;
+  /** Loaded with `blocking`: decoding calls run on the calling thread, and the `…Now` forms may be used. */
+  readonly blocking: boolean;
   /**
    * Parses "-name value" pairs into a config and creates a decoder on a worker thread. A full decoder loads the
    * 134k-word dictionary and the generic LM (~0.5 s of CPU, ~95 MB); a lean one (`dictionary` given, no LM) loads only
@@ -50,6 +52,9 @@ export interface PocketSphinxLibrary {
   /** Feeds 16 kHz PCM on a worker thread, so a call's decoding never blocks the event loop. */
   processRaw(decoder: NativePointer, samples: Int16Array): Promise<void>;
   endUtterance(decoder: NativePointer): Promise<void>;
+  /** `processRaw` on the calling thread, returning when done (throws PROVIDER_FAILED). */
+  processRawNow(decoder: NativePointer, samples: Int16Array): void;
+  endUtteranceNow(decoder: NativePointer): void;
   hypothesis(decoder: NativePointer): string | null;
   /** Posterior probability of the best hypothesis after `endUtterance`, 0–1. */
   confidence(decoder: NativePointer): number;
@@ -150,6 +155,7 @@ export function loadPocketSphinx(paths: PocketSphinxPaths = {}): PocketSphinxLib
 
   const library: PocketSphinxLibrary = {
     files,
+    blocking,
     async createDecoder(extraArguments, lean) {
       const argv = lean
         ? ['-hmm', files.acousticModel, '-dict', lean.dictionary, ...extraArguments]
@@ -169,6 +175,13 @@ export function loadPocketSphinx(paths: PocketSphinxPaths = {}): PocketSphinxLib
     async processRaw(decoder, samples) {
       const result = await callDecoding(psProcessRaw, decoder, samples, samples.length, 0, 0);
       if (typeof result === 'number' && result < 0) throw new FrontdeskError('PROVIDER_FAILED', 'pocketsphinx failed to process audio');
+    },
+    processRawNow(decoder, samples) {
+      const result = psProcessRaw(decoder, samples, samples.length, 0, 0) as number;
+      if (result < 0) throw new FrontdeskError('PROVIDER_FAILED', 'pocketsphinx failed to process audio');
+    },
+    endUtteranceNow(decoder) {
+      psEndUtt(decoder);
     },
     async endUtterance(decoder) {
       await callDecoding(psEndUtt, decoder);

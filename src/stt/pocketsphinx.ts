@@ -143,7 +143,8 @@ class PocketSphinxStream implements SttStream {
     const samples = this.resampler.process(frame.samples);
     if (samples.length === 0) return;
     this.pending.push(samples);
-    if (!this.drainScheduled) {
+    if (this.library.blocking) decodeScheduler.want(this);
+    else if (!this.drainScheduled) {
       this.drainScheduled = true;
       this.schedule(() => this.drain());
     }
@@ -152,16 +153,63 @@ class PocketSphinxStream implements SttStream {
   end(): void {
     if (this.state !== 'listening') return;
     this.state = 'ending';
+    if (this.library.blocking) {
+      decodeScheduler.want(this);
+      return;
+    }
     this.schedule(async () => {
       await this.drain();
       await this.library.endUtterance(this.decoder.pointer);
-      const text = normalise(this.library.hypothesis(this.decoder.pointer));
-      if (text.length > 0) this.pool.rememberBand(this.decoder, this.band);
-      // A grammar search reports no posterior; only the generic LM's lattice gives a meaningful confidence.
-      const confidence = this.freeSearch && text.length > 0 ? this.library.confidence(this.decoder.pointer) : undefined;
-      this.events.push(confidence === undefined ? { type: 'final', text } : { type: 'final', text, confidence });
-      this.finish(true);
+      this.finishUtterance();
     });
+  }
+
+  /** Decoding on this thread (a `blocking` library): one chunk of the audio waiting, or the end of the utterance once all is decoded. Returns whether work is left. */
+  decodeStep(): boolean {
+    if (this.state === 'closed') return false;
+    try {
+      if (this.pending.length > 0) {
+        this.library.processRawNow(this.decoder.pointer, takeSamples(this.pending, samplesPerDecodeCall));
+        this.emitPartial();
+        return this.pending.length > 0 || this.state === 'ending';
+      }
+      if (this.state === 'ending') {
+        this.library.endUtteranceNow(this.decoder.pointer);
+        this.finishUtterance();
+      }
+    } catch (error) {
+      this.fail(error);
+    }
+    return false;
+  }
+
+  /** True once the caller's audio has all arrived (`end`): such a stream is decoded before those still listening. */
+  get ending(): boolean {
+    return this.state === 'ending';
+  }
+
+  private finishUtterance(): void {
+    const text = normalise(this.library.hypothesis(this.decoder.pointer));
+    if (text.length > 0) this.pool.rememberBand(this.decoder, this.band);
+    // A grammar search reports no posterior; only the generic LM's lattice gives a meaningful confidence.
+    const confidence = this.freeSearch && text.length > 0 ? this.library.confidence(this.decoder.pointer) : undefined;
+    this.events.push(confidence === undefined ? { type: 'final', text } : { type: 'final', text, confidence });
+    this.finish(true);
+  }
+
+  private emitPartial(): void {
+    const partial = normalise(this.library.hypothesis(this.decoder.pointer));
+    if (partial.length > 0 && partial !== this.lastPartial) {
+      this.lastPartial = partial;
+      this.events.push({ type: 'partial', text: partial });
+    }
+  }
+
+  private fail(error: unknown): void {
+    const failure = error instanceof FrontdeskError ? error : new FrontdeskError('PROVIDER_FAILED', 'pocketsphinx decoding failed', { cause: error });
+    this.events.push({ type: 'error', error: failure });
+    this.state = 'closed';
+    this.finish(false);
   }
 
   close(): void {
@@ -184,12 +232,7 @@ class PocketSphinxStream implements SttStream {
   }
 
   private schedule(operation: () => Promise<void>): void {
-    this.work = this.work.then(operation).catch((error: unknown) => {
-      const failure = error instanceof FrontdeskError ? error : new FrontdeskError('PROVIDER_FAILED', 'pocketsphinx decoding failed', { cause: error });
-      this.events.push({ type: 'error', error: failure });
-      this.state = 'closed';
-      this.finish(false);
-    });
+    this.work = this.work.then(operation).catch((error: unknown) => this.fail(error));
   }
 
   private async drain(): Promise<void> {
@@ -198,11 +241,7 @@ class PocketSphinxStream implements SttStream {
       const chunk = takeSamples(this.pending, samplesPerDecodeCall);
       await this.library.processRaw(this.decoder.pointer, chunk);
       if (this.isClosed()) return;
-      const partial = normalise(this.library.hypothesis(this.decoder.pointer));
-      if (partial.length > 0 && partial !== this.lastPartial) {
-        this.lastPartial = partial;
-        this.events.push({ type: 'partial', text: partial });
-      }
+      this.emitPartial();
     }
   }
 
@@ -223,6 +262,52 @@ class PocketSphinxStream implements SttStream {
     this.events.finish();
   }
 }
+
+/** ms of decoding per turn of the event loop before it yields (one chunk is ~7 ms): opens, ends and new audio are taken in between. */
+const decodeSliceMs = 10;
+
+/**
+ * Decoding on a thread of its own (a `blocking` library): the streams' waiting audio is decoded a chunk at a time, up to
+ * `decodeSliceMs` per turn of the event loop, streams whose caller has finished first, then the others in turn. When
+ * the thread is behind (a burst of calls talking at once), a stream opening or ending is then never queued behind
+ * everybody else's audio: the caller waiting for a reply is served first, those still talking catch up after.
+ */
+class DecodeScheduler {
+  private readonly waiting = new Set<PocketSphinxStream>();
+  private scheduled = false;
+
+  want(stream: PocketSphinxStream): void {
+    this.waiting.add(stream);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.run());
+  }
+
+  private run(): void {
+    this.scheduled = false;
+    const deadline = performance.now() + decodeSliceMs;
+    while (this.waiting.size > 0 && performance.now() < deadline) {
+      let next: PocketSphinxStream | undefined;
+      for (const stream of this.waiting) {
+        next ??= stream;
+        if (stream.ending) {
+          next = stream;
+          break;
+        }
+      }
+      const stream = next as PocketSphinxStream;
+      // Taken out and, with work left, put back last: streams still talking take turns.
+      this.waiting.delete(stream);
+      if (stream.decodeStep()) this.waiting.add(stream);
+    }
+    if (this.waiting.size > 0 && !this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.run());
+    }
+  }
+}
+
+const decodeScheduler = new DecodeScheduler();
 
 function takeSamples(pending: Int16Array[], limit: number): Int16Array {
   const first = pending[0] as Int16Array;
