@@ -445,6 +445,7 @@ function table(results: LoadResult[], single: LoadResult): string {
   const rows = results.map((result) =>
     [
       result.callers,
+      result.frameLagMs.p99 < targetLagMs ? 'yes' : 'no',
       sustains(result, single, targetLagMs) ? 'yes' : 'no',
       sustains(result, single) ? 'yes' : 'no',
       `${result.completedCallers}/${result.callers}`,
@@ -461,8 +462,8 @@ function table(results: LoadResult[], single: LoadResult): string {
     ].join(' | '),
   );
   return [
-    `| callers | meets target (p99 lag < ${targetLagMs} ms) | sustained (p99 lag ≤ ${sustainedLagMs} ms) | calls completed | verified | turns | response p50 / p99 ms | frame lag p50 / p99 / max ms | event-loop delay p99 ms | server cores (+ espeak-ng launcher) | caller cores | CPU % of a core per call | server RSS MB | RSS MB per call |`,
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    `| callers | p99 frame lag < ${targetLagMs} ms (the issue's bar) | meets target (lag < ${targetLagMs} ms and every call answered in full within 3 s) | sustained (answered, p99 lag ≤ ${sustainedLagMs} ms) | calls completed | verified | turns | response p50 / p99 ms | frame lag p50 / p99 / max ms | event-loop delay p99 ms | server cores (+ espeak-ng launcher) | caller cores | CPU % of a core per call | server RSS MB | RSS MB per call |`,
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map((row) => `| ${row} |`),
   ].join('\n');
 }
@@ -528,6 +529,7 @@ async function main(): Promise<void> {
   results.sort((a, b) => a.callers - b.callers);
   const largestSustained = Math.max(0, ...results.filter((result) => sustains(result, single)).map((result) => result.callers));
   const largestOnTarget = Math.max(0, ...results.filter((result) => sustains(result, single, targetLagMs)).map((result) => result.callers));
+  const largestUnderLagBar = Math.max(0, ...results.filter((result) => result.frameLagMs.p99 < targetLagMs).map((result) => result.callers));
   const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}`;
   const report = {
     machine,
@@ -543,6 +545,7 @@ async function main(): Promise<void> {
     },
     largestSustainedCallers: largestSustained,
     largestCallersOnTarget: largestOnTarget,
+    largestCallersUnderLagBar: largestUnderLagBar,
     results,
   };
   writeFileSync(join(resultsDirectory, 'server.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -555,7 +558,7 @@ async function main(): Promise<void> {
     '',
     table(results, single),
     '',
-    `Largest load meeting the target: **${largestOnTarget} concurrent callers** (all calls answered in full, no reply later than 3 s, p99 inbound frame lag < ${targetLagMs} ms, p99 response ≤ single-call p99 + 0.5 s; the target is 100). Largest load sustained with p99 frame lag ≤ ${sustainedLagMs} ms: **${largestSustained}**.`,
+    `Largest load measured with p99 inbound frame lag < ${targetLagMs} ms: **${largestUnderLagBar} concurrent callers**. Largest load meeting the whole target: **${largestOnTarget} concurrent callers** (all calls answered in full, no reply later than 3 s, p99 inbound frame lag < ${targetLagMs} ms, p99 response ≤ single-call p99 + 0.5 s; the target is 100). Largest load sustained with p99 frame lag ≤ ${sustainedLagMs} ms: **${largestSustained}**.`,
     '',
     '- Response: caller end of speech → first agent audio frame at the client; it includes the 800 ms end-of-turn silence unless a complete value ends the turn early.',
     '- Frame lag: measured in the server from media message receipt to the frame through the turn detector and the call loop (a hook, not a proxy); event-loop delay is perf_hooks.monitorEventLoopDelay.',
