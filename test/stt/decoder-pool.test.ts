@@ -7,18 +7,23 @@ import type { Expectation } from '../../src/understanding/types.ts';
 
 const grammarOptions = { names: ['smith', 'okafor'] };
 
+/** A pool of up to 4 idle decoders over the real library, counting the decoders it loads. */
+function countingPool(): { library: PocketSphinxLibrary; pool: DecoderPool; created: () => number } {
+  const library = loadPocketSphinx();
+  let created = 0;
+  const counting: PocketSphinxLibrary = {
+    ...library,
+    createDecoder: (...args) => {
+      created += 1;
+      return library.createDecoder(...args);
+    },
+  };
+  return { library, pool: new DecoderPool(counting, ['-wip', '0.2'], 4), created: () => created };
+}
+
 describe('decoder pool', () => {
   it("serves a call's successive questions (intent, name, date of birth, phone, yes/no) with the one decoder loaded for the first", async () => {
-    const library = loadPocketSphinx();
-    let created = 0;
-    const counting: PocketSphinxLibrary = {
-      ...library,
-      createDecoder: (...args) => {
-        created += 1;
-        return library.createDecoder(...args);
-      },
-    };
-    const pool = new DecoderPool(counting, ['-wip', '0.2'], 4);
+    const { library, pool, created } = countingPool();
     const vocabulary = await staticVocabulary(library, grammarOptions, undefined);
     const turns: Expectation[] = [{ slots: ['intent'] }, { slots: ['lastName'] }, { slots: ['dateOfBirth'] }, { slots: ['phone'] }, { slots: ['yesNo'] }];
     const decoders = new Set<unknown>();
@@ -30,18 +35,18 @@ describe('decoder pool', () => {
         decoders.add(decoder.pointer);
         pool.release(decoder);
       }
-      expect(created).toBe(1);
+      expect(created()).toBe(1);
       expect(decoders.size).toBe(1);
       // Two turns at once need two decoders; the second also serves any question.
       const { grammar, pronunciations } = await prepareGrammar(library, { slots: ['phone'] }, grammarOptions);
       const first = await pool.open(grammar, pronunciations, vocabulary);
       const second = await pool.open(grammar, pronunciations, vocabulary);
-      expect(created).toBe(2);
+      expect(created()).toBe(2);
       pool.release(first.decoder);
       const name = await prepareGrammar(library, { slots: ['lastName'] }, grammarOptions);
       const third = await pool.open(name.grammar, name.pronunciations, vocabulary);
       expect(third.ready).toBe(true);
-      expect(created).toBe(2);
+      expect(created()).toBe(2);
       pool.release(second.decoder);
       pool.release(third.decoder);
     } finally {
@@ -50,24 +55,15 @@ describe('decoder pool', () => {
   }, 60_000);
 
   it('loads warm decoders in advance, and turns that start together take them instead of loading their own', async () => {
-    const library = loadPocketSphinx();
-    let created = 0;
-    const counting: PocketSphinxLibrary = {
-      ...library,
-      createDecoder: (...args) => {
-        created += 1;
-        return library.createDecoder(...args);
-      },
-    };
-    const pool = new DecoderPool(counting, ['-wip', '0.2'], 4);
+    const { library, pool, created } = countingPool();
     const vocabulary = await staticVocabulary(library, grammarOptions, undefined);
     try {
       await pool.prewarm(3, vocabulary);
-      expect(created).toBe(3);
+      expect(created()).toBe(3);
       const grammars = await Promise.all((['intent', 'lastName', 'phone'] as const).map((slot) => prepareGrammar(library, { slots: [slot] }, grammarOptions)));
       const opened = await Promise.all(grammars.map(({ grammar, pronunciations }) => pool.open(grammar, pronunciations, vocabulary)));
       expect(opened.map(({ ready }) => ready)).toEqual([true, true, true]);
-      expect(created).toBe(3);
+      expect(created()).toBe(3);
       for (const { decoder } of opened) pool.release(decoder);
     } finally {
       pool.close();

@@ -17,6 +17,7 @@ import type { SpeechToText } from '../../src/stt/types.ts';
 import type { CallRecordings } from '../../src/transports/call-recording.ts';
 import { createEspeakTts } from '../../src/tts/espeak.ts';
 import type { TextToSpeech } from '../../src/tts/types.ts';
+import { withFinalHook } from '../helpers/final-hook.ts';
 
 /** The clinic's "now" in the scenarios: Tuesday 1 December 2026, 9 AM in New York. */
 export const scenarioNow = new Date('2026-12-01T09:00:00-05:00');
@@ -123,22 +124,5 @@ export async function startMediaTestServer(options: MediaTestServerOptions = {})
 
 /** MEDIA_TEST_TRACE=1: prints what the recogniser heard (test audio only, generated speech). */
 function tracedStt(inner: SpeechToText): SpeechToText {
-  return {
-    name: inner.name,
-    async open(streamOptions) {
-      const stream = await inner.open(streamOptions);
-      return {
-        push: (frame) => stream.push(frame),
-        end: () => stream.end(),
-        close: () => stream.close(),
-        async *[Symbol.asyncIterator]() {
-          for await (const event of stream) {
-            if (event.type === 'final') console.log(performance.now().toFixed(0), 'heard', event.text, JSON.stringify(streamOptions.expectation?.slots));
-            yield event;
-          }
-        },
-      };
-    },
-    ...(inner.close ? { close: () => inner.close!() } : {}),
-  };
+  return withFinalHook(inner, (event, options) => console.log(performance.now().toFixed(0), 'heard', event.text, JSON.stringify(options.expectation?.slots)));
 }

@@ -10,6 +10,7 @@ import { silentLogger } from '../../src/log.ts';
 import { createPocketSphinxStt } from '../../src/stt/pocketsphinx.ts';
 import type { SpeechToText } from '../../src/stt/types.ts';
 import { createEspeakTts } from '../../src/tts/espeak.ts';
+import { withFinalHook } from '../helpers/final-hook.ts';
 import { callerUtterance } from '../stt/caller-audio.ts';
 
 const sampleRate = 16000;
@@ -35,31 +36,12 @@ function heldFinals(inner: SpeechToText): { stt: SpeechToText; release: () => vo
   let release: () => void = () => {};
   const gate = new Promise<void>((resolve) => (release = resolve));
   let holding = false;
-  return {
-    release,
-    held: () => holding,
-    stt: {
-      name: 'held',
-      async open(options) {
-        const stream = await inner.open(options);
-        return {
-          push: (frame) => stream.push(frame),
-          end: () => stream.end(),
-          close: () => stream.close(),
-          async *[Symbol.asyncIterator]() {
-            for await (const event of stream) {
-              if (event.type === 'final') {
-                holding = true;
-                await gate;
-                holding = false;
-              }
-              yield event;
-            }
-          },
-        };
-      },
-    },
-  };
+  const stt = withFinalHook(inner, async () => {
+    holding = true;
+    await gate;
+    holding = false;
+  });
+  return { stt, release, held: () => holding };
 }
 
 describe('a late transcript', () => {
