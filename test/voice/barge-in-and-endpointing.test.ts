@@ -1,11 +1,8 @@
 // Barge-in stops the agent's voice within one frame of the VAD confirming caller speech; slot-aware endpointing ends a turn before the silence window.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toFrames } from '../../src/audio/frames.ts';
 import type { PcmFrame } from '../../src/audio/types.ts';
-import { openCallRuntime, type CallRuntime } from '../../src/dialog/call-runtime.ts';
+import type { CallRuntime } from '../../src/dialog/call-runtime.ts';
 import { createVoiceCall, type VoiceCallEvent } from '../../src/dialog/voice-call.ts';
 import { silentLogger } from '../../src/log.ts';
 import { createPocketSphinxStt } from '../../src/stt/pocketsphinx.ts';
@@ -13,6 +10,7 @@ import { createEspeakTts } from '../../src/tts/espeak.ts';
 import { prepareLauncher } from '../../src/tts/process-launcher.ts';
 import type { TextToSpeech } from '../../src/tts/types.ts';
 import { callerUtterance } from '../stt/caller-audio.ts';
+import { openVoiceTestRuntime } from './voice-runtime.ts';
 
 const sampleRate = 16000;
 const frameMs = 20;
@@ -22,12 +20,7 @@ const stt = createPocketSphinxStt({ names: ['Smith'] });
 beforeAll(async () => {
   // The timeline here runs as fast as frames are processed: the espeak-ng launcher is booted first, as a server boots it at start.
   await prepareLauncher();
-  runtime = await openCallRuntime({
-    databaseFile: join(mkdtempSync(join(tmpdir(), 'frontdesk-voice-')), 'ehr.db'),
-    auditFile: join(mkdtempSync(join(tmpdir(), 'frontdesk-voice-')), 'audit.jsonl'),
-    now: new Date('2026-12-01T09:00:00-05:00'),
-    logger: silentLogger(),
-  });
+  runtime = await openVoiceTestRuntime('frontdesk-voice-');
 });
 afterAll(async () => {
   await runtime.close();

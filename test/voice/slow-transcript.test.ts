@@ -1,10 +1,7 @@
 // A transcript that comes late (a busy recogniser) must not stall the caller's audio or make the agent ask whether anyone is there.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toFrames } from '../../src/audio/frames.ts';
-import { openCallRuntime, type CallRuntime } from '../../src/dialog/call-runtime.ts';
+import type { CallRuntime } from '../../src/dialog/call-runtime.ts';
 import { createVoiceCall, type VoiceCallEvent } from '../../src/dialog/voice-call.ts';
 import { silentLogger } from '../../src/log.ts';
 import { createPocketSphinxStt } from '../../src/stt/pocketsphinx.ts';
@@ -12,6 +9,7 @@ import type { SpeechToText } from '../../src/stt/types.ts';
 import { createEspeakTts } from '../../src/tts/espeak.ts';
 import { withFinalHook } from '../helpers/final-hook.ts';
 import { callerUtterance } from '../stt/caller-audio.ts';
+import { openVoiceTestRuntime } from './voice-runtime.ts';
 
 const sampleRate = 16000;
 const frameMs = 20;
@@ -19,12 +17,7 @@ let runtime: CallRuntime;
 const stt = createPocketSphinxStt({ names: ['Smith'] });
 
 beforeAll(async () => {
-  runtime = await openCallRuntime({
-    databaseFile: join(mkdtempSync(join(tmpdir(), 'frontdesk-slow-stt-')), 'ehr.db'),
-    auditFile: join(mkdtempSync(join(tmpdir(), 'frontdesk-slow-stt-')), 'audit.jsonl'),
-    now: new Date('2026-12-01T09:00:00-05:00'),
-    logger: silentLogger(),
-  });
+  runtime = await openVoiceTestRuntime('frontdesk-slow-stt-');
 });
 afterAll(async () => {
   await runtime.close();
