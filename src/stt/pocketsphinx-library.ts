@@ -153,6 +153,11 @@ export function loadPocketSphinx(paths: PocketSphinxPaths = {}): PocketSphinxLib
     return next;
   };
 
+  /** ps_process_raw returns the frames searched, or a negative number when it failed. */
+  const processed = (result: unknown) => {
+    if (typeof result === 'number' && result < 0) throw new FrontdeskError('PROVIDER_FAILED', 'pocketsphinx failed to process audio');
+  };
+
   const library: PocketSphinxLibrary = {
     files,
     blocking,
@@ -173,12 +178,10 @@ export function loadPocketSphinx(paths: PocketSphinxPaths = {}): PocketSphinxLib
     addWord: (decoder, word, phones, update = true) => (psAddWord(decoder, word, phones, update ? 1 : 0) as number) >= 0,
     startUtterance: (decoder) => psStartUtt(decoder) === 0,
     async processRaw(decoder, samples) {
-      const result = await callDecoding(psProcessRaw, decoder, samples, samples.length, 0, 0);
-      if (typeof result === 'number' && result < 0) throw new FrontdeskError('PROVIDER_FAILED', 'pocketsphinx failed to process audio');
+      processed(await callDecoding(psProcessRaw, decoder, samples, samples.length, 0, 0));
     },
     processRawNow(decoder, samples) {
-      const result = psProcessRaw(decoder, samples, samples.length, 0, 0) as number;
-      if (result < 0) throw new FrontdeskError('PROVIDER_FAILED', 'pocketsphinx failed to process audio');
+      processed(psProcessRaw(decoder, samples, samples.length, 0, 0));
     },
     endUtteranceNow(decoder) {
       psEndUtt(decoder);
