@@ -40,7 +40,15 @@ export interface CallRecorder {
   readonly durationMs: number;
   /** The stereo PCM16 WAV, both channels padded with silence to the same length. Later frames are ignored; calling again returns the same bytes. */
   finish(): Uint8Array;
+  /**
+   * As `finish`, but interleaves one slice of the channels (~4 s of audio) per turn of the event loop: a long call's
+   * WAV took 3–5 ms in one go, and calls ending together held every other call's audio that long each.
+   */
+  finishInSlices(): Promise<Uint8Array>;
 }
+
+/** Frames interleaved per step of `finishInSlices`. */
+const sliceFrames = 65536;
 
 const defaultCallerJitterToleranceMs = 60;
 const wavHeaderBytes = 44;
@@ -68,7 +76,39 @@ export function createCallRecorder(options: CallRecorderOptions): CallRecorder {
   const callerTolerance = Math.round(((options.callerJitterToleranceMs ?? defaultCallerJitterToleranceMs) * sampleRate) / 1000);
   const callerChannel = new TimelineChannel(sampleRate);
   const agentChannel = new TimelineChannel(sampleRate);
-  let finished: Uint8Array | undefined;
+  /** The WAV being built (set by the first `finish` or `finishInSlices`: from then on frames are ignored), and once built. */
+  let building: Generator<void, Uint8Array> | undefined;
+  let wav: Uint8Array | undefined;
+
+  /** Builds the WAV, pausing (yield) between slices. */
+  function* build(): Generator<void, Uint8Array> {
+    callerChannel.closeRun();
+    agentChannel.closeRun();
+    const frames = Math.max(callerChannel.track.length, agentChannel.track.length);
+    const dataBytes = frames * 4;
+    const file = new Uint8Array(wavHeaderBytes + dataBytes);
+    file.set(stereoWavHeader(sampleRate, dataBytes));
+    // WAV is little-endian, as is every platform Node runs on; 44 keeps the Int16 view aligned.
+    const samples = new Int16Array(file.buffer, wavHeaderBytes, frames * 2);
+    for (let from = 0; from < frames; from += sliceFrames) {
+      if (from > 0) yield;
+      const to = Math.min(frames, from + sliceFrames);
+      callerChannel.track.copyInterleaved(samples, 0, 2, to, from);
+      agentChannel.track.copyInterleaved(samples, 1, 2, to, from);
+    }
+    callerChannel.track.clear();
+    agentChannel.track.clear();
+    return file;
+  }
+
+  /** Moves the one build on by a slice; the WAV once it is complete. */
+  function buildStep(): Uint8Array | undefined {
+    if (wav) return wav;
+    building ??= build();
+    const step = building.next();
+    if (step.done) wav = step.value;
+    return wav;
+  }
 
   function positionOf(atMs: number): number {
     return Math.max(0, Math.round(((atMs - startedAtMs) * sampleRate) / 1000));
@@ -79,20 +119,20 @@ export function createCallRecorder(options: CallRecorderOptions): CallRecorder {
     startedAt: new Date(startedAtMs),
 
     caller(frame, atMs) {
-      if (finished) return;
+      if (building) return;
       const end = callerChannel.end;
       const position = atMs === undefined ? end : positionOf(atMs);
       callerChannel.place(frame, position > end + callerTolerance ? position : end);
     },
 
     agent(frame, atMs) {
-      if (finished) return;
+      if (building) return;
       const position = positionOf(atMs ?? clock.now().getTime());
       agentChannel.place(frame, Math.max(position, agentChannel.end));
     },
 
     clearAgent(atMs) {
-      if (finished) return;
+      if (building) return;
       agentChannel.cut(positionOf(atMs ?? clock.now().getTime()));
     },
 
@@ -101,20 +141,17 @@ export function createCallRecorder(options: CallRecorderOptions): CallRecorder {
     },
 
     finish() {
-      if (finished) return finished;
-      callerChannel.closeRun();
-      agentChannel.closeRun();
-      const frames = Math.max(callerChannel.track.length, agentChannel.track.length);
-      const dataBytes = frames * 4;
-      const file = new Uint8Array(wavHeaderBytes + dataBytes);
-      file.set(stereoWavHeader(sampleRate, dataBytes));
-      // WAV is little-endian, as is every platform Node runs on; 44 keeps the Int16 view aligned.
-      const samples = new Int16Array(file.buffer, wavHeaderBytes, frames * 2);
-      callerChannel.track.copyInterleaved(samples, 0, 2, frames);
-      agentChannel.track.copyInterleaved(samples, 1, 2, frames);
-      callerChannel.track.clear();
-      agentChannel.track.clear();
-      finished = file;
+      let file = buildStep();
+      while (!file) file = buildStep();
+      return file;
+    },
+
+    async finishInSlices() {
+      let file = buildStep();
+      while (!file) {
+        await new Promise((resolve) => setImmediate(resolve));
+        file = buildStep();
+      }
       return file;
     },
   };

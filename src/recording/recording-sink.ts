@@ -38,7 +38,7 @@ export function createRecordingSink(options: RecordingSinkOptions): RecordingSin
   const inFlight = new Set<Promise<StoredRecording>>();
 
   async function storeCall(callId: string, recorder: CallRecorder): Promise<StoredRecording> {
-    const wav = recorder.finish();
+    const wav = await recorder.finishInSlices();
     let stored: StoredRecording;
     try {
       stored = await store.put({ callId, startedAt: recorder.startedAt, wav });

@@ -37,16 +37,17 @@ export class SampleTrack {
     this.length = keep;
   }
 
-  /** Copies samples [0, count) into `target` at `offset`, `offset + stride`, … (silence past the end). */
-  copyInterleaved(target: Int16Array, offset: number, stride: number, count: number): void {
-    for (let chunkIndex = 0; chunkIndex * chunkSamples < count; chunkIndex += 1) {
+  /** Copies samples [from, count) into `target` at `offset + from * stride`, `offset + (from + 1) * stride`, … (silence past the end). */
+  copyInterleaved(target: Int16Array, offset: number, stride: number, count: number, from = 0): void {
+    for (let chunkIndex = Math.floor(from / chunkSamples); chunkIndex * chunkSamples < count; chunkIndex += 1) {
       const chunk = this.chunks[chunkIndex];
       if (!chunk) continue;
-      const start = chunkIndex * chunkSamples;
-      const end = Math.min(count, this.length, start + chunkSamples);
+      const start = Math.max(from, chunkIndex * chunkSamples);
+      const end = Math.min(count, this.length, (chunkIndex + 1) * chunkSamples);
+      const chunkStart = chunkIndex * chunkSamples;
       let targetIndex = offset + start * stride;
       for (let index = start; index < end; index += 1) {
-        target[targetIndex] = chunk[index - start] as number;
+        target[targetIndex] = chunk[index - chunkStart] as number;
         targetIndex += stride;
       }
     }

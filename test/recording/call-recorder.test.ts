@@ -179,6 +179,35 @@ describe('createCallRecorder', () => {
     expect(readStereoWav(wav).left.length).toBe(samplesAt(100));
   });
 
+  it('builds a long call’s WAV a slice per event-loop turn, identical to finish, ignoring frames that arrive meanwhile', async () => {
+    const record = () => {
+      const recorder = createCallRecorder({ sampleRate: rate, startedAtMs });
+      // 20 s of caller ramp and agent audio from 3 s on, crossing many chunk and slice boundaries.
+      recorder.caller({ samples: Int16Array.from({ length: samplesAt(20_000) }, (_value, index) => (index % 20_011) - 10_000), sampleRate: rate });
+      recorder.agent({ samples: Int16Array.from({ length: samplesAt(15_000) }, (_value, index) => 7 - (index % 9_973)), sampleRate: rate }, startedAtMs + 3000);
+      return recorder;
+    };
+    const whole = record().finish();
+    const sliced = record();
+    let turns = 0;
+    let built = false;
+    const countTurns = () => {
+      if (built) return;
+      turns += 1;
+      setImmediate(countTurns);
+    };
+    setImmediate(countTurns);
+    const building = sliced.finishInSlices();
+    sliced.caller({ samples: constant(1, 1000), sampleRate: rate });
+    const wav = await building;
+    built = true;
+    // The event loop went round between slices (20 s at 16 kHz is 5 slices), running other work.
+    expect(turns).toBeGreaterThanOrEqual(3);
+    expect(Buffer.from(wav).equals(Buffer.from(whole))).toBe(true);
+    expect(sliced.finish()).toBe(wav);
+    expect(readStereoWav(wav).left.length).toBe(samplesAt(20_000));
+  });
+
   it('refuses a frame without a usable sample rate', () => {
     const recorder = createCallRecorder({ sampleRate: rate, startedAtMs });
     expect(() => recorder.caller({ samples: constant(1, 10), sampleRate: 0 })).toThrow(expect.objectContaining({ code: 'AUDIO_INVALID' }));
