@@ -19,8 +19,12 @@ const scriptLines = ['I want to book an appointment', 'my last name is Smith', '
 const politePauseMs = 800;
 /** Peak amplitude of the uniform noise every caller's line carries under and between the words: −65.5 dBFS, a quiet phone line (digital silence would flatter the VAD's silence floor). */
 const lineNoise = 30;
-/** Callers start spread over this window, ms, as calls arrive at a real clinic rather than all in one instant. */
+/** Burst load: callers start spread over this window, ms, and talk nearly in lockstep (same script): the harshest case for the recogniser. */
 const arrivalWindowMs = 5000;
+/** Steady load: each caller line places this many calls back to back, the lines' first calls spread over one call's length, so N calls are in progress at once for at least one call length. */
+const steadyCallsPerLine = 2;
+/** Steady loads in the full plan, after the bursts. */
+const steadyPlan = [50, 100];
 const clockTicksPerSecond = 100;
 /** The load whose server main thread is sampled (inspector CPU profile, 1 ms) to say where its time goes. */
 const profiledCallers = Number(process.env.BENCH_PROFILE_CALLERS ?? 5);
@@ -46,7 +50,8 @@ interface ServerStats {
   /** ms from an inbound media message's receipt to its frame leaving the turn detector and call loop. */
   frameLagsMs: number[];
   eventLoopDelayMs: { p50: number; p99: number; max: number };
-  sessions: { opened: number; verified: number; ended: number };
+  /** `peakInProgress`: most calls open at one time. */
+  sessions: { opened: number; verified: number; ended: number; peakInProgress: number };
   recordingsPending: number;
   profile?: MainThreadProfile;
 }
@@ -141,16 +146,22 @@ async function serve(): Promise<void> {
   });
   const runtime = await openCallRuntime({ databaseFile: join(directory, 'ehr.sqlite'), auditFile: join(directory, 'audit.jsonl'), now, logger });
   let frameLagsMs: number[] = [];
-  const sessions = { opened: 0, verified: 0, ended: 0 };
+  const sessions = { opened: 0, verified: 0, ended: 0, peakInProgress: 0 };
+  let inProgress = 0;
   const counted = Object.create(runtime, {
     openSession: {
       value: (options?: Parameters<typeof runtime.openSession>[0]) => {
         const session = runtime.openSession(options);
         sessions.opened += 1;
+        inProgress += 1;
+        sessions.peakInProgress = Math.max(sessions.peakInProgress, inProgress);
         session.subscribe((event) => {
           if (event.type === 'tool' && event.name === 'verify_patient' && event.ok) sessions.verified += 1;
         });
-        void session.ended.then(() => (sessions.ended += 1));
+        void session.ended.then(() => {
+          sessions.ended += 1;
+          inProgress -= 1;
+        });
         return session;
       },
     },
@@ -181,7 +192,7 @@ async function serve(): Promise<void> {
     if (request.type === 'reset') {
       frameLagsMs = [];
       eventLoop.reset();
-      Object.assign(sessions, { opened: 0, verified: 0, ended: 0 });
+      Object.assign(sessions, { opened: 0, verified: 0, ended: 0, peakInProgress: inProgress });
       if (request.profile) {
         profiler = new Session();
         profiler.connect();
@@ -327,9 +338,17 @@ async function runCaller(url: string, lines: Int16Array[], startDelayMs: number,
   return result;
 }
 
+/** `burst`: N callers arrive within a few seconds and place one call each; `steady`: N caller lines place calls back to back (see `steadyCallsPerLine`). */
+type LoadShape = 'burst' | 'steady';
+
 interface LoadResult {
+  shape: LoadShape;
   callers: number;
-  completedCallers: number;
+  /** Calls placed: one per caller in a burst, `steadyCallsPerLine` per caller line in a steady load. */
+  calls: number;
+  completedCalls: number;
+  /** Most calls open in the server at one time. */
+  peakCallsInProgress: number;
   verifiedCalls: number;
   turns: number;
   /** Turns answered more than 3 s after the caller stopped: the turn was missed and a re-prompt answered instead. */
@@ -354,7 +373,7 @@ interface LoadResult {
 }
 
 /** A fresh server per load (memory and decoders from an earlier load would skew it), warmed by one short call that loads the models. */
-async function runLoad(callers: number, lines: Int16Array[], options: { profile?: boolean } = {}): Promise<LoadResult> {
+async function runLoad(callers: number, lines: Int16Array[], options: LoadOptions = {}): Promise<LoadResult> {
   const server = await startServer();
   try {
     await runCaller(`ws://127.0.0.1:${server.port}/twilio/media`, lines.slice(0, 1), 0, {}, { overGreeting: true });
@@ -368,7 +387,15 @@ async function runLoad(callers: number, lines: Int16Array[], options: { profile?
   }
 }
 
-async function measureLoad(server: ServerProcess, callers: number, lines: Int16Array[], options: { profile?: boolean }): Promise<LoadResult> {
+interface LoadOptions {
+  shape?: LoadShape;
+  profile?: boolean;
+  /** A lone call's length, ms: a steady load spreads its lines' first calls over it. */
+  callMs?: number;
+}
+
+async function measureLoad(server: ServerProcess, callers: number, lines: Int16Array[], options: LoadOptions): Promise<LoadResult> {
+  const shape = options.shape ?? 'burst';
   await server.request({ type: 'reset', ...(options.profile ? { profile: true } : {}) });
   const pid = server.child.pid!;
   const rssBaseline = residentMegabytes(pid);
@@ -385,7 +412,18 @@ async function measureLoad(server: ServerProcess, callers: number, lines: Int16A
   const startedAt = performance.now();
   const random = seededRandom(callers);
   const url = `ws://127.0.0.1:${server.port}/twilio/media`;
-  const results = await Promise.all(Array.from({ length: callers }, () => runCaller(url, lines, random() * arrivalWindowMs, stop)));
+  const results =
+    shape === 'burst'
+      ? await Promise.all(Array.from({ length: callers }, () => runCaller(url, lines, random() * arrivalWindowMs, stop)))
+      : (
+          await Promise.all(
+            Array.from({ length: callers }, async () => {
+              const calls = [await runCaller(url, lines, random() * (options.callMs ?? 42_000), stop)];
+              while (calls.length < steadyCallsPerLine) calls.push(await runCaller(url, lines, 0, stop));
+              return calls;
+            }),
+          )
+        ).flat();
   const stats = await server.request<ServerStats>({ type: 'stats' });
   const wallSeconds = (performance.now() - startedAt) / 1000;
   clearInterval(sampler);
@@ -395,12 +433,15 @@ async function measureLoad(server: ServerProcess, callers: number, lines: Int16A
   const latencies = results.flatMap((result) => result.latenciesMs);
   const serverCores = (cpuAfter.own - cpuBefore.own) / wallSeconds;
   const speechSynthesisCores = (cpuAfter.children - cpuBefore.children) / wallSeconds;
-  const meanCallSeconds = results.reduce((sum, result) => sum + result.callerAudioSeconds, 0) / callers;
-  // Concurrency is callers × call length / wall time: arrivals spread over a few seconds leave the edges of the run part-loaded.
-  const meanConcurrentCalls = (callers * meanCallSeconds) / wallSeconds;
+  const meanCallSeconds = results.reduce((sum, result) => sum + result.callerAudioSeconds, 0) / results.length;
+  // Concurrency is calls × call length / wall time: the ramps at the start and end of a run leave its edges part-loaded.
+  const meanConcurrentCalls = (results.length * meanCallSeconds) / wallSeconds;
   return {
+    shape,
     callers,
-    completedCallers: results.filter((result) => !result.error).length,
+    calls: results.length,
+    completedCalls: results.filter((result) => !result.error).length,
+    peakCallsInProgress: stats.sessions.peakInProgress,
     verifiedCalls: stats.sessions.verified,
     turns: latencies.length,
     slowTurns: latencies.filter((latency) => latency > 3000).length,
@@ -434,7 +475,7 @@ const sustainedLagMs = 200;
 /** All calls answered in full, no reply later than 3 s, p99 frame lag under `lagLimitMs`, p99 response within 0.5 s of a lone call's. */
 function sustains(result: LoadResult, single: LoadResult, lagLimitMs = sustainedLagMs): boolean {
   return (
-    result.completedCallers === result.callers &&
+    result.completedCalls === result.calls &&
     result.slowTurns === 0 &&
     (lagLimitMs === targetLagMs ? result.frameLagMs.p99 < lagLimitMs : result.frameLagMs.p99 <= lagLimitMs) &&
     result.responseLatencyMs.p99 <= single.responseLatencyMs.p99 + 500
@@ -444,12 +485,12 @@ function sustains(result: LoadResult, single: LoadResult, lagLimitMs = sustained
 function table(results: LoadResult[], single: LoadResult): string {
   const rows = results.map((result) =>
     [
-      result.callers,
+      result.shape === 'burst' ? result.callers : `${result.callers} lines (${result.calls} calls, ≤ ${result.peakCallsInProgress} at once)`,
       result.frameLagMs.p99 < targetLagMs ? 'yes' : 'no',
       sustains(result, single, targetLagMs) ? 'yes' : 'no',
       sustains(result, single) ? 'yes' : 'no',
-      `${result.completedCallers}/${result.callers}`,
-      `${result.verifiedCalls}/${result.callers}`,
+      `${result.completedCalls}/${result.calls}`,
+      `${result.verifiedCalls}/${result.calls}`,
       `${result.turns} (${result.slowTurns} > 3 s)`,
       `${result.responseLatencyMs.p50} / ${result.responseLatencyMs.p99}`,
       `${result.frameLagMs.p50} / ${result.frameLagMs.p99} / ${result.frameLagMs.max}`,
@@ -462,7 +503,7 @@ function table(results: LoadResult[], single: LoadResult): string {
     ].join(' | '),
   );
   return [
-    `| callers | p99 frame lag < ${targetLagMs} ms (the issue's bar) | meets target (lag < ${targetLagMs} ms and every call answered in full within 3 s) | sustained (answered, p99 lag ≤ ${sustainedLagMs} ms) | calls completed | verified | turns | response p50 / p99 ms | frame lag p50 / p99 / max ms | event-loop delay p99 ms | server cores (+ espeak-ng launcher) | caller cores | CPU % of a core per call | server RSS MB | RSS MB per call |`,
+    `| ${results[0]?.shape === 'steady' ? 'calls in progress' : 'callers'} | p99 frame lag < ${targetLagMs} ms (the issue's bar) | meets target (lag < ${targetLagMs} ms and every call answered in full within 3 s) | sustained (answered, p99 lag ≤ ${sustainedLagMs} ms) | calls completed | verified | turns | response p50 / p99 ms | frame lag p50 / p99 / max ms | event-loop delay p99 ms | server cores (+ espeak-ng launcher) | caller cores | CPU % of a core per call | server RSS MB | RSS MB per call |`,
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map((row) => `| ${row} |`),
   ].join('\n');
@@ -503,39 +544,49 @@ async function main(): Promise<void> {
   const { speakLines } = await import('../test/transports/caller-lines.ts');
   const lines = (await speakLines(scriptLines)).map((line) => trimToSpeech(line));
   const callerAudioSeconds = lines.reduce((sum, line) => sum + line.length, 0) / 8000;
-  const requested = process.argv.slice(2).map(Number).filter((count) => Number.isInteger(count) && count > 0);
-  const plan = requested.length > 0 ? requested : [1, 5, 10, 20, 50, 100];
+  // Arguments: "20 50" runs those burst loads, "steady:100" a steady one; none runs the whole plan.
+  const requested = process.argv.slice(2).flatMap((argument) => {
+    const match = /^(steady:)?(\d+)$/.exec(argument);
+    return match && Number(match[2]) > 0 ? [{ shape: (match[1] ? 'steady' : 'burst') as LoadShape, callers: Number(match[2]) }] : [];
+  });
+  const plan = requested.length > 0 ? requested : [1, 5, 10, 20, 50, 100].map((callers) => ({ shape: 'burst' as LoadShape, callers }));
   const results: LoadResult[] = [];
-  for (const callers of plan) {
-    const result = await runLoad(callers, lines, { profile: callers === profiledCallers });
+  const run = async (shape: LoadShape, callers: number) => {
+    const single = results.find((result) => result.shape === 'burst' && result.callers === 1);
+    const result = await runLoad(callers, lines, { shape, profile: shape === 'burst' && callers === profiledCallers, ...(single && { callMs: single.meanCallSeconds * 1000 }) });
     results.push(result);
-    process.stdout.write(`${callers} callers: ${JSON.stringify(result)}\n`);
-  }
+    process.stdout.write(`${shape} ${callers}: ${JSON.stringify(result)}\n`);
+    return result;
+  };
+  for (const { shape, callers } of plan) await run(shape, callers);
   const single = results.find((result) => result.callers === 1) ?? results[0]!;
-  // Then look for the largest load that meets the target: double past the plan while it holds, halve the gap once it does not.
+  // Then look for the largest burst that meets the target: double past the plan while it holds, halve the gap once it does not.
   if (requested.length === 0) {
     let good = Math.max(0, ...results.filter((result) => sustains(result, single, targetLagMs)).map((result) => result.callers));
     let bad = Math.min(Number.POSITIVE_INFINITY, ...results.filter((result) => !sustains(result, single, targetLagMs)).map((result) => result.callers));
     for (let probes = 0; probes < 3; probes += 1) {
       const next = Number.isFinite(bad) ? Math.round((good + bad) / 2) : good * 2;
       if (next <= good || next >= bad || (Number.isFinite(bad) && bad - good <= Math.max(1, good / 10))) break;
-      const result = await runLoad(next, lines);
-      results.push(result);
-      process.stdout.write(`${next} callers: ${JSON.stringify(result)}\n`);
-      if (sustains(result, single, targetLagMs)) good = next;
+      if (sustains(await run('burst', next), single, targetLagMs)) good = next;
       else bad = next;
     }
+    for (const callers of steadyPlan) await run('steady', callers);
   }
   results.sort((a, b) => a.callers - b.callers);
-  const largestSustained = Math.max(0, ...results.filter((result) => sustains(result, single)).map((result) => result.callers));
-  const largestOnTarget = Math.max(0, ...results.filter((result) => sustains(result, single, targetLagMs)).map((result) => result.callers));
-  const largestUnderLagBar = Math.max(0, ...results.filter((result) => result.frameLagMs.p99 < targetLagMs).map((result) => result.callers));
+  const bursts = results.filter((result) => result.shape === 'burst');
+  const steady = results.filter((result) => result.shape === 'steady');
+  const largest = (loads: LoadResult[], holds: (result: LoadResult) => boolean) => Math.max(0, ...loads.filter(holds).map((result) => result.callers));
+  const largestSustained = largest(bursts, (result) => sustains(result, single));
+  const largestOnTarget = largest(bursts, (result) => sustains(result, single, targetLagMs));
+  const largestUnderLagBar = largest(bursts, (result) => result.frameLagMs.p99 < targetLagMs);
+  const largestSteadyOnTarget = largest(steady, (result) => sustains(result, single, targetLagMs));
+  const largestSteadyUnderLagBar = largest(steady, (result) => result.frameLagMs.p99 < targetLagMs);
   const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}`;
   const report = {
     machine,
     method: {
       server: 'fastify + @fastify/websocket + the /twilio/media route in a child process; PocketSphinx STT, espeak-ng TTS, recordings to the encrypted local store',
-      callers: `Twilio Media Streams clients in this process (test/helpers/twilio-client.ts), arriving over ${arrivalWindowMs / 1000} s; each waits for the greeting, then says ${scriptLines.length} lines (${round(callerAudioSeconds)} s of speech, espeak-ng klatt at 8 kHz) in 20 ms μ-law frames in real time, each ${politePauseMs} ms after the agent's audio finished playing, then hangs up`,
+      callers: `Twilio Media Streams clients in this process (test/helpers/twilio-client.ts); burst: N callers arriving over ${arrivalWindowMs / 1000} s, one call each; steady: N caller lines placing ${steadyCallsPerLine} calls each back to back, the first calls spread over one call's length, so N calls are in progress at once for a call length or more. Each waits for the greeting, then says ${scriptLines.length} lines (${round(callerAudioSeconds)} s of speech, espeak-ng klatt at 8 kHz) in 20 ms μ-law frames in real time, each ${politePauseMs} ms after the agent's audio finished playing, then hangs up`,
       responseLatency: "caller's last speech frame sent → first agent media frame received, at the client (includes the 800 ms end-of-turn silence unless a complete value ends the turn early)",
       frameLag: "server: media message received → its PCM frame through the turn detector (VAD) and the call loop (LiveCallHooks.callerFrameProcessed); event-loop delay (perf_hooks.monitorEventLoopDelay, 10 ms resolution) alongside",
       cpu: 'server process utime+stime (all threads: event loop, STT workers) and its children (the espeak-ng launcher and the espeak-ng processes it reaped) from /proc over the run, divided by the mean number of calls in progress',
@@ -546,6 +597,8 @@ async function main(): Promise<void> {
     largestSustainedCallers: largestSustained,
     largestCallersOnTarget: largestOnTarget,
     largestCallersUnderLagBar: largestUnderLagBar,
+    largestSteadyCallsOnTarget: largestSteadyOnTarget,
+    largestSteadyCallsUnderLagBar: largestSteadyUnderLagBar,
     results,
   };
   writeFileSync(join(resultsDirectory, 'server.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -554,11 +607,27 @@ async function main(): Promise<void> {
     '',
     `Machine: ${machine}; shared with other work, so compare within one run. Command: \`npm run bench:server\`.`,
     '',
-    `Each caller: Twilio Media Streams over loopback, waits for the greeting, says ${scriptLines.length} lines of the John Smith booking (${round(callerAudioSeconds)} s of generated speech) in real-time 20 ms μ-law frames over line noise at −65.5 dBFS, ${politePauseMs} ms after each reply has played, then hangs up (~${round(single.meanCallSeconds)} s per call). Callers arrive over ${arrivalWindowMs / 1000} s. Server in its own process with the offline pipeline (PocketSphinx, espeak-ng) and recordings on.`,
+    `Each call: Twilio Media Streams over loopback; the caller waits for the greeting, says ${scriptLines.length} lines of the John Smith booking (${round(callerAudioSeconds)} s of generated speech) in real-time 20 ms μ-law frames over line noise at −65.5 dBFS, ${politePauseMs} ms after each reply has played, then hangs up (~${round(single.meanCallSeconds)} s per call). Server in its own process with the offline pipeline (PocketSphinx, espeak-ng) and recordings on.`,
     '',
-    table(results, single),
+    `## Burst: N callers arrive within ${arrivalWindowMs / 1000} s`,
     '',
-    `Largest load measured with p99 inbound frame lag < ${targetLagMs} ms: **${largestUnderLagBar} concurrent callers**. Largest load meeting the whole target: **${largestOnTarget} concurrent callers** (all calls answered in full, no reply later than 3 s, p99 inbound frame lag < ${targetLagMs} ms, p99 response ≤ single-call p99 + 0.5 s; the target is 100). Largest load sustained with p99 frame lag ≤ ${sustainedLagMs} ms: **${largestSustained}**.`,
+    'Every caller says the same lines at nearly the same moment, so the recogniser gets N utterances at once: the harshest case.',
+    '',
+    table(bursts, single),
+    '',
+    `Largest burst measured with p99 inbound frame lag < ${targetLagMs} ms: **${largestUnderLagBar} concurrent callers**. Largest load meeting the whole target: **${largestOnTarget} concurrent callers** (all calls answered in full, no reply later than 3 s, p99 inbound frame lag < ${targetLagMs} ms, p99 response ≤ single-call p99 + 0.5 s; the target is 100). Largest load sustained with p99 frame lag ≤ ${sustainedLagMs} ms: **${largestSustained}**.`,
+    ...(steady.length > 0
+      ? [
+          '',
+          `## Steady: N calls in progress`,
+          '',
+          `N caller lines each place ${steadyCallsPerLine} calls back to back, their first calls spread over one call's length (${round(single.meanCallSeconds)} s): N calls are open at once for a call length or more, at every stage of the script, as on a clinic's busy lines.`,
+          '',
+          table(steady, single),
+          '',
+          `Largest steady load with p99 inbound frame lag < ${targetLagMs} ms: **${largestSteadyUnderLagBar} calls in progress**; meeting the whole target: **${largestSteadyOnTarget}**.`,
+        ]
+      : []),
     '',
     '- Response: caller end of speech → first agent audio frame at the client; it includes the 800 ms end-of-turn silence unless a complete value ends the turn early.',
     '- Frame lag: measured in the server from media message receipt to the frame through the turn detector and the call loop (a hook, not a proxy); event-loop delay is perf_hooks.monitorEventLoopDelay.',

@@ -56,6 +56,7 @@ export const configVariables = [
   'AWS_REGION',
   'TWILIO_AUTH_TOKEN',
   'FRONTDESK_PUBLIC_URL',
+  'FRONTDESK_MAX_CALLS',
   'FRONTDESK_HANDOFF_NUMBER',
   'LOG_LEVEL',
   'FRONTDESK_VAD_THRESHOLD',
@@ -97,6 +98,8 @@ export interface Config {
     host: string;
     /** Public base URL (https://…) used to build the Twilio Media Streams wss:// URL. */
     publicUrl?: string;
+    /** Calls in progress at most (all channels); a call beyond it is turned away (Twilio: sent to the hand-off number). Unset: no limit. */
+    maxCalls?: number;
   };
   /** Absolute paths. */
   dataDir: string;
@@ -342,6 +345,7 @@ export function loadConfig(env: Environment = process.env, overrides: ConfigOver
   const sttThreadsText = read('FRONTDESK_STT_THREADS');
   const logLevelText = read('LOG_LEVEL');
   const publicUrl = optionalUrl('FRONTDESK_PUBLIC_URL');
+  const maxCallsText = read('FRONTDESK_MAX_CALLS');
   const keyOf = (variable: ConfigVariable) => {
     const value = read(variable);
     return value === undefined ? {} : { apiKey: value };
@@ -382,6 +386,7 @@ export function loadConfig(env: Environment = process.env, overrides: ConfigOver
       port: integerSetting(read, 'PORT', 3000, 0, 65_535),
       host: read('HOST') ?? '127.0.0.1',
       ...(publicUrl ? { publicUrl: publicUrl.replace(/\/+$/, '') } : {}),
+      ...(maxCallsText === undefined ? {} : { maxCalls: parseWith('FRONTDESK_MAX_CALLS', maxCallsText, integer(1, 100_000), 'a whole number from 1 to 100000') }),
     },
     dataDir,
     databaseFile: underData('FRONTDESK_DB', 'ehr.sqlite'),
@@ -418,6 +423,7 @@ export function describeConfig(config: Config): Record<string, string | number |
     recordings: config.recordings.store,
     host: config.server.host,
     port: config.server.port,
+    maxCalls: config.server.maxCalls ?? 'no limit',
     timeZone: config.timeZone,
     clock: config.now ? `fixed start ${config.now.toISOString()}` : 'real time',
     dataDir: config.dataDir,

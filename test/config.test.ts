@@ -47,6 +47,7 @@ describe('loadConfig defaults', () => {
     expect(config.vad).toEqual({ threshold: 0.5, silenceMs: 800, minSpeechMs: 250, padMs: 300, silenceFloorDbfs: -60 });
     expect(config.elevenlabs.voiceId).toBe(defaultElevenLabsVoiceId);
     expect(config.twilio.authToken).toBeUndefined();
+    expect(config.server.maxCalls).toBeUndefined();
   });
 
   it('reads the VAD silence floor (or off) and the offline STT threads', () => {
@@ -54,6 +55,10 @@ describe('loadConfig defaults', () => {
     expect(config.vad.silenceFloorDbfs).toBe(-52.5);
     expect(config.stt.offlineThreads).toBe(3);
     expect(load({ FRONTDESK_VAD_FLOOR_DBFS: 'OFF' }).vad.silenceFloorDbfs).toBeNull();
+  });
+
+  it('reads the limit on calls in progress', () => {
+    expect(load({ FRONTDESK_MAX_CALLS: '40' }).server.maxCalls).toBe(40);
   });
 
   it('falls back to offline speech behind a cloud provider unless told otherwise', () => {
@@ -152,6 +157,8 @@ describe('loadConfig refusals name the variable', () => {
     ['FRONTDESK_VAD_FLOOR_DBFS', 'quiet'],
     ['FRONTDESK_VAD_FLOOR_DBFS', '6'],
     ['FRONTDESK_STT_THREADS', '0'],
+    ['FRONTDESK_MAX_CALLS', '0'],
+    ['FRONTDESK_MAX_CALLS', 'many'],
     ['FRONTDESK_LLM_TIMEOUT_MS', '0'],
     ['FRONTDESK_LLM_PHRASING', 'maybe'],
     ['FRONTDESK_S3_FORCE_PATH_STYLE', 'sometimes'],

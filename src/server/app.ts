@@ -74,7 +74,7 @@ export function buildApp(dependencies: AppDependencies): FastifyInstance {
     logger: dependencies.logger,
     ...(dependencies.recordingStore ? { recordingStore: dependencies.recordingStore } : {}),
     metrics: dependencies.metrics ?? processMetrics,
-    calls: createCallRegistry(),
+    calls: createCallRegistry({ ...(dependencies.config.server.maxCalls === undefined ? {} : { maxCalls: dependencies.config.server.maxCalls }) }),
     inFlight: createInFlightWork(),
     lifecycle: { closing: false },
   };

@@ -15,6 +15,8 @@ export interface ServerMetrics {
   observeStage(stage: LatencyStage, seconds: number): void;
   callStarted(): void;
   callEnded(): void;
+  /** A call was turned away because the server was at FRONTDESK_MAX_CALLS. */
+  callRefused(transport: string): void;
   /** One caller turn reached a session (a typed line, a final transcript, keypad digits or a silence). */
   turn(): void;
   /** One EHR tool call finished. */
@@ -32,6 +34,12 @@ export function createServerMetrics(options: { processMetrics?: boolean } = {}):
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'frontdesk_process_' });
   const activeCalls = new Gauge({ name: 'frontdesk_active_calls', help: 'Calls in progress', registers: [registry] });
   const calls = new Counter({ name: 'frontdesk_calls_total', help: 'Calls started', registers: [registry] });
+  const refused = new Counter({
+    name: 'frontdesk_calls_refused_total',
+    help: 'Calls turned away because every line was busy (FRONTDESK_MAX_CALLS), by transport',
+    labelNames: ['transport'] as const,
+    registers: [registry],
+  });
   const turns = new Counter({ name: 'frontdesk_turns_total', help: 'Caller turns handled', registers: [registry] });
   const tools = new Counter({
     name: 'frontdesk_tool_calls_total',
@@ -63,6 +71,7 @@ export function createServerMetrics(options: { processMetrics?: boolean } = {}):
       open = Math.max(0, open - 1);
       activeCalls.set(open);
     },
+    callRefused: (transport) => refused.inc({ transport }),
     turn: () => turns.inc(),
     tool: (name, ok) => tools.inc({ tool: name, ok: String(ok) }),
     observeSession(session) {

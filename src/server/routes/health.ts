@@ -1,4 +1,4 @@
-// GET /healthz (the process answers) and GET /readyz (the EHR and the recording store answer, and shutdown has not begun).
+// GET /healthz (the process answers) and GET /readyz (the EHR and the recording store answer, shutdown has not begun and a line is free).
 import type { FrontdeskRoutePlugin } from '../app.ts';
 import { isFrontdeskError } from '../../errors.ts';
 
@@ -31,6 +31,8 @@ export const healthRoutes: FrontdeskRoutePlugin = async (app, context) => {
     const [ehr, recordings] = await Promise.all([check(() => context.runtime.store.ping()), store ? check(() => store.ping()) : undefined]);
     const checks: Record<string, Check> = { ehr, ...(recordings ? { recordings } : {}) };
     if (context.lifecycle.closing) checks.server = { ok: false, error: 'SHUTTING_DOWN' };
+    // At FRONTDESK_MAX_CALLS a load balancer should send new calls elsewhere; calls in progress go on.
+    else if (context.calls.full()) checks.server = { ok: false, error: 'AT_CAPACITY' };
     const failed = Object.entries(checks)
       .filter(([, result]) => !result.ok)
       .map(([name]) => name);

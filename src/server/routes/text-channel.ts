@@ -2,6 +2,7 @@
 import type { RawData, WebSocket } from 'ws';
 import { channelEvent, deliver, parseCallerLine } from '../../transports/text-channel.ts';
 import type { FrontdeskRoutePlugin } from '../app.ts';
+import { turnAwayIfFull } from '../call-registry.ts';
 
 /** Longest caller line accepted, bytes of UTF-8; a typed turn is a sentence, not a document. */
 export const maxCallerLineBytes = 4096;
@@ -27,6 +28,7 @@ export const textChannelRoute: FrontdeskRoutePlugin = async (app, context) => {
       socket.close(textCloseCodes.tryAgainLater, 'server shutting down');
       return;
     }
+    if (turnAwayIfFull(socket, context, 'text')) return;
     const session = context.runtime.openSession();
     const log = request.log.child({ sessionId: session.sessionId, transport: 'text' });
     log.info('text call connected');

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { VoiceCallEvent } from '../../dialog/voice-call.ts';
 import { createTwilioMediaStream } from '../../transports/twilio-media.ts';
 import type { ServerContext } from '../app.ts';
+import { turnAwayIfFull } from '../call-registry.ts';
 import { endsInTransfer, handoffCallsOf } from '../handoff-calls.ts';
 import { twilioSignatureCheck } from '../twilio-signature.ts';
 import { bindSocket, liveCallSettings, observeLiveCall, type MediaRouteOptions } from './ws-call.ts';
@@ -27,6 +28,8 @@ export async function twilioMediaRoute(app: FastifyInstance, options: MediaRoute
   };
 
   app.get(path, routeOptions, (socket) => {
+    // POST /twilio/voice turns calls away before they stream; one that connects at the limit anyway is closed (Twilio then asks the <Connect> action, which hangs up).
+    if (turnAwayIfFull(socket, options, 'twilio')) return;
     let report: (event: VoiceCallEvent) => void = () => {};
     const stream = createTwilioMediaStream({
       ...liveCallSettings(options),

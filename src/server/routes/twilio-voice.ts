@@ -29,6 +29,18 @@ export function dialTwiml(phoneNumber: string): string {
   return `${xmlDeclaration}<Response><Dial><Number>${escapeXml(phoneNumber)}</Number></Dial></Response>\n`;
 }
 
+/** What a caller hears when every line is busy (FRONTDESK_MAX_CALLS), spoken by Twilio: with a hand-off number they are put through to staff. */
+export const busyLines = {
+  transfer: 'Thank you for calling. All of our lines are busy right now, so I am transferring you to a member of our staff.',
+  callBack: 'Thank you for calling. All of our lines are busy right now. Please call again in a few minutes.',
+} as const;
+
+/** The TwiML for a call that finds every line busy: a short line, then the transfer to `phoneNumber` or the hang-up. */
+export function busyTwiml(phoneNumber: string | undefined): string {
+  const then = phoneNumber ? `<Dial><Number>${escapeXml(phoneNumber)}</Number></Dial>` : '<Hangup/>';
+  return `${xmlDeclaration}<Response><Say>${escapeXml(phoneNumber ? busyLines.transfer : busyLines.callBack)}</Say>${then}</Response>\n`;
+}
+
 /** The TwiML that ends the call. */
 export function hangupTwiml(): string {
   return `${xmlDeclaration}<Response><Hangup/></Response>\n`;
@@ -45,6 +57,11 @@ export const twilioVoiceRoute: FrontdeskRoutePlugin = async (app, context) => {
   app.post('/twilio/voice', signed('/twilio/voice'), async (request, reply) => {
     const origin = twilioPublicOrigin(request, publicUrl);
     if (!origin) return reply.code(400).send({ error: 'missing or malformed Host header; set FRONTDESK_PUBLIC_URL' });
+    if (context.calls.full()) {
+      context.metrics.callRefused('twilio');
+      request.log.warn({ maxCalls: context.calls.maxCalls, transfer: handoffNumber !== undefined }, 'call turned away: every line is busy (FRONTDESK_MAX_CALLS)');
+      return reply.type('text/xml; charset=utf-8').send(busyTwiml(handoffNumber));
+    }
     const twiml = connectStreamTwiml(`${webSocketOrigin(origin)}${twilioMediaPath}`, `${origin}${twilioAfterStreamPath}`);
     return reply.type('text/xml; charset=utf-8').send(twiml);
   });

@@ -9,7 +9,7 @@ import type { CallRecordings } from '../../transports/call-recording.ts';
 import type { LiveCall, LiveCallHooks, LiveCallOptions, LiveVoiceOptions } from '../../transports/live-call.ts';
 import { createPcmWebSocketCall, parsePcmSampleRate } from '../../transports/pcm-websocket.ts';
 import type { TextToSpeech } from '../../tts/types.ts';
-import type { CallRegistry } from '../call-registry.ts';
+import { turnAwayIfFull, type CallRegistry } from '../call-registry.ts';
 import type { ServerMetrics } from '../metrics.ts';
 
 /** What the voice routes need; the app builds it once and passes the same to each (the caller registers @fastify/websocket). */
@@ -90,6 +90,7 @@ export async function wsCallRoute(app: FastifyInstance, options: MediaRouteOptio
       socket.close(1008, rate.reason);
       return;
     }
+    if (turnAwayIfFull(socket, options, 'call')) return;
     let report: (event: VoiceCallEvent) => void = () => {};
     const adapter = createPcmWebSocketCall({
       ...liveCallSettings(options),
