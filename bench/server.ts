@@ -24,7 +24,7 @@ const arrivalWindowMs = 5000;
 /** Steady load: each caller line places this many calls back to back, the lines' first calls spread over one call's length, so N calls are in progress at once for at least one call length. */
 const steadyCallsPerLine = 2;
 /** Steady loads in the full plan, after the bursts. */
-const steadyPlan = [50, 100];
+const steadyPlan = [50, 75, 100];
 const clockTicksPerSecond = 100;
 /** The load whose server main thread is sampled (inspector CPU profile, 1 ms) to say where its time goes. */
 const profiledCallers = Number(process.env.BENCH_PROFILE_CALLERS ?? 5);
