@@ -19,6 +19,8 @@ describe('normalizeNumberWords', () => {
     ['one hundred twenty three', '123'],
     ['five five five oh one oh one two three four', '5 5 5 01 01 2 3 4'],
     ['zero one one five', '0 1 1 5'],
+    ['zero two zero zero one one', '0 2 0 0 1 1'],
+    ['no one', 'no one'],
     ['double five', '5 5'],
     ['ten thirty', '10 30'],
     ['ten oh five', '10 05'],

@@ -164,6 +164,8 @@ describe('rule extractor: phone numbers', () => {
     ['(555) 010 1234', ['phone'], { phone: '+15550101234' }],
     ['five five five oh one oh one two three four', ['phone'], { phone: '+15550101234' }],
     ['five five five zero one zero one two three four', ['phone'], { phone: '+15550101234' }],
+    // A number ending in "one one" (a lone final "one" was taken for the pronoun of "that one").
+    ['five five five zero two zero zero zero one one', ['phone'], { phone: '+15550200011' }],
     ['double five five oh one oh one two three four', ['phone'], { phone: '+15550101234' }],
     ['+1 555 010 1234', ['phone'], { phone: '+15550101234' }],
     ['1 555 010 1234', ['phone'], { phone: '+15550101234' }],
