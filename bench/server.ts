@@ -9,12 +9,17 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { seededRandom } from '../test/audio/spoken-audio.ts';
+import type { Expectation } from '../src/understanding/types.ts';
+import { benchPatients, writeBenchFixtures, type BenchPatient } from './patients.ts';
 
 const root = join(import.meta.dirname, '..');
 const resultsDirectory = join(root, 'bench/results');
 const now = new Date('2026-12-01T09:00:00-05:00');
-/** The caller's first four answers: ~30 s of call with the greeting, four measured replies. */
-const scriptLines = ['I want to book an appointment', 'my last name is Smith', 'January fifteenth nineteen eighty five', 'five five five zero one zero one two three four'];
+/** Each caller's first four answers (bench/patients.ts): ~30 s of call with the greeting, four measured replies. */
+/** Callers available to a load (caller i is the i-th patient whose answers the recogniser gets right alone); a larger load reuses them in turn. */
+const benchCallerCount = 110;
+/** Patients generated (all are in the EHR) to find `benchCallerCount` callers among. */
+const benchPatientCount = 400;
 /** Polite caller: speaks this long after the agent's audio has finished playing, ms. */
 const politePauseMs = 800;
 /** Peak amplitude of the uniform noise every caller's line carries under and between the words: −65.5 dBFS, a quiet phone line (digital silence would flatter the VAD's silence floor). */
@@ -144,7 +149,7 @@ async function serve(): Promise<void> {
     FRONTDESK_RECORDING_KEY: randomBytes(32).toString('hex'),
     ...(process.env.FRONTDESK_STT_THREADS ? { FRONTDESK_STT_THREADS: process.env.FRONTDESK_STT_THREADS } : {}),
   });
-  const runtime = await openCallRuntime({ databaseFile: join(directory, 'ehr.sqlite'), auditFile: join(directory, 'audit.jsonl'), now, logger });
+  const runtime = await openCallRuntime({ databaseFile: join(directory, 'ehr.sqlite'), auditFile: join(directory, 'audit.jsonl'), now, logger, fixturesDir: process.argv[3]! });
   let frameLagsMs: number[] = [];
   const sessions = { opened: 0, verified: 0, ended: 0, peakInProgress: 0 };
   let inProgress = 0;
@@ -238,8 +243,8 @@ interface ServerProcess {
   request<T>(message: ServerRequest): Promise<T>;
 }
 
-async function startServer(): Promise<ServerProcess> {
-  const child = fork(join(root, 'bin/run-ts.js'), [join(root, 'bench/server.ts'), '--serve'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+async function startServer(fixturesDirectory: string): Promise<ServerProcess> {
+  const child = fork(join(root, 'bin/run-ts.js'), [join(root, 'bench/server.ts'), '--serve', fixturesDirectory], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (message: { type: string; port: number }) => resolve(message.port));
     child.once('exit', (code) => reject(new Error(`the server exited with ${code}`)));
@@ -373,11 +378,17 @@ interface LoadResult {
 }
 
 /** A fresh server per load (memory and decoders from an earlier load would skew it), warmed by one short call that loads the models. */
-async function runLoad(callers: number, lines: Int16Array[], options: LoadOptions = {}): Promise<LoadResult> {
-  const server = await startServer();
+/** What the callers say: `lines[i]` is caller i's answers (PCM16 at 8 kHz, speech only), and the EHR fixtures that hold their records. */
+interface CallerScripts {
+  lines: Int16Array[][];
+  fixturesDirectory: string;
+}
+
+async function runLoad(callers: number, scripts: CallerScripts, options: LoadOptions = {}): Promise<LoadResult> {
+  const server = await startServer(scripts.fixturesDirectory);
   try {
-    await runCaller(`ws://127.0.0.1:${server.port}/twilio/media`, lines.slice(0, 1), 0, {}, { overGreeting: true });
-    return await measureLoad(server, callers, lines, options);
+    await runCaller(`ws://127.0.0.1:${server.port}/twilio/media`, scripts.lines[0]!.slice(0, 1), 0, {}, { overGreeting: true });
+    return await measureLoad(server, callers, scripts.lines, options);
   } finally {
     const exited = new Promise((resolve) => server.child.once('exit', resolve));
     server.child.disconnect();
@@ -394,7 +405,7 @@ interface LoadOptions {
   callMs?: number;
 }
 
-async function measureLoad(server: ServerProcess, callers: number, lines: Int16Array[], options: LoadOptions): Promise<LoadResult> {
+async function measureLoad(server: ServerProcess, callers: number, lines: Int16Array[][], options: LoadOptions): Promise<LoadResult> {
   const shape = options.shape ?? 'burst';
   await server.request({ type: 'reset', ...(options.profile ? { profile: true } : {}) });
   const pid = server.child.pid!;
@@ -414,12 +425,12 @@ async function measureLoad(server: ServerProcess, callers: number, lines: Int16A
   const url = `ws://127.0.0.1:${server.port}/twilio/media`;
   const results =
     shape === 'burst'
-      ? await Promise.all(Array.from({ length: callers }, () => runCaller(url, lines, random() * arrivalWindowMs, stop)))
+      ? await Promise.all(Array.from({ length: callers }, (_value, caller) => runCaller(url, lines[caller % lines.length]!, random() * arrivalWindowMs, stop)))
       : (
           await Promise.all(
-            Array.from({ length: callers }, async () => {
-              const calls = [await runCaller(url, lines, random() * (options.callMs ?? 42_000), stop)];
-              while (calls.length < steadyCallsPerLine) calls.push(await runCaller(url, lines, 0, stop));
+            Array.from({ length: callers }, async (_value, caller) => {
+              const calls = [await runCaller(url, lines[caller % lines.length]!, random() * (options.callMs ?? 42_000), stop)];
+              while (calls.length < steadyCallsPerLine) calls.push(await runCaller(url, lines[caller % lines.length]!, 0, stop));
               return calls;
             }),
           )
@@ -540,10 +551,75 @@ function profileSection(result: LoadResult | undefined): string[] {
   ];
 }
 
+/**
+ * The callers: generated patients whose answers the offline recogniser gets right on an idle machine. Each candidate's
+ * lines are decoded once by the server's own STT (same configuration and names), each with the expectation its session
+ * has at that point, and the transcripts are played through a session that must verify the patient; the first `needed`
+ * that do are the callers, so what goes wrong under load is the load's doing (accuracy alone: bench/offline-speech.ts).
+ */
+async function recognisedCallers(candidates: BenchPatient[], fixturesDirectory: string, needed: number): Promise<{ lines: Int16Array[][]; tried: number }> {
+  const [{ speakLines }, { openCallRuntime }, { silentLogger }, { createSpeechToText }, { loadConfig }] = await Promise.all([
+    import('../test/transports/caller-lines.ts'),
+    import('../src/dialog/call-runtime.ts'),
+    import('../src/log.ts'),
+    import('../src/providers/registry.ts'),
+    import('../src/config.ts'),
+  ]);
+  const directory = mkdtempSync(join(tmpdir(), 'frontdesk-bench-callers-'));
+  const runtime = await openCallRuntime({ databaseFile: ':memory:', auditFile: join(directory, 'audit.jsonl'), now, logger: silentLogger(), fixturesDir: fixturesDirectory });
+  const config = loadConfig({ FRONTDESK_DATA_DIR: directory, FRONTDESK_RECORDINGS: 'none' });
+  const stt = await createSpeechToText(config, { logger: silentLogger(), offlineSttNames: runtime.patientLastNames });
+  const transcribe = async (samples: Int16Array, expectation: Expectation) => {
+    const stream = await stt.open({ sampleRate: 8000, expectation });
+    let text = '';
+    const reading = (async () => {
+      for await (const event of stream) if (event.type === 'final') text = event.text;
+    })();
+    for (let offset = 0; offset < samples.length; offset += 160) stream.push({ samples: samples.subarray(offset, offset + 160), sampleRate: 8000 });
+    stream.end();
+    await reading;
+    return text;
+  };
+  const verifies = async (lines: Int16Array[]) => {
+    const session = runtime.openSession();
+    let verified = false;
+    session.subscribe((event) => {
+      if (event.type === 'tool' && event.name === 'verify_patient' && event.ok) verified = true;
+    });
+    await session.start();
+    for (const line of lines) await session.hear({ text: await transcribe(line, session.expectation()) });
+    session.hangUp();
+    return verified;
+  };
+  const lines: Int16Array[][] = [];
+  let tried = 0;
+  try {
+    for (let first = 0; first < candidates.length && lines.length < needed; first += 8) {
+      const batch = candidates.slice(first, first + 8);
+      const spoken = await Promise.all(batch.map(async (patient) => (await speakLines(patient.lines)).map((line) => trimToSpeech(line))));
+      const passed = await Promise.all(spoken.map(verifies));
+      tried += batch.length;
+      spoken.forEach((patientLines, index) => {
+        if (passed[index] && lines.length < needed) lines.push(patientLines);
+      });
+    }
+  } finally {
+    await stt.close?.();
+    await runtime.close();
+    rmSync(directory, { recursive: true, force: true });
+  }
+  if (lines.length === 0) throw new Error('no generated caller is recognised alone: is the offline speech installed (espeak-ng, sox, pocketsphinx)?');
+  return { lines, tried };
+}
+
 async function main(): Promise<void> {
-  const { speakLines } = await import('../test/transports/caller-lines.ts');
-  const lines = (await speakLines(scriptLines)).map((line) => trimToSpeech(line));
-  const callerAudioSeconds = lines.reduce((sum, line) => sum + line.length, 0) / 8000;
+  const patients = benchPatients(benchPatientCount);
+  const fixturesDirectory = writeBenchFixtures(patients);
+  const recognised = await recognisedCallers(patients, fixturesDirectory, benchCallerCount);
+  process.stdout.write(`callers: the answers of ${recognised.lines.length} of ${recognised.tried} generated patients are recognised alone\n`);
+  const scripts: CallerScripts = { lines: recognised.lines, fixturesDirectory };
+  const scriptLines = patients[0]!.lines;
+  const callerAudioSeconds = scripts.lines.reduce((sum, lines) => sum + lines.reduce((total, line) => total + line.length, 0), 0) / 8000 / scripts.lines.length;
   // Arguments: "20 50" runs those burst loads, "steady:100" a steady one; none runs the whole plan.
   const requested = process.argv.slice(2).flatMap((argument) => {
     const match = /^(steady:)?(\d+)$/.exec(argument);
@@ -553,7 +629,7 @@ async function main(): Promise<void> {
   const results: LoadResult[] = [];
   const run = async (shape: LoadShape, callers: number) => {
     const single = results.find((result) => result.shape === 'burst' && result.callers === 1);
-    const result = await runLoad(callers, lines, { shape, profile: shape === 'burst' && callers === profiledCallers, ...(single && { callMs: single.meanCallSeconds * 1000 }) });
+    const result = await runLoad(callers, scripts, { shape, profile: shape === 'burst' && callers === profiledCallers, ...(single && { callMs: single.meanCallSeconds * 1000 }) });
     results.push(result);
     process.stdout.write(`${shape} ${callers}: ${JSON.stringify(result)}\n`);
     return result;
@@ -586,7 +662,7 @@ async function main(): Promise<void> {
     machine,
     method: {
       server: 'fastify + @fastify/websocket + the /twilio/media route in a child process; PocketSphinx STT, espeak-ng TTS, recordings to the encrypted local store',
-      callers: `Twilio Media Streams clients in this process (test/helpers/twilio-client.ts); burst: N callers arriving over ${arrivalWindowMs / 1000} s, one call each; steady: N caller lines placing ${steadyCallsPerLine} calls each back to back, the first calls spread over one call's length, so N calls are in progress at once for a call length or more. Each waits for the greeting, then says ${scriptLines.length} lines (${round(callerAudioSeconds)} s of speech, espeak-ng klatt at 8 kHz) in 20 ms μ-law frames in real time, each ${politePauseMs} ms after the agent's audio finished playing, then hangs up`,
+      callers: `Twilio Media Streams clients in this process (test/helpers/twilio-client.ts); burst: N callers arriving over ${arrivalWindowMs / 1000} s, one call each; steady: N caller lines placing ${steadyCallsPerLine} calls each back to back, the first calls spread over one call's length, so N calls are in progress at once for a call length or more. Each caller is a patient of its own (bench/patients.ts: ${benchPatientCount} generated records, common US surnames, added to the demo patients), so a misheard answer counts only against its own record's verification lockout. Each waits for the greeting, then says ${scriptLines.length} lines (the request, last name, birth date, phone; ${round(callerAudioSeconds)} s of speech on average, espeak-ng klatt at 8 kHz) in 20 ms μ-law frames in real time, each ${politePauseMs} ms after the agent's audio finished playing, then hangs up`,
       responseLatency: "caller's last speech frame sent → first agent media frame received, at the client (includes the 800 ms end-of-turn silence unless a complete value ends the turn early)",
       frameLag: "server: media message received → its PCM frame through the turn detector (VAD) and the call loop (LiveCallHooks.callerFrameProcessed); event-loop delay (perf_hooks.monitorEventLoopDelay, 10 ms resolution) alongside",
       cpu: 'server process utime+stime (all threads: event loop, STT workers) and its children (the espeak-ng launcher and the espeak-ng processes it reaped) from /proc over the run, divided by the mean number of calls in progress',
@@ -607,11 +683,11 @@ async function main(): Promise<void> {
     '',
     `Machine: ${machine}; shared with other work, so compare within one run. Command: \`npm run bench:server\`.`,
     '',
-    `Each call: Twilio Media Streams over loopback; the caller waits for the greeting, says ${scriptLines.length} lines of the John Smith booking (${round(callerAudioSeconds)} s of generated speech) in real-time 20 ms μ-law frames over line noise at −65.5 dBFS, ${politePauseMs} ms after each reply has played, then hangs up (~${round(single.meanCallSeconds)} s per call). Server in its own process with the offline pipeline (PocketSphinx, espeak-ng) and recordings on.`,
+    `Each call: Twilio Media Streams over loopback; the caller waits for the greeting, says ${scriptLines.length} lines as a patient of its own (the request, last name, birth date and phone of one of ${benchPatientCount} generated records with common US surnames, added to the EHR's demo patients; ${round(callerAudioSeconds)} s of generated speech on average) in real-time 20 ms μ-law frames over line noise at −65.5 dBFS, ${politePauseMs} ms after each reply has played, then hangs up (~${round(single.meanCallSeconds)} s per call). Server in its own process with the offline pipeline (PocketSphinx, espeak-ng) and recordings on.`,
     '',
     `## Burst: N callers arrive within ${arrivalWindowMs / 1000} s`,
     '',
-    'Every caller says the same lines at nearly the same moment, so the recogniser gets N utterances at once: the harshest case.',
+    'Every caller says its lines at nearly the same moment as the others, so the recogniser gets N utterances at once: the harshest case.',
     '',
     table(bursts, single),
     '',
@@ -638,6 +714,7 @@ async function main(): Promise<void> {
   ].join('\n');
   writeFileSync(join(resultsDirectory, 'server.md'), `${markdown}\n`);
   process.stdout.write(`${markdown}\n`);
+  rmSync(fixturesDirectory, { recursive: true, force: true });
 }
 
 if (process.argv[2] === '--serve') await serve();
