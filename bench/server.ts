@@ -553,17 +553,19 @@ function profileSection(result: LoadResult | undefined): string[] {
 
 /**
  * The callers: generated patients whose answers the offline recogniser gets right on an idle machine. Each candidate's
- * lines are decoded once by the server's own STT (same configuration and names), each with the expectation its session
+ * lines, as they reach the server (line noise, μ-law, pre-roll and end-of-turn silence; the VAD's cut aside), are decoded
+ * once by the server's own STT (same configuration and names), each with the expectation its session
  * has at that point, and the transcripts are played through a session that must verify the patient; the first `needed`
  * that do are the callers, so what goes wrong under load is the load's doing (accuracy alone: bench/offline-speech.ts).
  */
 async function recognisedCallers(candidates: BenchPatient[], fixturesDirectory: string, needed: number): Promise<{ lines: Int16Array[][]; tried: number }> {
-  const [{ speakLines }, { openCallRuntime }, { silentLogger }, { createSpeechToText }, { loadConfig }] = await Promise.all([
+  const [{ speakLines }, { openCallRuntime }, { silentLogger }, { createSpeechToText }, { loadConfig }, { mulawToPcm16, pcm16ToMulaw }] = await Promise.all([
     import('../test/transports/caller-lines.ts'),
     import('../src/dialog/call-runtime.ts'),
     import('../src/log.ts'),
     import('../src/providers/registry.ts'),
     import('../src/config.ts'),
+    import('../src/audio/mulaw.ts'),
   ]);
   const directory = mkdtempSync(join(tmpdir(), 'frontdesk-bench-callers-'));
   const runtime = await openCallRuntime({ databaseFile: ':memory:', auditFile: join(directory, 'audit.jsonl'), now, logger: silentLogger(), fixturesDir: fixturesDirectory });
@@ -587,9 +589,16 @@ async function recognisedCallers(candidates: BenchPatient[], fixturesDirectory: 
       if (event.type === 'tool' && event.name === 'verify_patient' && event.ok) verified = true;
     });
     await session.start();
-    for (const line of lines) await session.hear({ text: await transcribe(line, session.expectation()) });
+    for (const line of lines) await session.hear({ text: await transcribe(overThePhone(line), session.expectation()) });
     session.hangUp();
     return verified;
+  };
+  // As the callers' audio reaches the server: over the line's noise, through μ-law, with the turn's pre-roll and end-of-turn silence.
+  const random = seededRandom(11);
+  const overThePhone = (speech: Int16Array) => {
+    const line = new Int16Array(4000 + speech.length + 6400);
+    line.set(speech, 4000);
+    return mulawToPcm16(pcm16ToMulaw(line.map((sample) => Math.max(-32768, Math.min(32767, sample + Math.round((random() * 2 - 1) * lineNoise))))));
   };
   const lines: Int16Array[][] = [];
   let tried = 0;
