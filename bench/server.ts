@@ -717,6 +717,7 @@ async function main(): Promise<void> {
     '- Response: caller end of speech → first agent audio frame at the client; it includes the 800 ms end-of-turn silence unless a complete value ends the turn early.',
     '- Frame lag: measured in the server from media message receipt to the frame through the turn detector and the call loop (a hook, not a proxy); event-loop delay is perf_hooks.monitorEventLoopDelay.',
     '- CPU: server process (event loop and STT worker threads) plus its children (the espeak-ng launcher and its espeak-ng processes), per call in progress; 100% = one core. RSS is the server process alone.',
+    "- Verified and completed: the callers were chosen on their answers decoded alone, but over the live path (VAD turns, slot-aware endpointing) the offline recogniser still mishears some answers (10–25% of calls unverified at low load); a late transcript is re-asked and a scripted caller does not adapt, so overload adds more. Three failed verifications lock the record and end the call with a transfer, which the caller sees as the server closing the stream.",
     '- The callers run in the benchmark process on the same 2 cores (caller cores: its CPU over the run), so at high N they compete with the server.',
     '- Each load runs on a fresh server process warmed by one short call (memory and decoders left by a larger load would skew a smaller one).',
     ...profileSection(results.find((result) => result.mainThread)),
