@@ -1,5 +1,5 @@
 // `npm run bench:server`: N simulated Twilio callers on loopback against the call server in a child process (offline speech, recordings on): response latency at the caller, inbound frame lag, CPU and memory per call.
-// `npm run bench:server -- 20 50` runs only those loads; BENCH_PROFILE_CALLERS=N profiles that load's main thread (default 5), BENCH_PROFILE_FILE=path keeps the raw .cpuprofile,
+// `npm run bench:server -- 20 50 steady:100` runs only those loads (bursts of 20 and 50 callers, 100 steady calls); BENCH_PROFILE_CALLERS=N profiles that load's main thread (default 5), BENCH_PROFILE_FILE=path keeps the raw .cpuprofile,
 // BENCH_LOG_LEVEL=warn prints the server's log (ids and reasons, no PHI) to stderr, FRONTDESK_STT_THREADS is passed on to the server.
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -15,7 +15,6 @@ import { benchPatients, writeBenchFixtures, type BenchPatient } from './patients
 const root = join(import.meta.dirname, '..');
 const resultsDirectory = join(root, 'bench/results');
 const now = new Date('2026-12-01T09:00:00-05:00');
-/** Each caller's first four answers (bench/patients.ts): ~30 s of call with the greeting, four measured replies. */
 /** Callers available to a load (caller i is the i-th patient whose answers the recogniser gets right alone); a larger load reuses them in turn. */
 const benchCallerCount = 110;
 /** Patients generated (all are in the EHR) to find `benchCallerCount` callers among. */
@@ -24,7 +23,7 @@ const benchPatientCount = 400;
 const politePauseMs = 800;
 /** Peak amplitude of the uniform noise every caller's line carries under and between the words: −65.5 dBFS, a quiet phone line (digital silence would flatter the VAD's silence floor). */
 const lineNoise = 30;
-/** Burst load: callers start spread over this window, ms, and talk nearly in lockstep (same script): the harshest case for the recogniser. */
+/** Burst load: callers start spread over this window, ms, and talk nearly in lockstep (the same four questions, each answered ~0.8 s after it is asked): the harshest case for the recogniser. */
 const arrivalWindowMs = 5000;
 /** Steady load: each caller line places this many calls back to back, the lines' first calls spread over one call's length, so N calls are in progress at once for at least one call length. */
 const steadyCallsPerLine = 2;
@@ -377,13 +376,13 @@ interface LoadResult {
   mainThread?: MainThreadProfile;
 }
 
-/** A fresh server per load (memory and decoders from an earlier load would skew it), warmed by one short call that loads the models. */
 /** What the callers say: `lines[i]` is caller i's answers (PCM16 at 8 kHz, speech only), and the EHR fixtures that hold their records. */
 interface CallerScripts {
   lines: Int16Array[][];
   fixturesDirectory: string;
 }
 
+/** A fresh server per load (memory and decoders from an earlier load would skew it), warmed by one short call that loads the models. */
 async function runLoad(callers: number, scripts: CallerScripts, options: LoadOptions = {}): Promise<LoadResult> {
   const server = await startServer(scripts.fixturesDirectory);
   try {
