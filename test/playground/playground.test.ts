@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PatientId } from '../../src/ehr/types.ts';
-import { startTestServer, type TestServer } from '../server/server-support.ts';
+import { FrameClient, startTestServer, webSocketUrl, type TestServer } from '../server/server-support.ts';
 
 const chromiumPath = '/usr/bin/chromium';
 const haveChromium = existsSync(chromiumPath);
@@ -111,6 +111,29 @@ describe.skipIf(!haveChromium)('playground (headless Chromium)', () => {
     expect(await page.locator('#transcript li.agent').count()).toBe(1);
     expect(pageErrors).toEqual([]);
     await page.close();
+  });
+
+  it('tells the developer the call was turned away when every line is busy, and New call gets through once one is free', async () => {
+    const busy = await startTestServer({ listen: true, overrides: { FRONTDESK_MAX_CALLS: '1' } });
+    try {
+      const holder = await FrameClient.connect(webSocketUrl(busy.app, '/ws/text'));
+      await holder.next((frame) => frame.type === 'agent', 0);
+      const page = await browser.newPage();
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      await page.goto(webSocketUrl(busy.app, '/').replace('ws://', 'http://'));
+      await page.waitForFunction(() => document.getElementById('status')?.textContent?.startsWith('call turned away'));
+      expect(await page.textContent('#status')).toBe('call turned away: all lines are busy; try again in a moment');
+      holder.socket.close();
+      await expect.poll(() => busy.app.frontdesk.calls.size()).toBe(0);
+      await page.click('#new-call');
+      await page.waitForFunction(() => document.querySelectorAll('#transcript li.agent').length === 1);
+      expect(await page.textContent('#status')).toBe('text call in progress');
+      expect(pageErrors).toEqual([]);
+      await page.close();
+    } finally {
+      await busy.app.close();
+      await busy.runtime.close();
+    }
   });
 
   it('says voice is unavailable when the server has no /ws/call, and the text box keeps working', async () => {

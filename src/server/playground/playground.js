@@ -29,6 +29,13 @@ function setStatus(text) {
   statusText.textContent = text;
 }
 
+/** The close code of a call the server turned away: every line busy (FRONTDESK_MAX_CALLS) or shutting down. */
+const busyCloseCode = 1013;
+
+function turnedAway(event) {
+  return `call turned away: ${event.reason || 'the server is not taking calls now'}; try again in a moment`;
+}
+
 function addLine(kind, text) {
   const item = document.createElement('li');
   item.className = kind;
@@ -168,9 +175,9 @@ function startTextCall() {
     if (call !== activeCall || typeof message.data !== 'string') return;
     handleEvent(activeCall, JSON.parse(message.data));
   });
-  socket.addEventListener('close', () => {
+  socket.addEventListener('close', (event) => {
     if (call !== activeCall) return;
-    if (!activeCall.ended) setStatus('disconnected: press New call');
+    if (!activeCall.ended) setStatus(event.code === busyCloseCode ? turnedAway(event) : 'disconnected: press New call');
     updateControls();
   });
 }
@@ -278,8 +285,8 @@ async function startMicrophone() {
     if (typeof message.data === 'string') handleEvent(activeCall, JSON.parse(message.data));
     else playPcm(message.data);
   });
-  socket.addEventListener('close', () => {
-    if (call === activeCall && !activeCall.ended) setStatus('voice call closed');
+  socket.addEventListener('close', (event) => {
+    if (call === activeCall && !activeCall.ended) setStatus(event.code === busyCloseCode ? turnedAway(event) : 'voice call closed');
     if (voice === activeVoice) stopMicrophone();
   });
   try {
