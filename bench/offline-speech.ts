@@ -75,7 +75,8 @@ export function wordErrors(reference: string, hypothesis: string): { errors: num
   return { errors: previous[heard.length] as number, words: expected.length };
 }
 
-async function transcribe(stt: SpeechToText, utterance: CallerUtterance, expectation: Expectation | undefined): Promise<{ text: string; decodeMs: number }> {
+/** One utterance through `stt` in 20 ms frames: its final text and the time it took. */
+export async function transcribe(stt: SpeechToText, utterance: CallerUtterance, expectation: Expectation | undefined): Promise<{ text: string; decodeMs: number }> {
   const started = performance.now();
   const stream = await stt.open({ sampleRate: utterance.sampleRate, expectation });
   const frameSize = utterance.sampleRate / 50;

@@ -9,7 +9,6 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { seededRandom } from '../test/audio/spoken-audio.ts';
-import type { Expectation } from '../src/understanding/types.ts';
 import { benchPatients, writeBenchFixtures, type BenchPatient } from './patients.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -558,29 +557,19 @@ function profileSection(result: LoadResult | undefined): string[] {
  * that do are the callers, so what goes wrong under load is the load's doing (accuracy alone: bench/offline-speech.ts).
  */
 async function recognisedCallers(candidates: BenchPatient[], fixturesDirectory: string, needed: number): Promise<{ lines: Int16Array[][]; tried: number }> {
-  const [{ speakLines }, { openCallRuntime }, { silentLogger }, { createSpeechToText }, { loadConfig }, { mulawToPcm16, pcm16ToMulaw }] = await Promise.all([
+  const [{ speakLines }, { openCallRuntime }, { silentLogger }, { createSpeechToText }, { loadConfig }, { mulawToPcm16, pcm16ToMulaw }, { transcribe }] = await Promise.all([
     import('../test/transports/caller-lines.ts'),
     import('../src/dialog/call-runtime.ts'),
     import('../src/log.ts'),
     import('../src/providers/registry.ts'),
     import('../src/config.ts'),
     import('../src/audio/mulaw.ts'),
+    import('./offline-speech.ts'),
   ]);
   const directory = mkdtempSync(join(tmpdir(), 'frontdesk-bench-callers-'));
   const runtime = await openCallRuntime({ databaseFile: ':memory:', auditFile: join(directory, 'audit.jsonl'), now, logger: silentLogger(), fixturesDir: fixturesDirectory });
   const config = loadConfig({ FRONTDESK_DATA_DIR: directory, FRONTDESK_RECORDINGS: 'none' });
   const stt = await createSpeechToText(config, { logger: silentLogger(), offlineSttNames: runtime.patientLastNames });
-  const transcribe = async (samples: Int16Array, expectation: Expectation) => {
-    const stream = await stt.open({ sampleRate: 8000, expectation });
-    let text = '';
-    const reading = (async () => {
-      for await (const event of stream) if (event.type === 'final') text = event.text;
-    })();
-    for (let offset = 0; offset < samples.length; offset += 160) stream.push({ samples: samples.subarray(offset, offset + 160), sampleRate: 8000 });
-    stream.end();
-    await reading;
-    return text;
-  };
   const verifies = async (lines: Int16Array[]) => {
     const session = runtime.openSession();
     let verified = false;
@@ -588,7 +577,7 @@ async function recognisedCallers(candidates: BenchPatient[], fixturesDirectory: 
       if (event.type === 'tool' && event.name === 'verify_patient' && event.ok) verified = true;
     });
     await session.start();
-    for (const line of lines) await session.hear({ text: await transcribe(overThePhone(line), session.expectation()) });
+    for (const line of lines) await session.hear({ text: (await transcribe(stt, { samples: overThePhone(line), sampleRate: 8000 }, session.expectation())).text });
     session.hangUp();
     return verified;
   };

@@ -39,21 +39,22 @@ export function createCallRegistry(options: { maxCalls?: number } = {}): CallReg
   };
 }
 
-/** WebSocket close code for a call turned away because every line is busy: 1013, try again later. */
-export const busyCloseCode = 1013;
+/** WebSocket close code for a call the server does not take now (every line busy, or shutting down): 1013, try again later. */
+export const tryAgainLaterCloseCode = 1013;
 
-/**
- * Turns a new call away when the server is at its limit: counts and logs it (ids only) and closes the socket with
- * 1013; returns whether it did. Calls already in progress are never affected.
- */
-export function turnAwayIfFull(
-  socket: { close(code: number, reason: string): void },
-  server: { calls?: CallRegistry; metrics?: ServerMetrics; logger: Logger },
-  transport: string,
-): boolean {
+type CallServer = { calls?: CallRegistry; metrics?: ServerMetrics; logger: Logger };
+
+/** True when the server is at its limit; the call about to start is then counted and logged (ids only) as turned away. */
+export function mustTurnAway(server: CallServer, transport: string): boolean {
   if (!server.calls?.full()) return false;
   server.metrics?.callRefused(transport);
   server.logger.warn({ transport, maxCalls: server.calls.maxCalls }, 'call turned away: every line is busy (FRONTDESK_MAX_CALLS)');
-  socket.close(busyCloseCode, 'all lines are busy');
+  return true;
+}
+
+/** Turns a new call away when the server is at its limit, closing its socket with 1013; returns whether it did. Calls already in progress are never affected. */
+export function turnAwayIfFull(socket: { close(code: number, reason: string): void }, server: CallServer, transport: string): boolean {
+  if (!mustTurnAway(server, transport)) return false;
+  socket.close(tryAgainLaterCloseCode, 'all lines are busy');
   return true;
 }

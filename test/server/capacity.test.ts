@@ -1,10 +1,9 @@
 // FRONTDESK_MAX_CALLS: at the limit every channel turns new calls away (Twilio with a busy line and the transfer), /readyz says so, calls in progress go on.
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import type { FrontdeskRoutePlugin } from '../../src/server/app.ts';
 import { busyLines } from '../../src/server/routes/twilio-voice.ts';
 import { createVoiceSetup } from '../../src/server/voice-setup.ts';
-import { FrameClient, startTestServer, webSocketUrl, type TestServer } from './server-support.ts';
+import { closeOf, FrameClient, startTestServer, webSocketUrl, type TestServer } from './server-support.ts';
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -18,21 +17,6 @@ const voiceEndpoints: FrontdeskRoutePlugin = async (app, context) => {
   const setup = await createVoiceSetup(context.config, context.runtime, context.logger);
   for (const route of setup.routes) await route(app, context);
 };
-
-/** How the server closes a socket it opened: code and reason, or 'open' if it is still open after a second. */
-function closeOf(url: string): Promise<{ code: number; reason: string } | 'open'> {
-  const socket = new WebSocket(url);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      resolve('open');
-      socket.terminate();
-    }, 1000);
-    socket.once('close', (code, reason) => {
-      clearTimeout(timer);
-      resolve({ code, reason: reason.toString() });
-    });
-  });
-}
 
 const busy = { code: 1013, reason: 'all lines are busy' };
 

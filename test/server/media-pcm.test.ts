@@ -11,7 +11,7 @@ import { readStereoWav, rms } from '../recording/read-wav.ts';
 import { callerUtterance } from '../stt/caller-audio.ts';
 import { startMediaTestServer, telephoneVoice, type MediaTestServer } from '../transports/media-server.ts';
 import { PcmTestClient } from '../transports/pcm-client.ts';
-import { WebSocket } from 'ws';
+import { closeOf } from './server-support.ts';
 
 let server: MediaTestServer;
 let recordings: CallRecordings;
@@ -36,11 +36,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
 });
-
-function closeOf(url: string): Promise<{ code: number; reason: string }> {
-  const socket = new WebSocket(url);
-  return new Promise((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
-}
 
 async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

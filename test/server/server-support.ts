@@ -45,6 +45,21 @@ export function webSocketUrl(app: FastifyInstance, path: string): string {
   return `ws://127.0.0.1:${address.port}${path}`;
 }
 
+/** How the server closes a socket to `url`: code and reason, or 'open' if it is still open after a second. */
+export function closeOf(url: string): Promise<{ code: number; reason: string } | 'open'> {
+  const socket = new WebSocket(url);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      resolve('open');
+      socket.terminate();
+    }, 1000);
+    socket.once('close', (code, reason) => {
+      clearTimeout(timer);
+      resolve({ code, reason: reason.toString() });
+    });
+  });
+}
+
 export type Frame = { type: string; [field: string]: unknown };
 
 /** A WebSocket client that keeps every JSON frame and lets a test wait for the next one matching a condition. */

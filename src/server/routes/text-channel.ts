@@ -2,7 +2,7 @@
 import type { RawData, WebSocket } from 'ws';
 import { channelEvent, deliver, parseCallerLine } from '../../transports/text-channel.ts';
 import type { FrontdeskRoutePlugin } from '../app.ts';
-import { turnAwayIfFull } from '../call-registry.ts';
+import { tryAgainLaterCloseCode, turnAwayIfFull } from '../call-registry.ts';
 
 /** Longest caller line accepted, bytes of UTF-8; a typed turn is a sentence, not a document. */
 export const maxCallerLineBytes = 4096;
@@ -14,7 +14,7 @@ export interface TextErrorFrame {
 }
 
 /** Close codes: 1000 the call ended, 1001 the server is shutting down, 1013 not accepting calls now. */
-export const textCloseCodes = { callEnded: 1000, goingAway: 1001, tryAgainLater: 1013 } as const;
+export const textCloseCodes = { callEnded: 1000, goingAway: 1001, tryAgainLater: tryAgainLaterCloseCode } as const;
 
 function asBuffer(data: RawData): Buffer {
   if (Buffer.isBuffer(data)) return data;

@@ -1,6 +1,7 @@
 // Twilio's voice webhooks: POST /twilio/voice answers TwiML that streams the call to /twilio/media; POST /twilio/after-stream, the <Connect> action, transfers a handed-off call to staff or hangs up.
 import formBody from '@fastify/formbody';
 import type { FrontdeskRoutePlugin } from '../app.ts';
+import { mustTurnAway } from '../call-registry.ts';
 import { handoffCallsOf } from '../handoff-calls.ts';
 import { twilioPublicOrigin, twilioSignatureCheck, webSocketOrigin } from '../twilio-signature.ts';
 
@@ -57,11 +58,7 @@ export const twilioVoiceRoute: FrontdeskRoutePlugin = async (app, context) => {
   app.post('/twilio/voice', signed('/twilio/voice'), async (request, reply) => {
     const origin = twilioPublicOrigin(request, publicUrl);
     if (!origin) return reply.code(400).send({ error: 'missing or malformed Host header; set FRONTDESK_PUBLIC_URL' });
-    if (context.calls.full()) {
-      context.metrics.callRefused('twilio');
-      request.log.warn({ maxCalls: context.calls.maxCalls, transfer: handoffNumber !== undefined }, 'call turned away: every line is busy (FRONTDESK_MAX_CALLS)');
-      return reply.type('text/xml; charset=utf-8').send(busyTwiml(handoffNumber));
-    }
+    if (mustTurnAway(context, 'twilio')) return reply.type('text/xml; charset=utf-8').send(busyTwiml(handoffNumber));
     const twiml = connectStreamTwiml(`${webSocketOrigin(origin)}${twilioMediaPath}`, `${origin}${twilioAfterStreamPath}`);
     return reply.type('text/xml; charset=utf-8').send(twiml);
   });
