@@ -78,12 +78,13 @@ export function isAwaitingCaller(snapshot: AnyMachineSnapshot): boolean {
 }
 
 /** The one event an utterance becomes; interrupts take precedence over slot values, in this order. */
-export function eventForUnderstanding(understanding: Understanding): CallEvent {
+export function eventForUnderstanding(understanding: Understanding, confidence?: number): CallEvent {
+  const heard = confidence === undefined ? {} : { confidence };
   if (understanding.emergency) return { type: 'caller.reported_emergency' };
-  if (understanding.humanRequested) return { type: 'caller.asked_for_human' };
+  if (understanding.humanRequested) return { type: 'caller.asked_for_human', ...heard };
   if (understanding.clinicalQuestion) return { type: 'caller.asked_clinical_question' };
   const { repeatRequested, ...values } = understanding;
   const hasValues = Object.values(values).some((value) => value !== undefined && value !== false);
   if (repeatRequested && !hasValues) return { type: 'caller.asked_for_repeat' };
-  return { type: 'caller.spoke', understanding };
+  return { type: 'caller.spoke', understanding, ...heard };
 }

@@ -73,11 +73,16 @@ export interface CallMachineInput {
 }
 
 export type CallEvent =
-  | { type: 'caller.spoke'; understanding: Understanding }
+  | {
+      type: 'caller.spoke';
+      understanding: Understanding;
+      /** How sure the recognizer was of the words, 0–1; absent for typed text and keypad input (certain). */
+      confidence?: number;
+    }
   | { type: 'caller.stayed_silent' }
   | { type: 'caller.asked_for_repeat' }
   | { type: 'caller.asked_clinical_question' }
-  | { type: 'caller.asked_for_human' }
+  | { type: 'caller.asked_for_human'; /** 0–1, as on `caller.spoke` */ confidence?: number }
   | { type: 'caller.reported_emergency' }
   | { type: 'caller.hung_up' };
 

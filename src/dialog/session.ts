@@ -43,8 +43,11 @@ export interface CallSession {
   readonly sessionId: string;
   /** Greets the caller; resolves when the greeting has been published. */
   start(): Promise<void>;
-  /** One caller turn: typed or transcribed text and/or keypad digits. Turns are handled one at a time, in order. */
-  hear(input: { text?: string; dtmf?: string }): Promise<void>;
+  /**
+   * One caller turn: typed or transcribed text and/or keypad digits. Turns are handled one at a time, in order.
+   * `confidence` (0–1) is the recognizer's for a transcript; absent means certain (typed text, keypad).
+   */
+  hear(input: { text?: string; dtmf?: string; confidence?: number }): Promise<void>;
   /** The caller said nothing for the no-input window. */
   silence(): Promise<void>;
   /** The caller hung up (or the transport closed). */
@@ -240,7 +243,7 @@ export function createCallSession(options: CallSessionOptions): CallSession {
         if (endReason) return;
         const understanding = await understand(input);
         if (endReason) return;
-        actor.send(eventForUnderstanding(understanding));
+        actor.send(eventForUnderstanding(understanding, input.confidence));
         await settle();
       });
     },

@@ -29,7 +29,8 @@ export const extractionWireSchema = z
     choice: z.number().int().nullable().describe('0-based index of the offered option the caller picked'),
     reason: z.string().nullable().describe("Reason for the visit in the caller's words, under 200 characters"),
     yesNo: z.boolean().nullable().describe('true for yes or agreement, false for no or refusal'),
-    emergency: z.boolean().nullable(),
+    emergency: z.boolean().nullable().describe('true only for acute wording: happening now, severe, suicidal thoughts'),
+    symptom: z.boolean().nullable().describe('true for a serious symptom said as a visit reason, not urgent, or in the past'),
     humanRequested: z.boolean().nullable(),
     clinicalQuestion: z.boolean().nullable(),
     repeatRequested: z.boolean().nullable(),
@@ -65,7 +66,7 @@ export function understandingFromModelOutput(content: string, expectation: Expec
     result[field] = value;
   }
   // A false interrupt flag says nothing the machine acts on; keep understandings as small as the rules' are.
-  for (const flag of ['emergency', 'humanRequested', 'clinicalQuestion', 'repeatRequested'] as const) {
+  for (const flag of ['emergency', 'symptom', 'humanRequested', 'clinicalQuestion', 'repeatRequested'] as const) {
     if (result[flag] === false) delete result[flag];
   }
   if (wire.data.dateOfBirth) {

@@ -74,6 +74,12 @@ export const understandingSchema = z
     yesNo: z.boolean().optional(),
     /** Interrupts the machine handles in any state. */
     emergency: z.boolean().optional(),
+    /**
+     * A symptom that can be serious (chest pain or tightness, shortness of breath, bleeding…) said without acute wording:
+     * as a visit reason, "nothing urgent", or in the past. The machine gives the 911 advisory and asks whether it is
+     * happening now. Acute wording sets `emergency` instead.
+     */
+    symptom: z.boolean().optional(),
     humanRequested: z.boolean().optional(),
     clinicalQuestion: z.boolean().optional(),
     /** "What?", "say that again". */
