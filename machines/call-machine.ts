@@ -1,5 +1,5 @@
 // The call statechart: greet → intent → verify → act (under `verified` only) → anything else → goodbye.
-import { assign, enqueueActions, fromPromise, setup } from 'xstate';
+import { and, assign, enqueueActions, fromPromise, setup, type EventObject } from 'xstate';
 import type { WallDate } from '../src/clock.ts';
 import type {
   Appointment,
@@ -26,7 +26,14 @@ import type {
   StateMeta,
   VerificationSlots,
 } from './call-types.ts';
-import { completeDateOfBirth, mergeDateOfBirth, offeredAppointments, offeredDates, offeredProviders, offeredSlots } from './call-helpers.ts';
+import {
+  completeDateOfBirth,
+  heardVerification,
+  offeredAppointments,
+  offeredDates,
+  offeredProviders,
+  offeredSlots,
+} from './call-helpers.ts';
 
 /** Actors that read or write patient data. They may be invoked only from states under `verified`. */
 export const phiActorNames = ['listAppointments', 'bookAppointment', 'cancelAppointment', 'rescheduleAppointment'] as const;
@@ -35,8 +42,10 @@ export const phiActorNames = ['listAppointments', 'bookAppointment', 'cancelAppo
 export const maxVerificationFailures = 3;
 /** Re-prompts after silence before the call ends. */
 export const maxNoInput = 2;
-/** Consecutive not-understood utterances before a human is offered. */
-export const maxMisunderstandings = 3;
+/** Loop guard: no question is asked more than this many times in a row; the last of them changes strategy, then staff is offered. */
+export const maxAsksInARow = 3;
+/** A recognizer confidence (0–1) below this cannot trigger a hand-off, a read-back's yes or a change to a value already given. */
+export const lowConfidenceBelow = 0.5;
 
 function notProvided(name: string): never {
   throw new Error(`actor ${name} is not provided: bind it with machine.provide()`);
@@ -57,6 +66,7 @@ const questionKeys = new Set<PromptKey>([
   'chooseProvider',
   'askDate',
   'noSlotsOnDate',
+  'nearestSlot',
   'chooseSlot',
   'timeNotAvailable',
   'askReason',
@@ -68,6 +78,7 @@ const questionKeys = new Set<PromptKey>([
   'confirmReschedule',
   'anythingElse',
   'whatElse',
+  'askSymptomsNow',
 ]);
 
 function verificationClaim(slots: VerificationSlots): VerificationClaim {
@@ -83,6 +94,36 @@ function verifiedSession(context: CallMachineContext): VerifiedSession {
 
 function heard(event: CallEvent): Understanding {
   return event.type === 'caller.spoke' ? event.understanding : {};
+}
+
+/** A recognizer hearing too unsure to act on for anything with consequences. */
+function unsure(event: CallEvent): boolean {
+  const confidence = 'confidence' in event ? event.confidence : undefined;
+  return confidence !== undefined && confidence < lowConfidenceBelow;
+}
+
+function heardIdentity(context: CallMachineContext, event: CallEvent) {
+  return heardVerification(context.verification, heard(event), { today: context.today, unsure: unsure(event) });
+}
+
+type Enqueue = { assign: (values: Partial<CallMachineContext>) => void; emit: (event: AgentSayEvent) => void };
+
+/**
+ * Says a line; a question is counted, and one that would be asked more than `maxAsksInARow` times in a row is not
+ * said at all: the call is marked exhausted and the root's guard offers staff instead.
+ */
+function speak(enqueue: Enqueue, context: CallMachineContext, key: PromptKey): void {
+  if (!questionKeys.has(key)) {
+    enqueue.emit({ type: 'agent.say', key, context, repeat: 1 });
+    return;
+  }
+  const repeat = context.lastQuestion === key ? context.questionRepeats + 1 : 1;
+  if (repeat > maxAsksInARow) {
+    enqueue.assign({ questionExhausted: true });
+    return;
+  }
+  enqueue.assign({ lastQuestion: key, questionRepeats: repeat, questionExhausted: false });
+  enqueue.emit({ type: 'agent.say', key, context: { ...context, lastQuestion: key, questionRepeats: repeat }, repeat });
 }
 
 const meta = (expects: StateMeta['expects']): StateMeta => ({ expects });
@@ -127,19 +168,29 @@ export const callMachineSetup = setup({
     heardIntent: ({ event }) => heard(event).intent !== undefined && heard(event).intent !== 'other',
     heardOtherIntent: ({ event }) => heard(event).intent === 'other',
     heardYes: ({ event }) => heard(event).yesNo === true,
+    heardUnsureYes: ({ event }) => heard(event).yesNo === true && unsure(event),
+    unsureHearing: ({ event }) => unsure(event),
     heardNo: ({ event }) => heard(event).yesNo === false,
     heardSpecialty: ({ event }) => heard(event).specialty !== undefined,
     heardDate: ({ event }) => heard(event).date !== undefined,
     heardReason: ({ event }) => heard(event).reason !== undefined,
     hasBookingReason: ({ context }) => context.booking.reason !== undefined && context.booking.reason !== '',
-    heardVerificationValue: ({ event }) => {
-      const understanding = heard(event);
-      return (
-        understanding.lastName !== undefined ||
-        understanding.dateOfBirth !== undefined ||
-        understanding.phone !== undefined
-      );
-    },
+    heardVerificationValue: ({ context, event }) => heardIdentity(context, event).changed,
+    heardMalformedValue: ({ context, event }) => heardIdentity(context, event).malformed.length > 0,
+    heardSymptom: ({ context, event }) => heard(event).symptom === true && context.triage === undefined,
+    awaitingTriage: ({ context }) => context.triage !== undefined,
+    triageAnsweredYes: ({ context, event }) => context.triage !== undefined && heard(event).yesNo === true,
+    triageAnsweredNo: ({ context, event }) => context.triage !== undefined && heard(event).yesNo === false,
+    questionExhausted: ({ context }) => context.questionExhausted,
+    questionExhaustedAgain: ({ context }) => context.questionExhausted && context.staffOffers >= 1,
+    isVerifiedCaller: ({ context }) => context.verifiedPatientId !== undefined,
+    insistsOnFullDay: ({ context, event }) =>
+      heard(event).date !== undefined &&
+      heard(event).date === context.booking.date &&
+      context.lastQuestion === 'noSlotsOnDate' &&
+      context.questionRepeats >= maxAsksInARow - 1 &&
+      context.booking.suggestedDates.length > 0,
+    heardFullDateAgain: ({ context, event }) => heard(event).date !== undefined && heard(event).date === context.booking.fullDate,
     heardValidChoice: ({ context, event }) => {
       const choice = heard(event).choice;
       return choice !== undefined && choice < context.offered.length;
@@ -153,7 +204,6 @@ export const callMachineSetup = setup({
       'output' in event && (event.output as VerifyResult | undefined)?.outcome === 'verified',
     isRecordLocked: ({ event }) => 'output' in event && (event.output as VerifyResult | undefined)?.outcome === 'locked',
     isLastAllowedFailure: ({ context }) => context.verificationFailures + 1 >= maxVerificationFailures,
-    misunderstoodTooOften: ({ context }) => context.misunderstandings + 1 >= maxMisunderstandings,
     noInputExhausted: ({ context }) => context.noInputCount >= maxNoInput,
     hasSpecialty: ({ context }) => context.booking.specialty !== undefined,
     noneFound: ({ event }) => 'output' in event && Array.isArray(event.output) && event.output.length === 0,
@@ -163,12 +213,9 @@ export const callMachineSetup = setup({
       context.intent === params.intent,
   },
   actions: {
-    say: enqueueActions(({ context, enqueue }, params: { key: PromptKey }) => {
-      if (questionKeys.has(params.key)) enqueue.assign({ lastQuestion: params.key });
-      enqueue.emit({ type: 'agent.say', key: params.key, context } as AgentSayEvent);
-    }),
+    say: enqueueActions(({ context, enqueue }, params: { key: PromptKey }) => speak(enqueue as unknown as Enqueue, context, params.key)),
     repeatQuestion: enqueueActions(({ context, enqueue }) => {
-      if (context.lastQuestion) enqueue.emit({ type: 'agent.say', key: context.lastQuestion, context } as AgentSayEvent);
+      if (context.lastQuestion) speak(enqueue as unknown as Enqueue, context, context.lastQuestion);
     }),
     askNextVerificationField: enqueueActions(({ context, enqueue }) => {
       const slots = context.verification;
@@ -179,22 +226,52 @@ export const callMachineSetup = setup({
           : !completeDateOfBirth(slots.dateOfBirth)
             ? 'askBirthYear'
             : 'askPhone';
-      enqueue.assign({ lastQuestion: key });
-      enqueue.emit({ type: 'agent.say', key, context } as AgentSayEvent);
+      speak(enqueue as unknown as Enqueue, context, key);
     }),
     noteCallerHeard: assign({ noInputCount: 0, misunderstandings: 0 }),
     countNoInput: assign({ noInputCount: ({ context }) => context.noInputCount + 1 }),
     countMisunderstanding: assign({ misunderstandings: ({ context }) => context.misunderstandings + 1 }),
     captureIntent: assign({ intent: ({ context, event }) => heard(event).intent ?? context.intent }),
-    captureVerification: assign({
-      verification: ({ context, event }) => {
-        const understanding = heard(event);
-        return {
-          lastName: understanding.lastName ?? context.verification.lastName,
-          phone: understanding.phone ?? context.verification.phone,
-          dateOfBirth: mergeDateOfBirth(context.verification.dateOfBirth, understanding.dateOfBirth),
-        };
-      },
+    captureVerification: assign({ verification: ({ context, event }) => heardIdentity(context, event).slots }),
+    /** Repair before verification: a value of the wrong form is explained (and the keypad offered the second time), never sent to verify_patient. */
+    explainMalformed: enqueueActions(({ context, event, enqueue }) => {
+      const malformed = heardIdentity(context, event).malformed;
+      if (malformed.length === 0) return;
+      const counts = { ...context.malformedHearings };
+      for (const field of malformed) counts[field] += 1;
+      enqueue.assign({ malformedHearings: counts, malformedNow: malformed });
+      const now = { ...context, malformedHearings: counts, malformedNow: malformed };
+      for (const field of malformed) {
+        enqueue.emit({ type: 'agent.say', key: field === 'phone' ? 'phoneMalformed' : 'dateOfBirthMalformed', context: now, repeat: 1 });
+      }
+      if (malformed.some((field) => counts[field] >= 2)) enqueue.emit({ type: 'agent.say', key: 'keypadHint', context: now, repeat: 1 });
+    }),
+    holdForTriage: assign({
+      triage: ({ context, event }) => ({
+        pending: { ...heard(event), symptom: undefined },
+        resumeQuestion: context.lastQuestion,
+        resumeRepeats: context.questionRepeats,
+      }),
+    }),
+    clearTriage: assign({ triage: undefined }),
+    /** "Not right now": the question asked before the advisory is current again, and what the caller said with the symptom is heard. */
+    resumeAfterTriage: enqueueActions(({ context, enqueue }) => {
+      const triage = context.triage;
+      if (!triage) return;
+      enqueue.assign({ triage: undefined, lastQuestion: triage.resumeQuestion, questionRepeats: triage.resumeRepeats });
+      const hasValues = Object.values(triage.pending).some((value) => value !== undefined && value !== false);
+      if (hasValues) enqueue.raise({ type: 'caller.spoke', understanding: triage.pending } as EventObject as CallEvent);
+      else if (triage.resumeQuestion) {
+        const resumed = { ...context, triage: undefined, lastQuestion: triage.resumeQuestion, questionRepeats: 0 };
+        speak(enqueue as unknown as Enqueue, resumed, triage.resumeQuestion);
+      }
+    }),
+    noteStaffOffer: assign({ staffOffers: ({ context }) => context.staffOffers + 1, questionExhausted: false, triage: undefined }),
+    takeNearestDate: assign({
+      booking: ({ context }) => ({ ...context.booking, fullDate: context.booking.date, date: context.booking.suggestedDates[0] }),
+    }),
+    chooseNearestSlot: assign({
+      booking: ({ context }) => ({ ...context.booking, slot: context.booking.slots[0], requestedTime: undefined, fullDate: undefined }),
     }),
     captureBookingRequest: assign({
       booking: ({ context, event }) => {
@@ -317,14 +394,30 @@ export const callMachineSetup = setup({
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function onSpoke(transitions: Array<Record<string, unknown>>): any {
   return [
-    ...transitions.map((transition) => ({
+    ...[...triageTransitions, ...transitions].map((transition) => ({
       ...transition,
       actions: ['noteCallerHeard', ...((transition.actions as unknown[] | undefined) ?? [])],
     })),
-    { guard: 'misunderstoodTooOften', target: '#call.offerHuman', actions: ['noteCallerHeard'] },
     { actions: ['countMisunderstanding', { type: 'say', params: { key: 'notUnderstood' } }, 'repeatQuestion'] },
   ];
 }
+
+/**
+ * Emergency triage, ahead of a state's own handlers: a serious symptom said without acute wording gets the advisory
+ * and one question; yes is the 911 line, no resumes the state with what was said (the visit reason kept).
+ */
+const triageTransitions: Array<Record<string, unknown>> = [
+  { guard: 'triageAnsweredYes', target: '#call.emergency', actions: ['clearTriage'] },
+  { guard: 'triageAnsweredNo', actions: ['resumeAfterTriage'] },
+  { guard: 'awaitingTriage', actions: ['countMisunderstanding', { type: 'say', params: { key: 'notUnderstood' } }, 'repeatQuestion'] },
+  {
+    guard: 'heardSymptom',
+    actions: ['holdForTriage', { type: 'say', params: { key: 'symptomAdvisory' } }, { type: 'say', params: { key: 'askSymptomsNow' } }],
+  },
+];
+
+/** A read-back's yes (or yes to a transfer) heard without confidence is checked before it is acted on. */
+const unsureYes = { guard: 'heardUnsureYes', actions: [{ type: 'say', params: { key: 'checkYes' } }, 'repeatQuestion'] };
 
 const say = (key: PromptKey) => ({ type: 'say' as const, params: { key } });
 
@@ -379,7 +472,41 @@ function slotPicking(options: { askKey: PromptKey; chosen: string }): Record<str
       on: {
         'caller.spoke': onSpoke([
           { guard: 'heardValidChoice', target: 'loadingSlots', actions: ['chooseSuggestedDate'] },
+          // Loop guard's change of strategy: a caller who insists on a full day is offered the nearest opening as a yes/no.
+          { guard: 'insistsOnFullDay', target: 'loadingNearest' },
           { guard: 'heardDate', target: 'loadingSlots', actions: ['captureDate'] },
+        ]),
+      },
+    },
+    loadingNearest: {
+      entry: ['takeNearestDate'],
+      invoke: {
+        id: 'getAvailableSlots',
+        src: 'getAvailableSlots',
+        input: ({ context }: { context: CallMachineContext }) => ({
+          sessionId: context.sessionId,
+          providerId: context.booking.provider!.providerId,
+          date: context.booking.date!,
+        }),
+        onDone: [
+          { guard: 'noneFound', target: '#call.offerHuman' },
+          { target: 'offerNearest', actions: ['storeSlots'] },
+        ],
+        onError: { target: '#call.systemTrouble' },
+      },
+    },
+    offerNearest: {
+      meta: meta(['yesNo', 'choice', 'date', 'time']),
+      entry: [say('nearestSlot')],
+      on: {
+        'caller.spoke': onSpoke([
+          unsureYes,
+          { guard: 'heardYes', target: options.chosen, actions: ['chooseNearestSlot'] },
+          { guard: 'heardValidChoice', target: options.chosen, actions: ['chooseSlot'] },
+          // Still that day, or no to the nearest: the third time, staff is offered.
+          { guard: 'heardFullDateAgain', target: '#call.offerHuman' },
+          { guard: 'heardDate', target: 'loadingSlots', actions: ['captureDate', 'noteRequestedTime'] },
+          { guard: 'heardNo', target: '#call.offerHuman' },
         ]),
       },
     },
@@ -407,6 +534,7 @@ export const callMachine = callMachineSetup.createMachine({
   id: 'call',
   context: ({ input }) => ({
     sessionId: input.sessionId,
+    today: input.today,
     verification: {},
     verificationFailures: 0,
     booking: emptyBooking(),
@@ -415,13 +543,24 @@ export const callMachine = callMachineSetup.createMachine({
     done: [],
     noInputCount: 0,
     misunderstandings: 0,
+    questionRepeats: 0,
+    questionExhausted: false,
+    staffOffers: 0,
+    malformedHearings: { phone: 0, dateOfBirth: 0 },
+    malformedNow: [],
   }),
   initial: 'greeting',
   output: ({ context }) => ({ endReason: context.endReason ?? 'completed' }),
+  // Loop guard: a question that would be asked a fourth time in a row offers staff instead; a second time, staff takes the call.
+  always: [
+    { guard: 'questionExhaustedAgain', target: '.handoff' },
+    { guard: 'questionExhausted', target: '.offerHuman' },
+  ],
   on: {
     'caller.hung_up': { target: '.hangup' },
     'caller.reported_emergency': { target: '.emergency' },
-    'caller.asked_for_human': { target: '.handoff' },
+    // A request for a person heard without confidence is asked about first.
+    'caller.asked_for_human': [{ guard: 'unsureHearing', target: '.offerHuman' }, { target: '.handoff' }],
     'caller.asked_clinical_question': { actions: [say('clinicalRefusal'), 'repeatQuestion'] },
     'caller.asked_for_repeat': { actions: ['repeatQuestion'] },
     'caller.stayed_silent': [
@@ -442,11 +581,15 @@ export const callMachine = callMachineSetup.createMachine({
     },
     offerHuman: {
       meta: meta(['yesNo', 'intent']),
-      entry: [say('offerHuman')],
+      entry: ['noteStaffOffer', say('offerHuman')],
       on: {
         'caller.spoke': onSpoke([
+          // A caller already verified goes back to their requests, never through verification again.
+          { guard: and(['heardIntent', 'isVerifiedCaller']), target: 'verified.routing', actions: ['resetForNextRequest'] },
           { guard: 'heardIntent', target: 'verification', actions: ['captureIntent', 'captureBookingRequest'] },
+          unsureYes,
           { guard: 'heardYes', target: 'handoff' },
+          { guard: and(['heardNo', 'isVerifiedCaller']), target: 'verified.whatElse' },
           { guard: 'heardNo', target: 'askIntent' },
         ]),
       },
@@ -463,7 +606,9 @@ export const callMachine = callMachineSetup.createMachine({
           entry: ['askNextVerificationField'],
           on: {
             'caller.spoke': onSpoke([
-              { guard: 'heardVerificationValue', target: 'deciding', actions: ['captureVerification'] },
+              // Only well-formed values are kept; a malformed one is explained and asked again, spending no attempt.
+              { guard: 'heardVerificationValue', target: 'deciding', actions: ['explainMalformed', 'captureVerification'] },
+              { guard: 'heardMalformedValue', target: 'deciding', actions: ['explainMalformed', 'captureVerification'] },
             ]),
           },
         },
@@ -567,6 +712,7 @@ export const callMachine = callMachineSetup.createMachine({
               entry: [say('confirmBooking')],
               on: {
                 'caller.spoke': onSpoke([
+                  unsureYes,
                   { guard: 'heardYes', target: 'submitting' },
                   { guard: 'heardNo', target: 'askDate', actions: [say('notBooked')] },
                 ]),
@@ -636,6 +782,7 @@ export const callMachine = callMachineSetup.createMachine({
               entry: [say('confirmCancel')],
               on: {
                 'caller.spoke': onSpoke([
+                  unsureYes,
                   { guard: 'heardYes', target: 'submitting' },
                   { guard: 'heardNo', target: '#call.verified.anythingElse', actions: [say('notCancelled')] },
                 ]),
@@ -694,6 +841,7 @@ export const callMachine = callMachineSetup.createMachine({
               entry: [say('confirmReschedule')],
               on: {
                 'caller.spoke': onSpoke([
+                  unsureYes,
                   { guard: 'heardYes', target: 'submitting' },
                   { guard: 'heardNo', target: '#call.verified.anythingElse', actions: [say('notRescheduled')] },
                 ]),

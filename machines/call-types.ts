@@ -39,6 +39,8 @@ export interface BookingSlots {
   /** Dates with free slots, offered when `date` had none. */
   suggestedDates: WallDate[];
   slot?: Slot;
+  /** A day the caller insisted on that has no openings, while the nearest opening is offered instead. */
+  fullDate?: WallDate;
   /** Time the caller asked for, HH:mm, when it matched no free slot. */
   requestedTime?: string;
   reason?: string;
@@ -65,11 +67,27 @@ export interface CallMachineContext {
   misunderstandings: number;
   /** The question last asked, repeated after silence, a repeat request or a refusal. */
   lastQuestion?: PromptKey;
+  /** How many times in a row `lastQuestion` has been asked (loop guard: at most `maxAsksInARow`). */
+  questionRepeats: number;
+  /** A question would have been asked once too often: the call offers staff instead (or hands off). */
+  questionExhausted: boolean;
+  /** Times staff was offered in this call: a second exhausted question hands off. */
+  staffOffers: number;
+  /** Hearings of a value that is not well formed (repair before verification: hint, then the keypad). */
+  malformedHearings: { phone: number; dateOfBirth: number };
+  /** Which malformed values the agent is explaining right now, for the hint's words. */
+  malformedNow: Array<'phone' | 'dateOfBirth'>;
+  /** A serious symptom heard without acute wording: held while the caller is asked whether it is happening now. */
+  triage?: { pending: Understanding; resumeQuestion?: PromptKey; resumeRepeats: number };
+  /** Clinic date YYYY-MM-DD when the call started: birth dates must be before it, of a plausible age. */
+  today?: WallDate;
   endReason?: EndReason;
 }
 
 export interface CallMachineInput {
   sessionId: string;
+  /** Clinic date YYYY-MM-DD; without it birth dates are checked only for being real calendar dates. */
+  today?: WallDate;
 }
 
 export type CallEvent =
@@ -97,6 +115,9 @@ export const promptKeys = [
   'askDateOfBirth',
   'askBirthYear',
   'askPhone',
+  'phoneMalformed',
+  'dateOfBirthMalformed',
+  'keypadHint',
   'verificationFailed',
   'verified',
   'lockout',
@@ -106,6 +127,7 @@ export const promptKeys = [
   'providerChosen',
   'askDate',
   'noSlotsOnDate',
+  'nearestSlot',
   'chooseSlot',
   'timeNotAvailable',
   'askReason',
@@ -131,6 +153,9 @@ export const promptKeys = [
   'noInput',
   'noInputGoodbye',
   'clinicalRefusal',
+  'checkYes',
+  'symptomAdvisory',
+  'askSymptomsNow',
   'handoff',
   'emergency',
   'systemTrouble',
@@ -143,6 +168,8 @@ export interface AgentSayEvent {
   key: PromptKey;
   /** The context at the moment of speaking: the renderer picks what the template needs. */
   context: CallMachineContext;
+  /** For a question: the how-many-th time in a row it is asked (1 first); the third time its words change strategy. */
+  repeat: number;
 }
 
 /** State meta: what the state waits for from the caller. */

@@ -12,7 +12,8 @@ export type AuditAction =
   | 'get_patient_appointments'
   | 'cancel_appointment'
   | 'reschedule_appointment'
-  | 'recording_stored';
+  | 'recording_stored'
+  | 'emergency_triage';
 
 export type AuditOutcome = 'ok' | 'mismatch' | 'locked' | 'conflict' | 'refused' | 'error' | string;
 

@@ -49,8 +49,62 @@ function lastDone<K extends DoneItem['kind']>(context: CallMachineContext, kind:
   return undefined;
 }
 
-/** The words for one prompt, rendered from the machine's context at the moment it spoke. */
-export function renderReply(key: PromptKey, context: CallMachineContext, options: ReplyOptions = defaultReplyOptions): string {
+/**
+ * What a question adds the third time in a row it is asked (the loop guard's change of strategy): what the caller can
+ * say or key in, and that staff can take over. Undefined keeps the words as they are.
+ */
+function thirdTimeHint(key: PromptKey): string | undefined {
+  const staff = 'If you prefer, say staff and I will connect you with a person.';
+  switch (key) {
+    case 'greeting':
+    case 'askIntent':
+    case 'whatElse':
+      return `You can say book, check, cancel or reschedule an appointment. ${staff}`;
+    case 'askLastName':
+      return `You can also spell it, letter by letter. ${staff}`;
+    case 'askDateOfBirth':
+    case 'askBirthYear':
+      return `You can also type it on your keypad: two digits for the month, two for the day and four for the year, then press pound. ${staff}`;
+    case 'askPhone':
+      return `You can also type it on your phone's keypad, then press pound. ${staff}`;
+    case 'askSpecialty':
+      return `For example, say family medicine, cardiology, dermatology or pediatrics. ${staff}`;
+    case 'chooseProvider':
+    case 'chooseSlot':
+    case 'chooseAppointmentToCancel':
+    case 'chooseAppointmentToReschedule':
+      return `You can say the first, the second or the third, or press 1, 2 or 3. ${staff}`;
+    case 'confirmBooking':
+    case 'confirmCancel':
+    case 'confirmReschedule':
+    case 'anythingElse':
+    case 'offerHuman':
+    case 'nearestSlot':
+    case 'askSymptomsNow':
+      return 'Please say yes or no, or press 1 for yes and 2 for no.';
+    case 'askDate':
+    case 'askRescheduleDate':
+    case 'noSlotsOnDate':
+    case 'timeNotAvailable':
+      return `You can say a day such as next Monday or December tenth. ${staff}`;
+    case 'askReason':
+      return `A few words are enough, for example a checkup or a follow-up. ${staff}`;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The words for one prompt, rendered from the machine's context at the moment it spoke. `repeat` is how many times in
+ * a row a question is being asked: the third time, it also says what the caller can do.
+ */
+export function renderReply(key: PromptKey, context: CallMachineContext, options: ReplyOptions = defaultReplyOptions, repeat = 1): string {
+  const words = templateFor(key, context, options);
+  const hint = repeat >= 3 ? thirdTimeHint(key) : undefined;
+  return hint ? `${words} ${hint}` : words;
+}
+
+function templateFor(key: PromptKey, context: CallMachineContext, options: ReplyOptions): string {
   const booking = context.booking;
   const limit = options.maxSpokenOptions;
   switch (key) {
@@ -72,6 +126,14 @@ export function renderReply(key: PromptKey, context: CallMachineContext, options
       return 'And what year were you born?';
     case 'askPhone':
       return 'What is the phone number we have on file for you?';
+    case 'phoneMalformed':
+      return "That didn't sound like a whole phone number. Please say all ten digits, starting with the area code.";
+    case 'dateOfBirthMalformed':
+      return "That doesn't sound like a date of birth. Please say the month, the day and the year, for example March fourth, nineteen eighty.";
+    case 'keypadHint':
+      return context.malformedNow.includes('phone')
+        ? "You can also type it on your phone's keypad, then press pound."
+        : "You can also type it on your phone's keypad, two digits for the month, two for the day and four for the year, then press pound.";
     case 'verificationFailed':
       return "I'm sorry, I couldn't verify those details. Let's try again.";
     case 'verified':
@@ -97,6 +159,12 @@ export function renderReply(key: PromptKey, context: CallMachineContext, options
       if (booking.suggestedDates.length === 0) return `There are no openings ${day}. Is there another day that works for you?`;
       const dates = booking.suggestedDates.slice(0, limit).map((date) => speakDate(date));
       return `There are no openings ${day}. The next openings are ${speakList(dates, 'and')}. Which day works for you?`;
+    }
+    case 'nearestSlot': {
+      const full = booking.fullDate ? `${speakDate(booking.fullDate)} is fully booked.` : 'That day is fully booked.';
+      const nearest = booking.slots[0];
+      if (!nearest) return `${full} Is there another day that works for you?`;
+      return `${full} The nearest opening is ${speakDateTime(nearest.start)} with ${nearest.providerName}. Would that work?`;
     }
     case 'chooseSlot': {
       const day = booking.date ? speakDate(booking.date) : 'that day';
@@ -179,6 +247,12 @@ export function renderReply(key: PromptKey, context: CallMachineContext, options
       return "Sorry, I didn't hear anything.";
     case 'noInputGoodbye':
       return "I haven't heard anything, so I'll end the call now. Please call back any time. Goodbye.";
+    case 'checkYes':
+      return 'Sorry, I want to be sure I heard you.';
+    case 'symptomAdvisory':
+      return 'If your symptoms get worse or this becomes an emergency, hang up and call 9 1 1.';
+    case 'askSymptomsNow':
+      return 'Are you having these symptoms right now?';
     case 'clinicalRefusal':
       return 'I can only help with scheduling. Your care team can answer that question.';
     case 'handoff':

@@ -136,7 +136,7 @@ export function createCallSession(options: CallSessionOptions): CallSession {
     logger.info({ tool: name, ok, durationMs }, 'tool call');
     publish({ type: 'tool', name, ok, durationMs });
   });
-  const actor: Actor<CallMachine> = createActor(machine, { input: { sessionId } });
+  const actor: Actor<CallMachine> = createActor(machine, { input: { sessionId, today: wallNow(options.clock).slice(0, 10) } });
 
   let endReason: EndReason | undefined;
   let resolveEnded!: (reason: EndReason) => void;
@@ -150,7 +150,11 @@ export function createCallSession(options: CallSessionOptions): CallSession {
   let replies: Promise<void> = Promise.resolve();
   const phraser = options.phraser && options.phraser.name !== 'template' ? options.phraser : undefined;
   actor.on('agent.say', (event: AgentSayEvent) => {
-    const templateText = renderReply(event.key, event.context, replyOptions);
+    // Triage is audited as an action (ids only): the 911 line, and the advisory given for a symptom that is not acute.
+    if (event.key === 'emergency' || event.key === 'symptomAdvisory') {
+      options.auditTrail.append({ sessionId, action: 'emergency_triage', outcome: event.key === 'emergency' ? 'emergency_line' : 'advised' });
+    }
+    const templateText = renderReply(event.key, event.context, replyOptions, event.repeat);
     if (!phraser) {
       publish({ type: 'agent', key: event.key, text: templateText });
       return;

@@ -72,6 +72,11 @@ export const understandingSchema = z
     /** Free-text visit reason. */
     reason: z.string().min(1).max(200).optional(),
     yesNo: z.boolean().optional(),
+    /**
+     * Values the caller gave in a form no patient's can have, left out of the fields above: a run of digits that is
+     * not a phone number's length, a date that cannot be a birth date. The machine re-asks with a hint.
+     */
+    malformed: z.array(z.enum(['phone', 'dateOfBirth'])).optional(),
     /** Interrupts the machine handles in any state. */
     emergency: z.boolean().optional(),
     /**
