@@ -54,7 +54,7 @@ function notProvided(name: string): never {
 const emptyBooking = (): BookingSlots => ({ providers: [], slots: [], suggestedDates: [] });
 
 /** Questions are remembered so silence, "what?" and a refused clinical question can repeat them. */
-const questionKeys = new Set<PromptKey>([
+export const questionKeys: ReadonlySet<PromptKey> = new Set<PromptKey>([
   'greeting',
   'askIntent',
   'offerHuman',
