@@ -1,39 +1,14 @@
-// Interrupts heard in any state: an emergency, a request for a person, a clinical question, a request to repeat.
+// Interrupts heard in any state: an emergency (or a serious symptom), a request for a person, a clinical question, a request to repeat.
+import { triage } from './emergency.ts';
 
 export interface Interrupts {
   emergency?: boolean;
+  /** A serious symptom said without acute wording: not an interrupt of the flow, a flag for the machine. */
+  symptom?: boolean;
   humanRequested?: boolean;
   clinicalQuestion?: boolean;
   repeatRequested?: boolean;
 }
-
-// Leaning towards hearing an emergency: a false alarm costs one sentence, a miss can cost a life.
-const emergencyPatterns = [
-  /\bchest (?:pain|pains|hurts|is hurting|pressure|tightness)\b/,
-  /\bpain in my chest\b/,
-  /\b(?:can ?not|can't|cant|couldn't|unable to|trouble|difficulty|hard to|struggling to) ?breath(?:e|ing)?\b/,
-  /\bnot breathing\b/,
-  /\bshort(?:ness)? of breath\b/,
-  /\b(?:having|had|having a|think .{0,20}) ?(?:a )?stroke\b/,
-  /\bstroke\b.{0,20}\b(?:now|right now|happening)\b/,
-  /\bheart attack\b/,
-  /\boverdos(?:e|ed|ing)\b/,
-  /\btook too many\b/,
-  /\bsuicid(?:e|al)\b/,
-  /\b(?:kill|hurt|harm) (?:myself|himself|herself)\b/,
-  /\bend (?:my|his|her) life\b/,
-  /\bwant to die\b/,
-  /\bbleeding (?:a lot|heavily|badly|bad|so much|won't stop|wont stop|that won't stop|everywhere|profusely)\b/,
-  /\b(?:heavy|severe|lots of|uncontrolled) bleeding\b/,
-  /\bwon't stop bleeding\b/,
-  /\b(?:unconscious|unresponsive|passed out|not waking up|won't wake up)\b/,
-  /\bseizure\b/,
-  /\bchoking\b/,
-  /\banaphyla\w*\b/,
-  /\b(?:throat|tongue) (?:is )?(?:closing|swelling)\b/,
-  /\b911\b|\bnine one one\b|\bemergency\b(?!.{0,12}\bnot\b)/,
-];
-const notEmergency = /\b(?:not|no|isn't|it's not an?) (?:an )?emergency\b/;
 
 const humanPatterns = [
   /\b(?:talk|speak|speaking|talking|put me through|transfer me|connect me|get me) (?:to|with)? ?(?:a |an |the |some |your )?(?:real |live |actual )?(?:person|human|someone|somebody|receptionist|representative|agent|operator|staff|nurse|people|front desk|office)\b/,
@@ -70,7 +45,9 @@ const repeatPatterns = [
 export function findInterrupts(text: string): Interrupts {
   const lower = text.toLowerCase().trim();
   const found: Interrupts = {};
-  if (!notEmergency.test(lower) && emergencyPatterns.some((pattern) => pattern.test(lower))) found.emergency = true;
+  const triaged = triage(lower);
+  if (triaged.emergency) found.emergency = true;
+  if (triaged.symptom) found.symptom = true;
   if (humanPatterns.some((pattern) => pattern.test(lower))) found.humanRequested = true;
   if (clinicalPatterns.some((pattern) => pattern.test(lower))) found.clinicalQuestion = true;
   if (repeatPatterns.some((pattern) => pattern.test(lower))) found.repeatRequested = true;
