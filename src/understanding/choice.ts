@@ -4,6 +4,7 @@ import { findTime } from './time-of-day.ts';
 import { findWeekday } from './appointment-date.ts';
 import { dayOfWeek } from '../clock.ts';
 import { heardWord, wordsOf } from './fuzzy.ts';
+import { findMonthName } from './date-of-birth.ts';
 
 const ordinalWords: Record<string, number> = {
   first: 1, '1st': 1, second: 2, '2nd': 2, third: 3, '3rd': 3, fourth: 4, '4th': 4, fifth: 5, '5th': 5,
@@ -23,7 +24,9 @@ function findPosition(normalized: string, count: number): number | undefined {
   if (/\b(?:the )?(?:last|final|latest|bottom)(?: one| option| slot)?\b/.test(text) && !/\blast name\b/.test(text)) return count;
   if (count === 3 && /\bthe middle(?: one)?\b/.test(text)) return 2;
   const ordinal = /\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|1st|2nd|3rd|[4-9]th)\b(?! (?:of|day|week|month))/.exec(text);
-  if (ordinal && !/\b(?:first|last) name\b/.test(text)) return ordinalWords[ordinal[1]!];
+  // "the ninth" of three options, or "December second", is a day of the month, not a position.
+  const position = ordinal ? ordinalWords[ordinal[1]!]! : undefined;
+  if (position !== undefined && !/\b(?:first|last) name\b/.test(text) && position <= count && findMonthName(text) === undefined) return position;
   const numbered = /\b(?:number|option|choice|#) ?(\d{1,2})\b/.exec(text);
   if (numbered) return Number(numbered[1]);
   const bare = /^(?:(?:um|uh|the|oh)\s)*(\d)(?: one| please)?[.!]*$/.exec(text.trim());
@@ -68,6 +71,19 @@ function filterByCues(normalized: string, options: readonly OfferedOption[]): { 
     anyCue = true;
   }
 
+  const day = findDayOfMonth(normalized);
+  if (day !== undefined && options.some((option) => option.date)) {
+    const month = findMonthName(normalized.toLowerCase());
+    const byDate = candidates.filter((index) => {
+      const date = options[index]!.date;
+      return date !== undefined && Number(date.slice(8, 10)) === day && (month === undefined || Number(date.slice(5, 7)) === month);
+    });
+    // A day no option falls on picks nothing, rather than whatever the other cues leave.
+    if (byDate.length === 0) return undefined;
+    candidates = byDate;
+    anyCue = true;
+  }
+
   const weekday = findWeekday(normalized);
   if (weekday !== undefined) {
     const byDay = candidates.filter((index) => options[index]!.date !== undefined && dayOfWeek(options[index]!.date!) === weekday);
@@ -77,6 +93,22 @@ function filterByCues(normalized: string, options: readonly OfferedOption[]): { 
     }
   }
   return anyCue ? { indexes: candidates, byTime } : undefined;
+}
+
+/** A day of the month said as an ordinal ("the 9th", "December 9th"), when it cannot be a position in the list. */
+function findDayOfMonth(normalized: string): number | undefined {
+  const match = /\b(\d{1,2})(?:st|nd|rd|th)\b/.exec(normalized.toLowerCase());
+  const day = match ? Number(match[1]) : undefined;
+  return day !== undefined && day >= 1 && day <= 31 ? day : undefined;
+}
+
+const numberWord = String.raw`(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fourty|forty-five|fifty)`;
+/** "the nine thirty one": the final "one" stands for the option, so the time is nine thirty, not 9:31. */
+const pronounOneAfterNumbers = new RegExp(String.raw`\b((?:the|that|this) ${numberWord}(?:[\s-]+${numberWord})*)[\s-]+one\b`, 'g');
+
+/** The utterance with "one" standing for an option dropped after a spoken time, before number words become digits. */
+export function withoutPronounOne(text: string): string {
+  return text.toLowerCase().replace(pronounOneAfterNumbers, '$1');
 }
 
 /** The option the caller picked, if exactly one fits what was said. */

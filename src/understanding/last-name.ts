@@ -1,4 +1,5 @@
-// Last names: "Smith", "it's Smith, S M I T H", "S-M-I-T-H", "my name is John Smith" → "SMITH".
+// Last names: "Smith", "it's Smith, S M I T H", "S as in Sam M I T H", "my name is John Smith thank you" → "SMITH".
+import { withoutFillers } from './fillers.ts';
 
 /** Words that are never a last name on their own: fillers, answers, and the start of a sentence. */
 const notNames = new Set([
@@ -9,6 +10,8 @@ const notNames = new Set([
   'repeat', 'again', 'say', 'said', 'spell', 'spelled', 'spelling', 'as', 'so', 'well', 'oh', 'just', 'here', 'there',
   'appointment', 'doctor', 'book', 'cancel', 'reschedule', 'help', 'person', 'human', 'operator', 'someone', 'agent',
   'representative', 'receptionist', 'correct', 'right', 'wrong', 'be', 'do', 'have', 'has', 'was', 'are', 'called',
+  'good', 'fine', 'great', 'perfect', 'morning', 'afternoon', 'evening', 'wait', 'actually', 'mean', 'meant', 'problem',
+  'all', 'set', 'done', 'nothing', 'else', 'line', 'phone', 'number', 'date', 'birth', 'born', 'hold', 'moment', 'second',
 ]);
 /** Date and number words: "November second nineteen ninety" is a birth date, never the surname "Ninety". */
 const dateAndNumberWords = new Set(
@@ -26,11 +29,21 @@ const dateAndNumberWords = new Set(
 const particles = new Set(['de', 'del', 'della', 'la', 'le', 'van', 'von', 'der', 'den', 'da', 'di', 'du', 'st', 'mac', 'bin', 'al']);
 
 const leadingFillers =
-  /^(?:(?:um+|uh+|er+|hmm+|yeah|yes|sure|okay|ok|so|well|oh|it's|it is|its|that's|that is|this is|i'm|i am|sorry|my|the|last name|surname|family name|name|is|was)\b[\s,.!:-]*)+/;
+  /^(?:(?:um+|uh+|er+|hmm+|yeah|yes|sure|okay|ok|no|nope|actually|so|well|oh|it's|it is|its|that's|that is|this is|i'm|i am|sorry|my|the|last name|surname|family name|name|is|was)\b[\s,.!:-]*)+/;
+
+/** Words that end a name and start the next thing said: "Smith my date of birth is…", "John Smith born…". */
+const nextFieldWords = new Set(['my', 'and', 'but', 'i', 'born', 'from', 'date', 'birth', 'birthday', 'dob', 'phone', 'number', 'cell', 'telephone', 'spelled', 'spelling', 'spell', 'as', 'with']);
+
+/** Spelling aids read as their letter: "S as in Sam" → "s", "double L" → "l l". */
+function plainLetters(text: string): string {
+  return text
+    .replace(/\b([a-z])\s+(?:as in|like in|for)\s+[a-z]+\b/g, '$1')
+    .replace(/\b(?:double)\s+([a-z])\b/g, '$1 $1');
+}
 
 /** Consecutive single letters ("S M I T H", "s. m. i. t. h.", "S-M-I-T-H"), joined, if at least two. */
 function findSpelledLetters(text: string): string | undefined {
-  const tokens = text.split(/[^a-z']+/).filter(Boolean);
+  const tokens = plainLetters(text).split(/[^a-z']+/).filter(Boolean);
   let best = '';
   let run = '';
   for (const token of tokens) {
@@ -55,8 +68,10 @@ function surnameOf(phrase: string): string | undefined {
   return words.slice(start).join(' ').toUpperCase();
 }
 
-/** The phrase after "my last name is" / "my name is", up to the end of the clause. */
+/** The phrase after "my last name is" / "my name is" (or before "is my last name"), up to the end of the clause. */
 function explicitPhrase(text: string, expected: boolean): string | undefined {
+  const before = /^(?:it's |its |it is )?([a-z'-]+(?: [a-z'-]+){0,2}) is my (?:last |family )?(?:name|surname)\b/.exec(text);
+  if (before) return before[1];
   const lastName = /\b(?:my )?(?:last name|surname|family name)(?: is|'s|:)?\s+(.+)/.exec(text);
   if (lastName) return lastName[1];
   const fullName = /\b(?:my name is|my name's|name is)\s+(.+)/.exec(text);
@@ -71,12 +86,22 @@ function explicitPhrase(text: string, expected: boolean): string | undefined {
  * otherwise only an explicit "my (last) name is …" counts. Spelled letters win over the spoken word.
  */
 export function findLastName(text: string, options: { expected: boolean }): string | undefined {
-  const lower = text.toLowerCase().trim();
+  const lower = withoutFillers(text);
   const explicit = explicitPhrase(lower, options.expected);
   if (explicit === undefined && !options.expected) return undefined;
   const source = explicit ?? lower.replace(leadingFillers, '');
   const spelled = findSpelledLetters(source);
   if (spelled) return spelled;
-  const clause = source.split(/[,.;!?]| and | but | i | born | from /)[0] ?? '';
-  return surnameOf(clause.trim());
+  return surnameOf(firstClause(source));
+}
+
+/** The words before the first comma, digit, date or number word, or word that starts another field. */
+function firstClause(source: string): string {
+  const clause = source.split(/[,.;!?]|\d/)[0] ?? '';
+  const words: string[] = [];
+  for (const word of clause.trim().split(/\s+/)) {
+    if (nextFieldWords.has(word) || dateAndNumberWords.has(word)) break;
+    words.push(word);
+  }
+  return words.join(' ');
 }

@@ -15,16 +15,64 @@ export function phoneFromDigits(digits: string, international = false): string |
   return parsed.number;
 }
 
-/** Finds a phone number in text whose number words were already turned into digits ("5 5 5 01 01 …" joins up). */
-export function findPhone(normalized: string): string | undefined {
-  // Commas may split a number said in groups ("555, 010, 1234") or separate it from another number ("1985, 555 010 1234").
-  for (const match of normalized.matchAll(/(\+\s*)?\(?\d[\d\s().,-]*\d\)?/g)) {
-    const found = phoneFromDigits(match[0], match[1] !== undefined);
-    if (found) return found;
-    for (const part of match[0].split(',')) {
-      const partFound = phoneFromDigits(part, part.trim().startsWith('+'));
-      if (partFound) return partFound;
+/** A phone number found in text, and where its digits were, so they are not read again as a date of birth. */
+export interface FoundPhone {
+  phone: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * The trailing groups of a run too long for one number ("1985 5 5 5 01 01 2 3 4": a birth year, then the phone),
+ * if they make ten digits whose area code can be real (it never starts with 0 or 1).
+ */
+function trailingNumber(run: string, offset: number): FoundPhone | undefined {
+  const groups = [...run.matchAll(/\d+/g)];
+  let digits = '';
+  for (let index = groups.length - 1; index >= 0; index -= 1) {
+    digits = groups[index]![0] + digits;
+    if (digits.length > 10) return undefined;
+    if (digits.length === 10 && /^[2-9]/.test(digits)) {
+      const phone = phoneFromDigits(digits);
+      const start = offset + groups[index]!.index;
+      return phone ? { phone, start, end: offset + run.length } : undefined;
     }
   }
   return undefined;
+}
+
+/** Finds a phone number in text whose number words were already turned into digits ("5 5 5 01 01 …" joins up). */
+export function findPhoneIn(normalized: string): FoundPhone | undefined {
+  // Commas may split a number said in groups ("555, 010, 1234") or separate it from another number ("1985, 555 010 1234").
+  for (const match of normalized.matchAll(/(\+\s*)?\(?\d[\d\s().,-]*\d\)?/g)) {
+    const whole = phoneFromDigits(match[0], match[1] !== undefined);
+    if (whole) return { phone: whole, start: match.index, end: match.index + match[0].length };
+    let offset = match.index;
+    for (const part of match[0].split(',')) {
+      const partFound = phoneFromDigits(part, part.trim().startsWith('+'));
+      if (partFound) return { phone: partFound, start: offset, end: offset + part.length };
+      const trailing = part.replace(/\D/g, '').length > 11 ? trailingNumber(part, offset) : undefined;
+      if (trailing) return trailing;
+      offset += part.length + 1;
+    }
+  }
+  return undefined;
+}
+
+/** Finds a phone number in text whose number words were already turned into digits. */
+export function findPhone(normalized: string): string | undefined {
+  return findPhoneIn(normalized)?.phone;
+}
+
+/**
+ * A number said again from part-way through: "555 010, sorry, 010 1234" or "555 010 1235, sorry, 1234".
+ * The later digits replace the end of the earlier ones, keeping the start so that ten digits result.
+ */
+export function correctedPhone(earlier: string, later: string): string | undefined {
+  const before = earlier.replace(/\D/g, '');
+  const after = later.replace(/\D/g, '');
+  if (after.length === 0 || after.length >= 10 || before.length < 10 - after.length) return undefined;
+  const joined = before.slice(0, 10 - after.length) + after;
+  // A US area code never starts with 0 or 1: such a join was not one number.
+  return /^[2-9]/.test(joined) ? phoneFromDigits(joined) : undefined;
 }

@@ -9,7 +9,7 @@ const cues: Array<{ specialty: Specialty; strength: number; pattern: RegExp }> =
   { specialty: 'family medicine', strength: 3, pattern: /\bfamily (?:medicine|practice|physician|doctor)\b|\bprimary care\b|\bgeneral practi(?:tioner|ce)\b|\bgp\b/ },
   { specialty: 'cardiology', strength: 2, pattern: /\bheart (?:doctor|specialist|clinic|check|problem|problems|condition|murmur|palpitations|rhythm)\b|\bpalpitations\b|\bblood pressure\b/ },
   { specialty: 'dermatology', strength: 2, pattern: /\bskin (?:doctor|specialist|problem|problems|condition|check|rash)?\b|\brash(?:es)?\b|\bacne\b|\bmoles?\b|\beczema\b|\bpsoriasis\b/ },
-  { specialty: 'pediatrics', strength: 2, pattern: /\b(?:my|our) (?:kid|kids|child|children|baby|toddler|infant|newborn)\b|\b(?:child|children|kid|kids)(?:'s)? doctor\b|\bfor (?:a|my) (?:child|kid|baby)\b/ },
+  { specialty: 'pediatrics', strength: 2, pattern: /\b(?:my|our) (?:kid|kids|child|children|baby|toddler|infant|newborn|son|daughter|little one|little boy|little girl)\b|\b(?:child|children|kid|kids)(?:'s)? doctor\b|\bfor (?:a|my) (?:child|kid|baby)\b/ },
   { specialty: 'family medicine', strength: 1, pattern: /\bcheck-?ups?\b|\b(?:a|my|annual|yearly) physical\b|\bregular doctor\b|\bgeneral (?:doctor|checkup)\b|\bannual exam\b/ },
 ];
 

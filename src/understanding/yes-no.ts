@@ -1,15 +1,41 @@
-// Yes and no, as said ("yeah", "that's right", "nope", "that's all") or keyed (1 = yes, 2 = no).
+// Yes and no, as said ("yeah that works", "uh huh", "nope"), including endings that answer "anything else?" ("I'm all set"), or keyed (1 = yes, 2 = no).
 
-const fillers = /^(?:(?:um+|uh+|er+|oh|well|hmm+|ah|actually|so|okay so)\b[\s,.!]*)+/;
-const yesPhrases = /^(?:yes|yeah|yea|yep|yup|ya|yah|sure|certainly|correct|right|that's right|that is right|that's correct|that is correct|thats right|thats correct|exactly|absolutely|definitely|of course|please do|please|yes please|go ahead|ok|okay|sounds good|that works|that's fine|perfect|affirmative|uh-huh|uh huh|mm-hmm|mhm|it is|i do|i would|that's me|that's it|you got it|you bet|alright|all right)\b/;
-const noPhrases = /^(?:no|nope|nah|not really|not quite|that's all|that is all|that's everything|nothing else|no thanks|no thank you|negative|wrong|incorrect|that's wrong|that's not right|that is not right|that's incorrect|not correct|i don't|i do not|it isn't|it's not|don't|never mind|nevermind)\b/;
+/** Hesitations before the answer; "uh huh" is itself a yes, so "uh" before "huh" stays. */
+const fillers = /^(?:(?:um+|u+h+(?![\s-]+huh)|er+m?|oh|well|hmm+|ah|actually|so|okay so|ok so|yeah so|hi|hello|hey)\b[\s,.!]*)+/;
+const yesPhrases = new RegExp(
+  '^(?:' +
+    [
+      String.raw`(?:i'?m|i am) (?:good|fine|okay|ok) with (?:that|it|this)`,
+      String.raw`yes|yeah|yea|yep|yup|ya|yah|yes ma'?\s?am|yes sir|sure(?: thing)?|certainly|correct|right|exactly|absolutely|definitely|of course`,
+      String.raw`that'?s (?:right|correct|me|fine|great|perfect)|that is (?:right|correct|me|fine)|thats (?:right|correct)|you'?re right`,
+      String.raw`please do|yes please|please|go ahead|go for it|do it|book it|let'?s do (?:it|that)|let'?s go with (?:it|that)`,
+      String.raw`ok(?:ay)?(?: great| perfect| sounds good)?|alright|all right|sounds (?:good|great|perfect)|that (?:works|would work|'?d work|would be great|'?d be great)|works for me|perfect`,
+      String.raw`affirmative|uh[\s-]?huh|mm[\s-]?hmm|m+hm+|it is|i do|i would|you got it|you bet`,
+    ].join('|') +
+    String.raw`)\b`,
+);
+const noPhrases = new RegExp(
+  '^(?:' +
+    [
+      String.raw`no|nope|nah|not really|not quite|negative|wrong|incorrect|not correct|never ?mind`,
+      String.raw`that'?s (?:wrong|incorrect|not right)|that is (?:wrong|not right|incorrect)`,
+      String.raw`i don'?t|i do not|it isn'?t|it'?s not|don'?t`,
+      // Endings: after "anything else?", these close the call.
+      String.raw`(?:that|this)(?:'?s| is| will be|'?ll be|'?d be| should be| would be) (?:all|it|everything)`,
+      String.raw`(?:i )?think (?:that'?s|that is) (?:all|it|everything)|nothing(?: else| more)?|(?:i'?m|i am|we'?re|we are) (?:good|fine|okay|ok|all set|all good|done)|all set|i'?m set`,
+    ].join('|') +
+    String.raw`)\b`,
+);
+/** What may follow a bare answer when yes/no was not asked for: politeness and agreement, nothing new. */
+const politeTail = /^(?:(?:thanks|thank|you|please|that'?s|thats|that|it'?s|it|is|all|right|correct|very|much|so|sir|ma'?am|ma|am|okay|ok|good|great)\b\s?)*$/;
 
 /** The yes or no an utterance starts with (after fillers), if any. */
 function leadingAnswer(text: string): { answer: boolean; rest: string } | undefined {
-  const trimmed = text.toLowerCase().trim().replace(fillers, '');
-  const no = noPhrases.exec(trimmed);
-  if (no) return { answer: false, rest: trimmed.slice(no[0].length) };
+  const trimmed = text.toLowerCase().replace(/[‘’]/g, "'").trim().replace(fillers, '');
   const yes = yesPhrases.exec(trimmed);
+  const no = noPhrases.exec(trimmed);
+  // The longer phrase wins: "I'm good with that" is a yes, "that's all" a no, "that's right" a yes.
+  if (no && (!yes || no[0].length >= yes[0].length)) return { answer: false, rest: trimmed.slice(no[0].length) };
   if (yes) return { answer: true, rest: trimmed.slice(yes[0].length) };
   return undefined;
 }
@@ -23,7 +49,7 @@ export function findYesNo(text: string, options: { expected: boolean }): boolean
   if (!found) return undefined;
   if (options.expected) return found.answer;
   const rest = found.rest.replace(/[\s,.!?]+/g, ' ').trim();
-  return rest === '' || /^(?:thanks|thank you|please|that's all|that's right|it is|it's correct|that's correct)$/.test(rest) ? found.answer : undefined;
+  return politeTail.test(rest) ? found.answer : undefined;
 }
 
 /** A keypad answer: 1 = yes, 2 = no. */
