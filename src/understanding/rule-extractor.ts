@@ -1,14 +1,16 @@
 // The extractor without a language model: patterns, number words, chrono-node and libphonenumber-js, steered by what the state expects.
 import { FrontdeskError } from '../errors.ts';
 import { findAppointmentDate } from './appointment-date.ts';
-import { choiceFromDigits, findChoice } from './choice.ts';
+import { choiceFromDigits, findChoice, withoutPronounOne } from './choice.ts';
+import { applyCorrection, splitAtCorrection } from './corrections.ts';
 import { dateOfBirthFromDigits, findDateOfBirth } from './date-of-birth.ts';
+import { withoutFillers } from './fillers.ts';
 import { findIntent } from './intent.ts';
 import { findInterrupts } from './interrupts.ts';
 import { findLastName } from './last-name.ts';
 import { findLocation } from './location.ts';
 import { normalizeNumberWords } from './number-words.ts';
-import { findPhone, phoneFromDigits } from './phone.ts';
+import { findPhoneIn, phoneFromDigits } from './phone.ts';
 import { findSpecialty } from './specialty.ts';
 import { findTime, toClinicTime } from './time-of-day.ts';
 import { understandingSchema, type ExtractionInput, type Expectation, type Extractor, type Understanding } from './types.ts';
@@ -17,7 +19,7 @@ import { findYesNo, yesNoFromDigits } from './yes-no.ts';
 /** Longest reason kept, in characters (the schema's limit). */
 const maxReasonLength = 200;
 const birthWords = /\b(?:born|birth|birthday|birthdate|dob|d\.o\.b\.?)\b/;
-const fillerOnly = /^(?:um+|uh+|er+|hmm+|ah+|oh|well|so|okay|ok)?[\s.,!?]*$/;
+const fillerOnly = /^(?:oh)?[\s.,!?]*$/;
 
 /** Text cut to at most `limit` characters, at a word boundary when there is one. */
 function clip(text: string, limit: number): string {
@@ -52,11 +54,18 @@ function understandDigits(digits: string, expectation: Expectation, now: string)
 function understandText(text: string, expectation: Expectation, now: string): Understanding {
   const expected = new Set(expectation.slots);
   const lower = text.toLowerCase().replace(/\s+/g, ' ').trim();
-  const normalized = normalizeNumberWords(text);
-  const result: Understanding = { ...findInterrupts(lower) };
-  const interrupted = Boolean(result.emergency || result.humanRequested || result.clinicalQuestion || result.repeatRequested);
+  const interrupts = findInterrupts(lower);
+  // An emergency ends the call: nothing else said alongside it is worth acting on.
+  if (interrupts.emergency) {
+    const { symptom: _symptom, ...urgent } = interrupts;
+    return urgent;
+  }
+  const cleaned = withoutFillers(text);
+  const normalized = normalizeNumberWords(cleaned);
+  const result: Understanding = { ...interrupts };
+  const interrupted = Boolean(result.humanRequested || result.clinicalQuestion || result.repeatRequested);
 
-  const intent = findIntent(lower);
+  const intent = findIntent(cleaned);
   if (intent) result.intent = intent;
   const specialty = findSpecialty(lower);
   if (specialty) result.specialty = specialty;
@@ -64,19 +73,21 @@ function understandText(text: string, expectation: Expectation, now: string): Un
   const location = locations.length > 0 ? findLocation(lower, locations) : undefined;
   if (location) result.location = location;
 
-  const phone = findPhone(normalized);
+  const found = findPhoneIn(normalized);
+  const phone = found?.phone;
   if (phone) result.phone = phone;
 
   const mentionsBirth = birthWords.test(lower);
-  // Digits that made a phone number are not also a birth date ("five five five oh one oh one…" is not January first).
-  if (mentionsBirth || (expected.has('dateOfBirth') && !phone)) {
-    const dateOfBirth = findDateOfBirth(normalized, { now, partial: expected.has('dateOfBirth') });
+  if (mentionsBirth || expected.has('dateOfBirth')) {
+    // Digits that made a phone number are not also a birth date ("five five five oh one oh one…" is not January first).
+    const rest = found ? `${normalized.slice(0, found.start)} ${normalized.slice(found.end)}` : normalized;
+    const dateOfBirth = findDateOfBirth(rest, { now, partial: expected.has('dateOfBirth') });
     if (dateOfBirth) result.dateOfBirth = dateOfBirth;
   }
 
   const options = expectation.options ?? [];
   if (options.length > 0 && !result.repeatRequested) {
-    const choice = findChoice(normalized, options);
+    const choice = findChoice(normalizeNumberWords(withoutPronounOne(cleaned)), options);
     if (choice) {
       result.choice = choice.choice;
       if (choice.time) result.time = choice.time;
@@ -105,10 +116,20 @@ function understandText(text: string, expectation: Expectation, now: string): Un
     if (yesNo !== undefined) result.yesNo = yesNo;
   }
 
-  if (expected.has('reason') && !interrupted && !fillerOnly.test(lower) && findYesNo(text, { expected: false }) === undefined) {
+  if (expected.has('reason') && !interrupted && !fillerOnly.test(cleaned) && findYesNo(text, { expected: false }) === undefined) {
     result.reason = clip(text.replace(/\s+/g, ' ').trim(), maxReasonLength);
   }
   return result;
+}
+
+/** What was said, with a self-correction applied: "the tenth, no, the eleventh" is the eleventh. */
+function understandCorrected(text: string, expectation: Expectation, now: string): Understanding {
+  const whole = understandText(text, expectation, now);
+  const split = whole.emergency ? undefined : splitAtCorrection(text);
+  if (!split) return whole;
+  const before = understandText(split.before, expectation, now);
+  const after = understandText(split.after, expectation, now);
+  return applyCorrection(whole, split, before, after, { phoneExpected: expectation.slots.includes('phone') });
 }
 
 /** Slot values from one turn, synchronously: what `createRuleExtractor().extract` returns. */
@@ -116,7 +137,7 @@ export function extractWithRules(input: ExtractionInput): Understanding {
   const digits = (input.dtmf ?? '').replace(/[^\d]/g, '');
   const text = (input.text ?? '').trim();
   const fromDigits = digits ? understandDigits(digits, input.expectation, input.now) : {};
-  const fromText = text ? understandText(text, input.expectation, input.now) : {};
+  const fromText = text ? understandCorrected(text, input.expectation, input.now) : {};
   const parsed = understandingSchema.safeParse({ ...fromText, ...fromDigits });
   if (!parsed.success) throw new FrontdeskError('EXTRACTION_INVALID', 'rule extractor produced an invalid understanding', { cause: parsed.error, retryable: false });
   return parsed.data;
