@@ -1,0 +1,240 @@
+// The callers: fixture patients with a goal each, and what they say to each question the agent asks, phrased a little differently every call (seeded).
+import { seededRandom } from '../../test/audio/spoken-audio.ts';
+import type { HeardQuestion } from './agent-listener.ts';
+import { birthDateWords, monthDayWords, phoneWords, spelled, yearWords, type Pick } from './spoken-forms.ts';
+
+/** A demo patient of fixtures/ehr/patients.json. */
+export interface FixturePatient {
+  patientId: string;
+  firstName: string;
+  lastName: string;
+  /** YYYY-MM-DD */
+  dateOfBirth: string;
+  /** Ten digits. */
+  phoneDigits: string;
+}
+
+export const johnSmith: FixturePatient = { patientId: 'P1001', firstName: 'John', lastName: 'Smith', dateOfBirth: '1985-01-15', phoneDigits: '5550101234' };
+export const mariaGarcia: FixturePatient = { patientId: 'P1002', firstName: 'Maria', lastName: 'Garcia', dateOfBirth: '1972-03-14', phoneDigits: '5550105678' };
+/** Two upcoming visits with the clinic clock at 2026-12-01: dermatology on Monday December 7 (K7Q2XM), cardiology on Monday December 14 (R4TZ9P). */
+export const weiChen: FixturePatient = { patientId: 'P1003', firstName: 'Wei', lastName: 'Chen', dateOfBirth: '1990-11-02', phoneDigits: '5550109012' };
+
+/** What the caller wants; `day` is the date (YYYY-MM-DD) a goal is reached on, and what the EHR must show afterwards. */
+export type Goal =
+  | { kind: 'book'; specialty: string; day: string; reason: string }
+  /** Asks for `fullDay` (no openings for the specialty) `insistences` times, then takes what is offered. */
+  | { kind: 'insist'; specialty: string; fullDay: string; insistences: number; reason: string }
+  | { kind: 'cancel'; confirmationCode: string; keepCode: string }
+  | { kind: 'reschedule'; confirmationCode: string; day: string }
+  | { kind: 'list' };
+
+export type PersonaName = 'book' | 'insist' | 'cancel' | 'reschedule' | 'list';
+export const personaNames: PersonaName[] = ['book', 'insist', 'cancel', 'reschedule', 'list'];
+
+/** The clinic's fully booked day in this bench: Thursday December 3, 2026, no cardiology slot free (bench/callers/clinic.ts blocks them). */
+export const fullyBookedDay = { date: '2026-12-03', specialty: 'cardiology' };
+
+export interface Persona {
+  name: PersonaName;
+  patient: FixturePatient;
+  goal: Goal;
+}
+
+/** One caller's mind for one call: answers each question it hears, remembers what it said, re-phrases when asked again. */
+export interface CallerMind {
+  readonly persona: Persona;
+  /** What to say to `question` (the kind the caller heard), or undefined to hang up. */
+  answer(question: HeardQuestion): string | undefined;
+}
+
+/** The persona of a call: its goal and a patient, with the day picked from `random` (e.g. a corrected date). */
+export function personaFor(name: PersonaName, random: () => number): Persona {
+  switch (name) {
+    case 'book':
+      // A Friday: the tenth-no-eleventh correction names Friday the 11th; the others Friday the 4th.
+      return { name, patient: johnSmith, goal: { kind: 'book', specialty: 'family medicine', day: random() < 0.3 ? '2026-12-11' : '2026-12-04', reason: '' } };
+    case 'insist':
+      return { name, patient: mariaGarcia, goal: { kind: 'insist', specialty: fullyBookedDay.specialty, fullDay: fullyBookedDay.date, insistences: 2, reason: '' } };
+    case 'cancel':
+      return { name, patient: weiChen, goal: { kind: 'cancel', confirmationCode: 'K7Q2XM', keepCode: 'R4TZ9P' } };
+    case 'reschedule':
+      return { name, patient: weiChen, goal: { kind: 'reschedule', confirmationCode: 'R4TZ9P', day: '2026-12-16' } };
+    case 'list':
+      return { name, patient: random() < 0.5 ? weiChen : mariaGarcia, goal: { kind: 'list' } };
+  }
+}
+
+/** The plainest wording: the first alternative. */
+const first: Pick = (values) => values[0]!;
+const fillers = ['', '', '', 'um, ', 'uh, ', 'okay so ', 'so ', 'well, ', 'okay, '];
+const yes = ['yes', 'yes please', "yeah, that's right", 'correct', 'sure, go ahead', "yep, that's it", 'yes, that sounds good'];
+const done = ["no, that's all, thank you", 'no thanks, bye', "nope, that's everything. Thanks!", "no, I'm good, thank you", "that's it, thanks. Bye"];
+
+/** The intent line, with the goal's details said up front now and then. */
+function intentLines(goal: Goal, dayWords: string): string[] {
+  switch (goal.kind) {
+    case 'book':
+      return ["I'd like to book an appointment", 'I need to make an appointment please', 'hi, I want to schedule a visit with a family doctor', `I'd like to see a family medicine doctor on ${dayWords}`];
+    case 'insist':
+      return ["I'd like to book an appointment with a heart doctor", 'I need a cardiology appointment please', `I want to book cardiology for ${dayWords}`];
+    case 'cancel':
+      return ['I need to cancel my appointment', "I'd like to cancel an appointment please", "hi, I can't make my appointment, I want to cancel it"];
+    case 'reschedule':
+      return ['I need to reschedule my appointment', 'can I move my appointment to another day', "I'd like to change the day of my appointment"];
+    case 'list':
+      return ['when is my next appointment', "I'd like to check my appointments", 'can you tell me what appointments I have'];
+  }
+}
+
+export function createCallerMind(persona: Persona, seed: number): CallerMind {
+  const random = seededRandom(seed);
+  const pick: Pick = (values) => values[Math.floor(random() * values.length)]!;
+  const { patient, goal } = persona;
+  const filler = () => pick(fillers);
+  const thanks = () => pick(['', '', ', thanks', ', thank you']);
+  const birthDate = () => birthDateWords(patient.dateOfBirth, pick);
+  const phone = () => phoneWords(patient.phoneDigits, pick);
+  const name = patient.lastName;
+  // The day said for a goal: weekday and date, the date alone, or a correction ("the tenth, no, the eleventh").
+  const goalDay = goal.kind === 'book' ? goal.day : goal.kind === 'insist' ? goal.fullDay : goal.kind === 'reschedule' ? goal.day : undefined;
+  const weekday = goalDay ? new Date(`${goalDay}T12:00:00Z`).toLocaleDateString('en-US', { weekday: 'long', timeZone: 'UTC' }) : '';
+  const dayLines = (): string[] => {
+    if (!goalDay) return ['any day is fine'];
+    const monthDay = monthDayWords(goalDay);
+    const ordinal = monthDay.split(' ').slice(1).join(' ');
+    if (goal.kind === 'book' && goalDay === '2026-12-11') return [`the tenth, no, the eleventh`, `December tenth, no sorry, December eleventh`, `Friday the eleventh`];
+    if (goal.kind === 'reschedule') return [`${weekday} the ${ordinal}`, `${monthDay}`, `the fifteenth, no, the sixteenth`, `${weekday}, ${monthDay}`];
+    return [`${weekday}`, `${weekday} ${monthDay}`, `this ${weekday}`, `the ${ordinal}`, `${weekday} the ${ordinal}`];
+  };
+  const reason = pick(goal.kind === 'book' ? ['a sore throat that will not go away', 'my annual physical', 'a check up', 'a cough I have had for two weeks'] : ['chest pain when I climb stairs', 'a heart check up', 'my blood pressure follow up']);
+
+  /** Consecutive times each question has been heard, and what was said last to it. */
+  let lastQuestion: HeardQuestion | undefined;
+  let repeats = 0;
+  let insisted = 0;
+  let confirmed = false;
+  let intentRestated = 0;
+  let humanDeclined = 0;
+  let predicted: HeardQuestion = 'intent';
+  const said = new Map<HeardQuestion, string>();
+  const once = new Set<string>();
+
+  /** A fresh wording when asked again: another alternative than last time, plainer as the re-asks go on. */
+  const choose = (question: HeardQuestion, alternatives: string[], plain: string[] = alternatives): string => {
+    const pool = repeats === 0 ? alternatives : repeats >= 2 ? plain : alternatives.filter((text) => text !== said.get(question));
+    return pick(pool.length > 0 ? pool : alternatives);
+  };
+
+  const reply = (question: HeardQuestion): string | undefined => {
+    switch (question) {
+      case 'intent':
+        if (confirmed || (goal.kind === 'list' && once.has('listed'))) return pick(done);
+        if (lastQuestion === 'anythingElse' || once.has('intent')) intentRestated += 1;
+        once.add('intent');
+        return `${filler()}${choose(question, intentLines(goal, dayLines()[0]!), intentLines(goal, '').slice(0, 2))}`;
+      case 'lastName':
+        return choose(
+          question,
+          [
+            name,
+            `my last name is ${name}`,
+            `it's ${name}, ${spelled(name)}`,
+            `${name}, spelled ${spelled(name)}`,
+            `this is ${patient.firstName} ${name}, born ${birthDate()}`,
+            `${name}, date of birth ${birthDate()}, phone ${phone()}`,
+          ],
+          [name, `${name}, ${spelled(name)}`],
+        );
+      case 'dateOfBirth':
+        return choose(question, [birthDate(), `it's ${birthDate()}`, `${filler()}${birthDate()}`, monthDayCorrection(patient.dateOfBirth)], [birthDateWords(patient.dateOfBirth, first)]);
+      case 'birthYear':
+        return choose(question, [yearWords(Number(patient.dateOfBirth.slice(0, 4))), `${yearWords(Number(patient.dateOfBirth.slice(0, 4)))}${thanks()}`]);
+      case 'phone':
+        return choose(question, [phone(), `my number is ${phone()}`, `${filler()}${phone()}`], [phoneWords(patient.phoneDigits, first)]);
+      case 'specialty':
+        return choose(question, goal.kind === 'book' ? ['family medicine', 'a family doctor please', 'just a regular family medicine doctor'] : ['cardiology', 'a heart doctor, cardiology', 'cardiology please'], [goal.kind === 'book' ? 'family medicine' : 'cardiology']);
+      case 'provider':
+        return choose(question, ['the first one', 'the first one is fine', 'either is fine, the first one', 'um, the first one please'], ['the first one']);
+      case 'day':
+      case 'noOpenings':
+        if (goal.kind === 'insist' && question === 'noOpenings') {
+          insisted += 1;
+          if (insisted <= goal.insistences) return pick([`no, I really need ${weekday} the third`, `it has to be ${weekday}, I can't do any other day`, `are you sure? ${weekday} December third is the only day I can come`]);
+          return pick(['okay, fine, the first one you said then', 'alright, the earliest day then', 'okay, the first of those days please']);
+        }
+        if (question === 'noOpenings') return pick(['okay, the first one then', 'the earliest one is fine']);
+        if (goal.kind === 'insist' && insisted > goal.insistences) return pick(['the earliest day you have', 'whatever is first']);
+        return `${filler()}${choose(question, dayLines(), [dayLines()[1] ?? dayLines()[0]!])}${thanks()}`;
+      case 'time':
+        if (repeats === 0 && goal.kind === 'book') return pick(['ten in the morning', 'ten a m please', 'the earliest one', 'nine thirty']);
+        return choose(question, ['the first one', 'the earliest one is fine', 'the first time you have'], ['the first one']);
+      case 'reason':
+        return choose(question, [reason, `it's for ${reason}`, `${filler()}${reason}`], [reason]);
+      case 'confirm':
+        confirmed = true;
+        return pick(yes);
+      case 'whichAppointment': {
+        const first = goal.kind !== 'reschedule';
+        return choose(
+          question,
+          first ? ['the first one', 'the one on the seventh', 'the December seventh one', 'the one on Monday the seventh'] : ['the second one', 'the one on the fourteenth', 'the December fourteenth one'],
+          [first ? 'the first one' : 'the second one'],
+        );
+      }
+      case 'anythingElse':
+        if (confirmed || goal.kind === 'list' || intentRestated >= 2) return pick(done);
+        intentRestated += 1;
+        return `yes, ${intentLines(goal, '')[0]}`;
+      case 'human':
+        humanDeclined += 1;
+        return humanDeclined <= 2 ? pick(['no thank you, I can do it with you', 'no, let me try again', 'no thanks']) : 'yes please';
+      case 'goodbye':
+        return undefined;
+      case 'unknown':
+        return pick(['sorry, could you say that again?', 'sorry, what was that?']);
+    }
+  };
+
+  /** A correction in the date of birth: the day one off first, then the right one. */
+  function monthDayCorrection(isoDate: string): string {
+    const day = Number(isoDate.slice(8, 10));
+    const wrong = `${isoDate.slice(0, 8)}${String(day === 1 ? 2 : day - 1).padStart(2, '0')}`;
+    return `${monthDayWords(wrong)}, no sorry, ${monthDayWords(isoDate)}, ${yearWords(Number(isoDate.slice(0, 4)))}`;
+  }
+
+  /** What a person expects to be asked next after answering `question`, for a turn they did not make out. */
+  const next = (question: HeardQuestion): HeardQuestion => {
+    const after: Partial<Record<HeardQuestion, HeardQuestion>> = {
+      intent: 'lastName',
+      lastName: 'dateOfBirth',
+      dateOfBirth: 'phone',
+      birthYear: 'phone',
+      phone: goal.kind === 'book' || goal.kind === 'insist' ? 'specialty' : goal.kind === 'list' ? 'anythingElse' : 'whichAppointment',
+      specialty: 'provider',
+      provider: 'day',
+      day: goal.kind === 'insist' && insisted <= goal.insistences ? 'noOpenings' : 'time',
+      noOpenings: insisted <= (goal.kind === 'insist' ? goal.insistences : 0) ? 'noOpenings' : 'time',
+      time: goal.kind === 'reschedule' ? 'confirm' : 'reason',
+      reason: 'confirm',
+      confirm: 'anythingElse',
+      whichAppointment: goal.kind === 'reschedule' ? 'day' : 'confirm',
+      anythingElse: 'goodbye',
+      human: 'intent',
+    };
+    return after[question] ?? 'unknown';
+  };
+
+  return {
+    persona,
+    answer(heard) {
+      const question = heard === 'unknown' ? predicted : heard;
+      repeats = question === lastQuestion ? repeats + 1 : 0;
+      if (question === 'anythingElse' && goal.kind === 'list') once.add('listed');
+      const text = reply(question);
+      lastQuestion = question;
+      predicted = next(question);
+      if (text !== undefined) said.set(question, text);
+      return text;
+    },
+  };
+}

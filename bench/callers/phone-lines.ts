@@ -1,0 +1,106 @@
+// The two ways a caller reaches the clinic, behind one shape: /ws/call (16 kHz PCM16, the agent's words arrive as JSON) and Twilio Media Streams (8 kHz μ-law, only audio comes back).
+import { mulawToPcm16 } from '../../src/audio/mulaw.ts';
+import { TwilioTestClient } from '../../test/helpers/twilio-client.ts';
+import { classify, type AgentListener, type HeardQuestion } from './agent-listener.ts';
+import { normalisedWords } from './spoken-forms.ts';
+import { WsCallClient } from './ws-call-client.ts';
+
+export type Transport = 'ws-call' | 'twilio';
+
+/** What the caller made of one agent turn. */
+export interface AgentTurn {
+  question: HeardQuestion;
+  /** The agent's words as the caller got them: the JSON text on /ws/call, the decoded words on Twilio. */
+  heard: string;
+}
+
+export interface PhoneLine {
+  readonly transport: Transport;
+  /** Hz of the caller's audio on this line. */
+  readonly sampleRate: number;
+  start(): Promise<void>;
+  /** Speaks a line in real time; resolves when its last frame is sent (the caller's end of speech, performance.now() ms). */
+  say(samples: Int16Array): Promise<{ startedAtMs: number; endedAtMs: number }>;
+  /**
+   * Waits like a polite caller for the agent's reply to what was said at `sinceMs`: until its audio has played and
+   * `pauseMs` more have passed. `closed`: the server ended the call; `silent`: no reply within `timeoutMs`.
+   */
+  awaitAgent(sinceMs: number, pauseMs: number, timeoutMs: number): Promise<'answered' | 'closed' | 'silent'>;
+  /** Arrival of the first agent audio after `sinceMs`, if any. */
+  firstAgentAudioAfter(sinceMs: number): number | undefined;
+  /** The agent's turn since `sinceMs`, as this caller hears it. */
+  hear(sinceMs: number): Promise<AgentTurn>;
+  /** The server's final transcripts that arrived in [fromMs, toMs): /ws/call only (Twilio sends none). */
+  transcripts(fromMs: number, toMs: number): string[] | undefined;
+  hangUp(): Promise<void>;
+}
+
+const pollMs = 20;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The shared wait: media after `sinceMs`, played out, then a pause; or the socket closed, or the deadline. */
+async function awaitPlayback(source: { lastMediaAtMs: number; playbackEndMs: number }, isOpen: () => boolean, sinceMs: number, pauseMs: number, timeoutMs: number) {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const now = performance.now();
+    if (source.lastMediaAtMs > sinceMs && now >= source.playbackEndMs + pauseMs) return 'answered' as const;
+    if (!isOpen()) return 'closed' as const;
+    if (now > deadline) return 'silent' as const;
+    await sleep(pollMs);
+  }
+}
+
+export function wsCallLine(baseUrl: string, lineNoise: number, random: () => number): PhoneLine {
+  const sampleRate = 16000;
+  const client = new WsCallClient(`${baseUrl}/ws/call`, sampleRate, lineNoise, random);
+  return {
+    transport: 'ws-call',
+    sampleRate,
+    start: () => client.start(),
+    say: (samples) => client.say(samples),
+    awaitAgent: (sinceMs, pauseMs, timeoutMs) => awaitPlayback(client, () => client.isOpen, sinceMs, pauseMs, timeoutMs),
+    firstAgentAudioAfter: (sinceMs) => client.agentFrames.find((frame) => frame.arrivedAtMs > sinceMs)?.arrivedAtMs,
+    async hear(sinceMs) {
+      const lines = client.events.filter((event) => event.type === 'agent' && event.arrivedAtMs > sinceMs).map((event) => event.text ?? '');
+      const heard = lines.join(' ');
+      const ended = client.events.some((event) => event.type === 'end' && event.arrivedAtMs > sinceMs);
+      const question = classify(normalisedWords(heard));
+      return { question: ended && question === 'unknown' ? 'goodbye' : question, heard };
+    },
+    transcripts: (fromMs, toMs) =>
+      client.events.filter((event) => event.type === 'transcript' && event.final && event.arrivedAtMs >= fromMs && event.arrivedAtMs < toMs).map((event) => event.text ?? ''),
+    async hangUp() {
+      if (client.isOpen) await client.hangUp();
+    },
+  };
+}
+
+/** Twilio: the caller hears only audio, so it listens with `listener` (see agent-listener.ts for why a grammar). */
+export function twilioLine(baseUrl: string, lineNoise: number, listener: AgentListener): PhoneLine {
+  const client = new TwilioTestClient({ url: `${baseUrl.replace(/^http/, 'ws')}/twilio/media`, lineNoise });
+  let open = false;
+  void client.closed.then(() => (open = false));
+  return {
+    transport: 'twilio',
+    sampleRate: 8000,
+    async start() {
+      await client.start();
+      open = true;
+    },
+    say: (samples) => client.say(samples),
+    awaitAgent: (sinceMs, pauseMs, timeoutMs) => awaitPlayback(client, () => open, sinceMs, pauseMs, timeoutMs),
+    firstAgentAudioAfter: (sinceMs) => client.received.find((message) => message.event === 'media' && message.arrivedAtMs > sinceMs)?.arrivedAtMs,
+    async hear(sinceMs) {
+      const frames = client.received.filter((message) => message.event === 'media' && message.arrivedAtMs > sinceMs);
+      const bytes = Buffer.concat(frames.map((message) => Buffer.from(message.media?.payload ?? '', 'base64')));
+      if (bytes.length === 0) return { question: open ? 'unknown' : 'goodbye', heard: '' };
+      const { question, words } = await listener.hear(mulawToPcm16(new Uint8Array(bytes)));
+      return { question: !open && question === 'unknown' ? 'goodbye' : question, heard: words };
+    },
+    transcripts: () => undefined,
+    async hangUp() {
+      if (open) await client.hangUp();
+      else client.terminate();
+    },
+  };
+}
