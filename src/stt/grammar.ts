@@ -28,6 +28,10 @@ const ordinalPlace = 'first second third fourth fifth';
 /** Relative weight of the always-on interrupt phrases against the expected answers (1). */
 const interruptWeight = 0.05;
 
+const lastNameCarrier = '(my | the) last name is | my name is | this is';
+const birthCarrier = '(my (date of birth | birthday | birth date) is) | i was born on';
+const phoneCarrier = '(my | the) [phone] number is';
+
 const alternatives = (words: string): string => `(${words.trim().split(/\s+/).join(' | ')})`;
 
 /** Number, date and time building blocks shared by several slots; every word is in CMUdict. */
@@ -42,13 +46,26 @@ const sharedRules: Record<string, string> = {
   year: `(nineteen (<upToNinetyNine> | oh <unit> | hundred) | two thousand [and] [<upToNinetyNine>] | twenty (<upToNinetyNine> | oh <unit>))`,
   hour: `(${alternatives(units)} | ten | eleven | twelve)`,
   minute: `(oh <unit> | ${alternatives(teens)} | (twenty | thirty | forty | fifty) [<unit>])`,
+  // A phone number is ten digits, or eleven with the country's leading one, said in chunks ("five five five, oh one oh,
+  // one two three four") with hesitations between them. An open digit loop let noise add digits ("five five five eight eight oh …").
+  phoneDigits: '[one] <digit> <digit> <digit> [<hesitation>] <digit> <digit> <digit> [<hesitation>] <digit> <digit> <digit> <digit>',
+  hesitation: '(um | uh | and)',
+  // How callers put a request: "i want", "i'd like", "can i", "i was hoping to".
+  wanting: "(i (want | need | would like | wanna) | i'd like | can i | could i | i was hoping to | i am calling to | i'm calling to)",
 };
 
+/** Said before an answer in any state ("um", "hello", "okay so"); "yeah" only where it is not itself the answer. */
+const leadWords = 'um uh okay well so oh hello hi';
+/** Said after an answer in any state. */
+const closingPhrases = 'please | thank you | thanks | thank you very much | that is all';
+
+/** How callers put a request: "i want", "i'd like", "can i", "i was hoping to". */
+
 const intentPhrases = [
-  '[i (want | need | would like | wanna)] [to] (book | make | schedule | set up) [an | a | another] [new] appointment',
-  '[i (want | need | would like)] [to] cancel [my] appointment',
-  '[i (want | need | would like)] [to] (reschedule | change | move) [my] appointment',
-  '[i (want | need | would like)] [to] (check | know | hear) [my | about my] appointments',
+  '[<wanting>] [to] (book | make | schedule | set up) [an | a | another] [new] appointment',
+  '[<wanting>] [to] cancel [my] appointment',
+  '[<wanting>] [to] (reschedule | change | move) [my] appointment',
+  '[<wanting>] [to] (check | know | hear) [my | about my] appointments',
   '(what | when) (are | is) my (appointment | appointments)',
   '(list | check) my appointments',
   '[i (want | need)] an appointment',
@@ -56,9 +73,9 @@ const intentPhrases = [
 ];
 
 const yesNoPhrases = [
-  'yes [please | that is right | that is correct | it is]',
-  'yeah | yep | correct | right | sure | okay | that is right | that is correct | that is it',
-  'no [thanks | thank you | it is not | that is wrong] | nope | not really | incorrect | that is wrong',
+  "yes [please | that is right | that is correct | that's right | that's correct | it is]",
+  "yeah | yep | correct | right | sure | okay | that is right | that is correct | that's right | that's correct | that is it",
+  "no [thanks | thank you | it is not | it's not | that is wrong | that's wrong | that is all | that's all | that is it | that's it | i am good | nothing else] | nope | not really | incorrect | that is wrong | that's wrong",
 ];
 
 const interruptPhrases = [
@@ -98,6 +115,8 @@ export function buildGrammar(
 
   const top: string[] = [];
   const wanted = new Set<SlotName>(slots);
+  /** Identity fields with their carrier phrase, which may follow the answer: "my last name is smith and my date of birth is …". */
+  const carriedFields: string[] = [];
   // Identity fields other than the one just asked for need their carrier phrase ("my phone number is …"): a bare
   // "Smith" otherwise competes with every date and digit string, and short names lose ("may eighth").
   const primary = slots[0];
@@ -117,15 +136,21 @@ export function buildGrammar(
       bodies.push('<letter> <letter>+');
     }
     if (bodies.length > 0) {
-      rules.set('lastName', `${carried('lastName', '(my | the) last name is | my name is | this is', '(my | the) last name is | it is | last name | my name is | this is')} (${bodies.join(' | ')})`);
+      rules.set('name', `(${bodies.join(' | ')})`);
+      rules.set('lastName', `${carried('lastName', lastNameCarrier, `${lastNameCarrier} | it is | it's | last name`)} <name>`);
+      carriedFields.push(`(${lastNameCarrier}) <name>`);
       top.push('<lastName>');
     }
   }
   if (wanted.has('dateOfBirth') || wanted.has('date')) {
     const calendar = '[on] [the] (<month> (<dayOrdinal> | <dayCardinal>) [<year>] | <dayOrdinal> of <month> [<year>])';
     const birth = wanted.has('date')
-      ? '[(my (date of birth | birthday | birth date) is) | i was born on | it is]'
-      : carried('dateOfBirth', '(my (date of birth | birthday | birth date) is) | i was born on | born on | born', '(my (date of birth | birthday | birth date) is) | i was born on | it is');
+      ? `[${birthCarrier} | it is | it's]`
+      : carried('dateOfBirth', `${birthCarrier} | born on | born`, `${birthCarrier} | it is | it's`);
+    if (wanted.has('dateOfBirth')) {
+      rules.set('calendar', calendar);
+      carriedFields.push(`(${birthCarrier}) <calendar>`);
+    }
     const relative = '[on] ([next | this] <weekday> | today | tomorrow | the day after tomorrow | next week | this week | [as soon as possible | the earliest] | anytime)';
     rules.set('date', wanted.has('date') ? `(${birth} ${calendar} | ${relative})` : `${birth} ${calendar}`);
     top.push('<date>');
@@ -135,7 +160,8 @@ export function buildGrammar(
     top.push('<time>');
   }
   if (wanted.has('phone')) {
-    rules.set('phone', `${carried('phone', '(my | the) [phone] number is', '(my | the) [phone] number is | it is')} <digit>+`);
+    rules.set('phone', `${carried('phone', phoneCarrier, `${phoneCarrier} | it is | it's`)} <phoneDigits>`);
+    carriedFields.push(`(${phoneCarrier}) <phoneDigits>`);
     top.push('<phone>');
   }
   if (wanted.has('specialty')) {
@@ -181,6 +207,11 @@ export function buildGrammar(
   }
   add('interrupt', keep(interruptPhrases));
   top.push('<interrupt>');
+  if (carriedFields.length > 1) {
+    rules.set('moreFields', `([and] (${carriedFields.join(' | ')}))`);
+    const identity = new Set(['<lastName>', '<date>', '<phone>']);
+    for (const [index, rule] of top.entries()) if (identity.has(rule)) top[index] = `${rule} [<moreFields>] [<moreFields>]`;
+  }
 
   // Pull in the shared blocks that the chosen rules reference (transitively).
   const referenced = new Set<string>();
@@ -201,7 +232,9 @@ export function buildGrammar(
   // JSGF weights: what the state asked for outweighs the interrupts that are always listened for, so noise in a
   // narrowband call does not come out as "talk to a real person".
   const weighted = top.map((rule) => `/${rule === '<interrupt>' ? interruptWeight : 1}/ ${rule}`);
-  lines.push(`public <utterance> = [okay | well | so] (${weighted.join(' | ')}) [please | thank you | thanks];`);
+  // Hesitations and politeness around any answer: without them "um, a skin doctor, please" was forced onto another phrase.
+  const lead = alternatives(wanted.has('yesNo') ? leadWords : `${leadWords} yeah`);
+  lines.push(`public <utterance> = [${lead}] [${lead}] (${weighted.join(' | ')}) [${closingPhrases}];`);
   const jsgf = lines.join('\n') + '\n';
   return { jsgf, words: [...new Set(phraseWords(jsgf.replace(/^#JSGF.*$|^grammar.*$|<[a-zA-Z]+>/gm, ' ')))] };
 }
