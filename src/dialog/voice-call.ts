@@ -102,7 +102,8 @@ interface OpenTurn {
   overAgent: boolean;
   stream: Promise<SttStream>;
   partial: string;
-  final: Promise<string>;
+  /** The turn's transcript and the least confidence among its final pieces (0–1, undefined when the recognizer reports none). */
+  final: Promise<{ text: string; confidence: number | undefined }>;
 }
 
 export async function createVoiceCall(options: VoiceCallOptions): Promise<VoiceCall> {
@@ -171,10 +172,11 @@ export async function createVoiceCall(options: VoiceCallOptions): Promise<VoiceC
       expectation = session.expectation();
       return options.stt.open({ sampleRate: options.callerSampleRate, expectation });
     });
-    const opened: OpenTurn = { id, startedAtMs, startedAtAudioMs, overAgent, stream, partial: '', final: Promise.resolve('') };
+    const opened: OpenTurn = { id, startedAtMs, startedAtAudioMs, overAgent, stream, partial: '', final: Promise.resolve({ text: '', confidence: undefined }) };
     opened.final = stream.then(
       async (sttStream) => {
         let finalText = '';
+        let confidence: number | undefined;
         for await (const event of sttStream) {
           if (event.type === 'partial') {
             opened.partial = event.text;
@@ -182,16 +184,18 @@ export async function createVoiceCall(options: VoiceCallOptions): Promise<VoiceC
             if (slotAware) endpointer.partial(event.text, detector.positionMs, expectation, now);
           } else if (event.type === 'final') {
             finalText = finalText ? `${finalText} ${event.text}` : event.text;
+            // A turn heard in several pieces is as sure as its least sure piece.
+            if (event.confidence !== undefined) confidence = Math.min(confidence ?? 1, event.confidence);
           } else if (event.type === 'error') {
             logger.warn({ err: event.error, stt: options.stt.name, turnId: id }, 'speech recognition failed for this turn');
           }
         }
         publish({ type: 'transcript', text: finalText, final: true });
-        return finalText;
+        return { text: finalText, confidence };
       },
       (error: unknown) => {
         logger.warn({ err: error, stt: options.stt.name, turnId: id }, 'speech recognition could not start for this turn');
-        return '';
+        return { text: '', confidence: undefined };
       },
     );
     return opened;
@@ -213,11 +217,11 @@ export async function createVoiceCall(options: VoiceCallOptions): Promise<VoiceC
     const speechEndAudioMs = ended.reason === 'complete-value' ? detector.lastSpeechMs : ended.atMs;
     const speechEndMs = Math.min(speechEndAudioMs + timelineOffsetMs, endOfTurnMs);
     enqueueAnswer(async () => {
-      const text = await closing.final;
+      const { text, confidence } = await closing.final;
       const transcriptAt = options.nowMs();
       pendingLatency = { turnId: closing.id, endpointing: ended.reason, endOfTurnMs, speechEndMs, transcriptMs: transcriptAt - speechEndMs };
       if (session.isEnded()) return;
-      await session.hear({ text });
+      await session.hear(confidence === undefined ? { text } : { text, confidence });
       if (pendingLatency && pendingLatency.replyAtMs !== undefined) pendingLatency.replyMs = pendingLatency.replyAtMs - transcriptAt;
       lastActivityMs = options.nowMs();
     });

@@ -86,6 +86,7 @@ export function createDeepgramStt(options: DeepgramSttOptions): SpeechToText {
     let finalEmitted = false;
     let ended = false;
     let closedByUs = false;
+    /** The least confidence among the segments not yet reported, 0–1. */
     let lastConfidence: number | undefined;
     /** Before the socket opens, failures reject `open()` instead of becoming events. */
     let opened = false;
@@ -104,6 +105,7 @@ export function createDeepgramStt(options: DeepgramSttOptions): SpeechToText {
       if (text === '' && finalEmitted) return;
       finalEmitted = true;
       queue.push({ type: 'final', text, ...(lastConfidence !== undefined ? { confidence: lastConfidence } : {}) });
+      lastConfidence = undefined;
     };
 
     socket.on('message', (message) => {
@@ -114,7 +116,8 @@ export function createDeepgramStt(options: DeepgramSttOptions): SpeechToText {
       if (results.is_final) {
         if (transcript !== '') {
           pendingSegments.push(transcript);
-          if (alternative?.confidence !== undefined) lastConfidence = alternative.confidence;
+          // Several is_final segments make one utterance: it is as sure as its least sure segment.
+          if (alternative?.confidence !== undefined) lastConfidence = Math.min(lastConfidence ?? 1, alternative.confidence);
         }
         // speech_final: Deepgram's endpointing heard the caller stop; report now rather than waiting for our VAD.
         if (results.speech_final && pendingSegments.length > 0) emitFinal();

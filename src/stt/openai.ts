@@ -38,6 +38,13 @@ export function transcriptionPrompt(hints: string[]): string | undefined {
   return `A patient is calling a clinic. Words that may come up: ${hints.join(', ')}.`;
 }
 
+/** Mean token probability, 0–1 (exp of the mean log probability); undefined when the service sent none. */
+export function confidenceOf(logprobs: ReadonlyArray<{ logprob?: number }> | undefined): number | undefined {
+  const values = (logprobs ?? []).map((entry) => entry.logprob).filter((value): value is number => typeof value === 'number' && Number.isFinite(value));
+  if (values.length === 0) return undefined;
+  return Math.round(Math.exp(values.reduce((sum, value) => sum + value, 0) / values.length) * 1000) / 1000;
+}
+
 export function createOpenAiStt(options: OpenAiSttOptions): SpeechToText {
   const model = options.model ?? 'gpt-4o-transcribe';
   // No SDK retries: in a live call a fallback answers sooner than a backoff.
@@ -64,7 +71,15 @@ export function createOpenAiStt(options: OpenAiSttOptions): SpeechToText {
       try {
         const file = await toFile(encodeWav(concatSamples(frames.map((frame) => frame.samples)), streamOptions.sampleRate), 'utterance.wav', { type: 'audio/wav' });
         const events = await client.audio.transcriptions.create(
-          { file, model, stream: true, ...(prompt ? { prompt } : {}), ...(options.language ? { language: options.language } : {}) },
+          {
+            file,
+            model,
+            stream: true,
+            // Token log probabilities are the only confidence the service gives (gpt-4o-transcribe and mini; whisper-1 cannot stream anyway).
+            include: ['logprobs'],
+            ...(prompt ? { prompt } : {}),
+            ...(options.language ? { language: options.language } : {}),
+          },
           { signal: abortController.signal },
         );
         let text = '';
@@ -73,7 +88,8 @@ export function createOpenAiStt(options: OpenAiSttOptions): SpeechToText {
             text += event.delta;
             queue.push({ type: 'partial', text: text.trim() });
           } else if (event.type === 'transcript.text.done') {
-            queue.push({ type: 'final', text: event.text.trim() });
+            const confidence = confidenceOf(event.logprobs);
+            queue.push({ type: 'final', text: event.text.trim(), ...(confidence !== undefined ? { confidence } : {}) });
             return queue.finish();
           }
         }

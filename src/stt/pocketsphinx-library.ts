@@ -56,6 +56,8 @@ export interface PocketSphinxLibrary {
   processRawNow(decoder: NativePointer, samples: Int16Array): void;
   endUtteranceNow(decoder: NativePointer): void;
   hypothesis(decoder: NativePointer): string | null;
+  /** The best path's score (log base 1.0001, acoustic plus language weight; ≤ 0) and the frames decoded (100 per second). */
+  pathScore(decoder: NativePointer): { score: number; frames: number };
   /** Posterior probability of the best hypothesis after `endUtterance`, 0–1. */
   confidence(decoder: NativePointer): number;
   /** The live cepstral mean (13 values) the decoder normalises features with, or null if unreadable. */
@@ -115,6 +117,7 @@ export function loadPocketSphinx(paths: PocketSphinxPaths = {}): PocketSphinxLib
   const psEndUtt = pocketsphinx.func('int ps_end_utt(void *decoder)');
   const psGetHyp = pocketsphinx.func('const char *ps_get_hyp(void *decoder, _Out_ int32_t *score)');
   const psGetProb = pocketsphinx.func('int32_t ps_get_prob(void *decoder)');
+  const psGetNFrames = pocketsphinx.func('int ps_get_n_frames(void *decoder)');
   const psGetLogmath = pocketsphinx.func('void *ps_get_logmath(void *decoder)');
 
   const cmnLiveGet = sphinxbase.func('void cmn_live_get(void *cmn, _Out_ float *mean)');
@@ -192,6 +195,11 @@ export function loadPocketSphinx(paths: PocketSphinxPaths = {}): PocketSphinxLib
     hypothesis(decoder) {
       const text = psGetHyp(decoder, [0]) as string | null;
       return text ?? null;
+    },
+    pathScore(decoder) {
+      const score = [0];
+      psGetHyp(decoder, score);
+      return { score: score[0] as number, frames: psGetNFrames(decoder) as number };
     },
     confidence(decoder) {
       const probability = logmathExp(psGetLogmath(decoder), psGetProb(decoder)) as number;

@@ -66,11 +66,14 @@ export async function startOpenAiServer(options: { transcript?: string } = {}): 
       return response.end(JSON.stringify({ text: state.transcript }));
     }
     response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
-    const events: unknown[] = words.map((word, index) => ({ type: 'transcript.text.delta', delta: index === 0 ? word : ` ${word}`, logprobs: [] }));
+    // With include[]=logprobs the service reports each token's log probability (here one token per word, −0.05 each).
+    const withLogprobs = Object.entries(fields).some(([key, value]) => key.startsWith('include') && value === 'logprobs');
+    const logprobsOf = (token: string) => (withLogprobs ? [{ token, logprob: -0.05, bytes: [...Buffer.from(token)] }] : []);
+    const events: unknown[] = words.map((word, index) => ({ type: 'transcript.text.delta', delta: index === 0 ? word : ` ${word}`, logprobs: logprobsOf(index === 0 ? word : ` ${word}`) }));
     events.push({
       type: 'transcript.text.done',
       text: state.transcript,
-      logprobs: [],
+      logprobs: words.flatMap((word, index) => logprobsOf(index === 0 ? word : ` ${word}`)),
       usage: { type: 'tokens', input_tokens: 42, input_token_details: { text_tokens: 0, audio_tokens: 42 }, output_tokens: words.length, total_tokens: 42 + words.length },
     });
     for (const [index, event] of events.entries()) {

@@ -54,6 +54,10 @@ export function runSttContract(name: string, options: SttContractOptions): void 
       expect(received.filter((event) => event.type === 'partial').length).toBeGreaterThan(0);
       const text = finals[0]?.type === 'final' ? finals[0].text : '';
       for (const word of sample.expectedWords) expect(text.split(' ')).toContain(word);
+      // Every adapter reports how sure it is, 0–1, so a doubtful answer can be confirmed rather than acted on.
+      const confidence = finals[0]?.type === 'final' ? finals[0].confidence : undefined;
+      expect(confidence).toBeGreaterThanOrEqual(0);
+      expect(confidence).toBeLessThanOrEqual(1);
     }, timeout);
 
     it('gives one final for a stream ended without audio, and ignores a second end()', async () => {

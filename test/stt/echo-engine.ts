@@ -21,7 +21,7 @@ export function createEchoStt(options: { label: string }): SpeechToText {
           events.push({ type: 'partial', text: String(samples) });
         },
         end() {
-          events.push({ type: 'final', text: `${options.label} ${samples} samples at ${streamOptions.sampleRate} first ${first} slots ${slots}` });
+          events.push({ type: 'final', text: `${options.label} ${samples} samples at ${streamOptions.sampleRate} first ${first} slots ${slots}`, confidence: 0.75 });
           events.finish();
         },
         close: () => events.abandon(),

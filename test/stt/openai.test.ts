@@ -48,8 +48,10 @@ describe('OpenAI STT', () => {
       { type: 'partial', text: 'Cancel my appointment' },
       { type: 'partial', text: 'Cancel my appointment on' },
       { type: 'partial', text: 'Cancel my appointment on Friday' },
-      { type: 'final', text: 'Cancel my appointment on Friday' },
+      // Five tokens at log probability −0.05 each: exp(−0.05).
+      { type: 'final', text: 'Cancel my appointment on Friday', confidence: 0.951 },
     ]);
+    expect(server.transcriptionRequests[0]?.fields['include[]']).toBe('logprobs');
   });
 
   it.each([

@@ -55,7 +55,7 @@ describe('speech-to-text on worker threads', () => {
     const events = collect(stream);
     for (const frame of framesOf(utterance)) stream.push(frame);
     stream.end();
-    expect((await events).find((event) => event.type === 'final')).toEqual({ type: 'final', text: 'my last name is smith' });
+    expect((await events).find((event) => event.type === 'final')).toMatchObject({ type: 'final', text: 'my last name is smith', confidence: expect.any(Number) });
     const added = [...threadNiceness()].filter(([id]) => !before.has(id)).map(([, nice]) => nice);
     // Two workers at nice 10 (Node's own helper threads for them stay at 0); the process's main thread unchanged.
     expect(added.filter((nice) => nice === 10)).toHaveLength(2);
@@ -96,7 +96,7 @@ describe('speech-to-text on worker threads', () => {
     });
     const finals = (await Promise.all(results)).map((events) => events.at(-1));
     finals.forEach((final, index) => {
-      expect(final).toEqual({ type: 'final', text: `heard ${(5 + index) * 160} samples at ${8000 + index * 1000} first ${100 + index} slots ${index % 2 ? 'phone' : 'lastName'}` });
+      expect(final).toEqual({ type: 'final', text: `heard ${(5 + index) * 160} samples at ${8000 + index * 1000} first ${100 + index} slots ${index % 2 ? 'phone' : 'lastName'}`, confidence: 0.75 });
     });
     // Copies crossed the boundary: the frames pushed are still whole on this side.
     expect(frames[0]?.[0]?.length).toBe(160);
@@ -135,6 +135,6 @@ describe('speech-to-text on worker threads', () => {
     const nextEvents = collect(next);
     next.push({ samples: new Int16Array(320), sampleRate: 8000 });
     next.end();
-    expect((await nextEvents).at(-1)).toEqual({ type: 'final', text: 'heard 320 samples at 8000 first 0 slots none' });
+    expect((await nextEvents).at(-1)).toEqual({ type: 'final', text: 'heard 320 samples at 8000 first 0 slots none', confidence: 0.75 });
   });
 });
