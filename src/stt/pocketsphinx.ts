@@ -8,6 +8,7 @@ import { DecoderPool, dictionaryPronunciations, type Band, type PooledDecoder, t
 import { loadPocketSphinx, type PocketSphinxLibrary, type PocketSphinxPaths } from './pocketsphinx-library.ts';
 import { pronounceWords } from './pronunciation.ts';
 import { createResamplerTo16k, decoderSampleRate, type StreamResampler } from './resample-to-16k.ts';
+import { chooseTranscript, grammarConfidence, needsSecondPass, type GrammarHypothesis } from './transcript-choice.ts';
 import type { SpeechToText, SttStream, SttStreamOptions, TranscriptEvent } from './types.ts';
 
 export interface PocketSphinxSttOptions extends PocketSphinxPaths, GrammarOptions {
@@ -19,6 +20,13 @@ export interface PocketSphinxSttOptions extends PocketSphinxPaths, GrammarOption
   decoderArguments?: string[];
   /** Command used to pronounce words missing from CMUdict; default "espeak-ng". */
   espeakCommand?: string;
+  /**
+   * Whether an utterance the grammar is unsure of (no expected value in its transcript, or a low score) is decoded again
+   * with the generic language model, whose transcript is then used when it says more; default "when-unsure".
+   */
+  secondPass?: 'never' | 'when-unsure';
+  /** Told each time a second pass runs (benchmarks, metrics); in-process only. */
+  onSecondPass?: () => void;
 }
 
 /** Samples handed to the decoder per native call (0.25 s at 16 kHz): few calls, partials still timely. */
@@ -34,6 +42,7 @@ export function createPocketSphinxStt(options: PocketSphinxSttOptions = {}): Spe
   // CMUdict (134k words) is parsed now, while nobody is waiting, rather than on the main thread in the first caller's turn.
   void dictionaryPronunciations(library.files.dictionary).catch(() => {});
   const grammarOptions: GrammarOptions = { names: options.names, spelling: options.spelling };
+  const secondPass: SecondPass | undefined = (options.secondPass ?? 'when-unsure') === 'when-unsure' ? { onSecondPass: options.onSecondPass } : undefined;
   let vocabulary: Promise<Vocabulary> | undefined;
   const sharedVocabulary = () => {
     vocabulary ??= staticVocabulary(library, grammarOptions, options.espeakCommand);
@@ -48,7 +57,7 @@ export function createPocketSphinxStt(options: PocketSphinxSttOptions = {}): Spe
   return {
     name: 'pocketsphinx',
     async open(streamOptions) {
-      return openStream(library, pool, grammarOptions, options.espeakCommand, streamOptions, await sharedVocabulary());
+      return openStream(library, pool, grammarOptions, options.espeakCommand, streamOptions, await sharedVocabulary(), secondPass);
     },
     async close() {
       pool.close();
@@ -88,6 +97,7 @@ async function openStream(
   espeakCommand: string | undefined,
   options: SttStreamOptions,
   vocabulary: Vocabulary,
+  secondPass: SecondPass | undefined,
 ): Promise<SttStream> {
   if (!Number.isInteger(options.sampleRate) || options.sampleRate < 8000) {
     throw new FrontdeskError('AUDIO_INVALID', `unsupported sample rate ${options.sampleRate} Hz`);
@@ -99,7 +109,7 @@ async function openStream(
     // A grammar PocketSphinx rejects (never seen: every word is checked against CMUdict first) falls back to the generic LM.
     pool.release(decoder);
     resampler.close();
-    return openStream(library, pool, grammarOptions, espeakCommand, { ...options, expectation: undefined }, vocabulary);
+    return openStream(library, pool, grammarOptions, espeakCommand, { ...options, expectation: undefined }, vocabulary, secondPass);
   }
   const band = options.sampleRate < decoderSampleRate ? 'narrowband' : 'wideband';
   pool.prepareBand(decoder, band);
@@ -108,7 +118,13 @@ async function openStream(
     resampler.close();
     throw new FrontdeskError('PROVIDER_FAILED', 'pocketsphinx could not start an utterance');
   }
-  return new PocketSphinxStream(library, pool, decoder, resampler, options, grammar === null, band);
+  const recheck = grammar !== null && options.expectation ? secondPass : undefined;
+  return new PocketSphinxStream(library, pool, decoder, resampler, options, grammar === null, band, recheck);
+}
+
+/** A second, generic-LM pass over utterances the grammar is unsure of. */
+interface SecondPass {
+  onSecondPass?: () => void;
 }
 
 class PocketSphinxStream implements SttStream {
@@ -120,6 +136,8 @@ class PocketSphinxStream implements SttStream {
   private drainScheduled = false;
   private lastPartial = '';
   private decoderReturned = false;
+  /** The utterance at 16 kHz, kept for a second pass (only when one may run). */
+  private readonly heard: Int16Array[] = [];
   private readonly onAbort = () => this.close();
 
   constructor(
@@ -130,6 +148,7 @@ class PocketSphinxStream implements SttStream {
     private readonly options: SttStreamOptions,
     private readonly freeSearch: boolean,
     private readonly band: Band,
+    private readonly secondPass: SecondPass | undefined,
   ) {
     if (options.abortSignal?.aborted) this.close();
     else options.abortSignal?.addEventListener('abort', this.onAbort, { once: true });
@@ -143,6 +162,7 @@ class PocketSphinxStream implements SttStream {
     const samples = this.resampler.process(frame.samples);
     if (samples.length === 0) return;
     this.pending.push(samples);
+    if (this.secondPass) this.heard.push(samples);
     if (this.library.blocking) decodeScheduler.want(this);
     else if (!this.drainScheduled) {
       this.drainScheduled = true;
@@ -191,10 +211,57 @@ class PocketSphinxStream implements SttStream {
   private finishUtterance(): void {
     const text = normalise(this.library.hypothesis(this.decoder.pointer));
     if (text.length > 0) this.pool.rememberBand(this.decoder, this.band);
-    // A grammar search reports no posterior; only the generic LM's lattice gives a meaningful confidence.
-    const confidence = this.freeSearch && text.length > 0 ? this.library.confidence(this.decoder.pointer) : undefined;
-    this.events.push(confidence === undefined ? { type: 'final', text } : { type: 'final', text, confidence });
+    if (this.freeSearch) {
+      this.events.push({ type: 'final', text, confidence: text.length > 0 ? languageModelConfidence(text, this.library.confidence(this.decoder.pointer)) : 0 });
+      this.finish(true);
+      return;
+    }
+    // A grammar search's posterior is always 1 (its lattice has one path): the path score per frame stands in.
+    const { score, frames } = this.library.pathScore(this.decoder.pointer);
+    const grammar: GrammarHypothesis = { text, scorePerFrame: text.length > 0 && frames > 0 ? score / frames : 0 };
+    const expectation = this.options.expectation;
+    if (this.secondPass && expectation && needsSecondPass(grammar, expectation)) {
+      this.returnDecoder(true);
+      void this.decodeAgain(grammar, this.secondPass).finally(() => this.finish(true));
+      return;
+    }
+    this.events.push({ type: 'final', text, confidence: grammarConfidence(grammar) });
     this.finish(true);
+  }
+
+  /**
+   * The utterance again through the generic language model, on a decoder of its own, then the better transcript. The
+   * model costs ~10× the grammar per second of audio, so it runs only here, for the utterances the grammar is unsure of.
+   */
+  private async decodeAgain(grammar: GrammarHypothesis, secondPass: SecondPass): Promise<void> {
+    secondPass.onSecondPass?.();
+    const expectation = this.options.expectation as NonNullable<SttStreamOptions['expectation']>;
+    let decoder: PooledDecoder | undefined;
+    try {
+      const opened = await this.pool.open(null, new Map());
+      decoder = opened.decoder;
+      if (!opened.ready || this.isClosed()) throw new Error('no second pass');
+      this.pool.prepareBand(decoder, this.band);
+      if (!this.library.startUtterance(decoder.pointer)) throw new Error('no second pass');
+      const audio = this.heard.splice(0);
+      while (audio.length > 0 && !this.isClosed()) {
+        await this.library.processRaw(decoder.pointer, takeSamples(audio, samplesPerDecodeCall));
+        // On a decoding thread the call above ran inline: let other streams' audio and opens in between chunks.
+        if (this.library.blocking) await new Promise((resolve) => setImmediate(resolve));
+      }
+      await this.library.endUtterance(decoder.pointer);
+      const text = normalise(this.library.hypothesis(decoder.pointer));
+      const posterior = text.length > 0 ? this.library.confidence(decoder.pointer) : 0;
+      this.pool.release(decoder);
+      decoder = undefined;
+      if (this.isClosed()) return;
+      const chosen = chooseTranscript(grammar, { text, posterior }, expectation);
+      this.events.push({ type: 'final', text: chosen.text, confidence: chosen.confidence });
+    } catch {
+      if (decoder) this.pool.discard(decoder);
+      // Without a second opinion the grammar's transcript stands, with the doubt that asked for one.
+      if (!this.isClosed()) this.events.push({ type: 'final', text: grammar.text, confidence: Math.min(0.3, grammarConfidence(grammar)) });
+    }
   }
 
   private emitPartial(): void {
@@ -251,6 +318,12 @@ class PocketSphinxStream implements SttStream {
   }
 
   private finish(healthy: boolean): void {
+    this.returnDecoder(healthy);
+    this.state = 'closed';
+    this.events.finish();
+  }
+
+  private returnDecoder(healthy: boolean): void {
     if (!this.decoderReturned) {
       this.decoderReturned = true;
       if (healthy) this.pool.release(this.decoder);
@@ -258,8 +331,6 @@ class PocketSphinxStream implements SttStream {
       this.resampler.close();
       this.options.abortSignal?.removeEventListener('abort', this.onAbort);
     }
-    this.state = 'closed';
-    this.events.finish();
   }
 }
 
@@ -328,12 +399,18 @@ function takeSamples(pending: Int16Array[], limit: number): Int16Array {
   return chunk;
 }
 
+/** The generic model's sentence posterior shrinks with every word: its per-word geometric mean reads as a 0–1 confidence. */
+function languageModelConfidence(text: string, posterior: number): number {
+  return Math.round(posterior ** (1 / Math.max(1, text.split(' ').length)) * 1000) / 1000;
+}
+
 /** PocketSphinx marks alternate pronunciations ("read(2)") and fillers ("<sil>", "[NOISE]") in some outputs. */
 function normalise(hypothesis: string | null): string {
   if (!hypothesis) return '';
   return hypothesis
     .replace(/\(\d+\)/g, '')
     .split(/\s+/)
-    .filter((word) => word.length > 0 && !/^[<[]/.test(word))
+    // Hesitations ("um", "uh") are allowed around answers but mean nothing: transcripts leave them out.
+    .filter((word) => word.length > 0 && !/^[<[]/.test(word) && word !== 'um' && word !== 'uh')
     .join(' ');
 }

@@ -73,9 +73,30 @@ describe('pocketsphinx recognises what the state expects', () => {
     }, 20000);
   }
 
-  it('keeps a phone number out of reach when the state asks for a name, so noise-like digits are not invented', async () => {
+  // Until the second pass this asserted that no digits came out at all: the grammar had none to offer. Digits said when a
+  // name is asked are now heard as digits (by the generic model), and still never become a name.
+  it('does not turn digits said when a name is asked into a name', async () => {
     const heard = await transcribe(stt, 'five five five zero one zero one', 'en-us+klatt', 16000, { slots: ['lastName'] });
-    expect(heard).not.toMatch(/five|zero/);
+    expect(heard?.split(' ').some((word) => names.includes(word))).toBe(false);
+  }, 20000);
+
+  it('hears a request the state did not ask for through the generic model rather than forcing it onto an answer', async () => {
+    const heard = await transcribe(stt, 'hello i would like to make an appointment please', 'en-us+klatt', 16000, { slots: ['yesNo'] });
+    expect(heard).toEqual(expect.stringContaining('appointment'));
+  }, 20000);
+
+  it('reports how sure it is: high for a clear answer the grammar expected', async () => {
+    const utterance = await callerUtterance('january fifteenth nineteen eighty five', { voice: 'en-us+klatt', sampleRate: 16000 });
+    const stream = await stt.open({ sampleRate: 16000, expectation: { slots: ['dateOfBirth'] } });
+    const events: TranscriptEvent[] = [];
+    const done = (async () => {
+      for await (const event of stream) events.push(event);
+    })();
+    for (const frame of framesOf(utterance)) stream.push(frame);
+    stream.end();
+    await done;
+    expect(events.at(-1)).toMatchObject({ type: 'final', text: 'january fifteenth nineteen eighty five' });
+    expect((events.at(-1) as { confidence?: number }).confidence).toBeGreaterThan(0.7);
   }, 20000);
 
   it('listens with the generic model when nothing specific is expected', async () => {

@@ -1,0 +1,102 @@
+// Which offline transcript to believe: the per-state grammar's or the generic language model's, and how sure to be of it.
+// Reads transcripts with the rule extractor (understanding's pure function, imported here by design: the recognizer
+// keeps a grammar transcript only when it holds what the state asked for).
+import { extractWithRules } from '../understanding/rule-extractor.ts';
+import type { Expectation, SlotName, Understanding } from '../understanding/types.ts';
+
+/** A decoded utterance: its words and the best path's score per 10 ms frame (log base 1.0001, ≤ 0). */
+export interface GrammarHypothesis {
+  text: string;
+  scorePerFrame: number;
+}
+
+export interface LanguageModelHypothesis {
+  text: string;
+  /** Posterior of the whole sentence from the lattice, 0–1. */
+  posterior: number;
+}
+
+export interface ChosenTranscript {
+  text: string;
+  /** 0–1. */
+  confidence: number;
+  source: 'grammar' | 'language-model';
+}
+
+/**
+ * Grammar paths scoring below this per frame are rechecked: measured on generated callers (bench/offline-speech.ts),
+ * right transcripts of voices close to the model score −20 to −35, forced ones −35 to −50.
+ */
+const weakScorePerFrame = -38;
+
+/** Slots whose words a grammar hears more exactly than the generic model (digits, calendar words). */
+const exactSlots = new Set<SlotName>(['phone', 'dateOfBirth', 'date', 'time', 'choice']);
+
+/** Grammar confidence from the path score: a logistic around the weak threshold (−38 → 0.5, −26 → ~0.9, −50 → ~0.1). */
+export function grammarConfidence(hypothesis: GrammarHypothesis): number {
+  if (hypothesis.text === '') return 0;
+  return round(1 / (1 + Math.exp(-(hypothesis.scorePerFrame - weakScorePerFrame) / 5.5)));
+}
+
+/** The expected slots the transcript gives values for (interrupts and free text are not answers the grammar was built for). */
+function answeredSlots(text: string, expectation: Expectation): SlotName[] {
+  if (text === '') return [];
+  let understood: Understanding;
+  try {
+    understood = extractWithRules({ text, expectation, now: clinicNowForReading() });
+  } catch {
+    return [];
+  }
+  return expectation.slots.filter((slot) => slot !== 'reason' && understood[slot] !== undefined);
+}
+
+/** Whether the transcript asks for something any state handles (a person, an emergency, a repeat). */
+function interrupted(text: string, expectation: Expectation): boolean {
+  if (text === '') return false;
+  try {
+    const understood = extractWithRules({ text, expectation, now: clinicNowForReading() });
+    return Boolean(understood.humanRequested || understood.emergency || understood.repeatRequested || understood.clinicalQuestion);
+  } catch {
+    return false;
+  }
+}
+
+/** Whether the grammar's transcript should be checked against the generic model: empty, no expected value in it, or a weak score. */
+export function needsSecondPass(hypothesis: GrammarHypothesis, expectation: Expectation): boolean {
+  return hypothesis.text === '' || hypothesis.scorePerFrame < weakScorePerFrame || answeredSlots(hypothesis.text, expectation).length === 0;
+}
+
+/**
+ * Keeps the grammar's transcript when it holds an expected value and the generic model's agrees or holds none (the
+ * grammar is exact on numbers); takes the generic model's when the grammar holds none, or when the two disagree on
+ * words the grammar has no special claim to (intents, names, yes/no). Confidence is high when both agree.
+ */
+export function chooseTranscript(grammar: GrammarHypothesis, languageModel: LanguageModelHypothesis, expectation: Expectation): ChosenTranscript {
+  const fromGrammar = answeredSlots(grammar.text, expectation);
+  const fromModel = answeredSlots(languageModel.text, expectation);
+  const modelConfidence = round(Math.min(0.6, languageModel.posterior ** (1 / Math.max(1, languageModel.text.split(' ').length))));
+  if (fromGrammar.length === 0) {
+    // An interrupt the grammar heard clearly ("i want to talk to a person") stands unless the model heard an answer; a
+    // weakly scored one is what a grammar makes of speech it does not cover ("my last name is …" as "talk to a real person").
+    if (fromModel.length === 0 && interrupted(grammar.text, expectation) && grammarConfidence(grammar) >= 0.5) {
+      return { text: grammar.text, confidence: Math.min(0.6, grammarConfidence(grammar)), source: 'grammar' };
+    }
+    return { text: languageModel.text, confidence: modelConfidence, source: 'language-model' };
+  }
+  if (fromModel.length === 0) return { text: grammar.text, confidence: Math.min(0.6, grammarConfidence(grammar)), source: 'grammar' };
+  const grammarValues = extractWithRules({ text: grammar.text, expectation, now: clinicNowForReading() });
+  const modelValues = extractWithRules({ text: languageModel.text, expectation, now: clinicNowForReading() });
+  const agree = fromGrammar.every((slot) => JSON.stringify(grammarValues[slot]) === JSON.stringify(modelValues[slot]));
+  if (agree) return { text: grammar.text, confidence: Math.max(0.9, grammarConfidence(grammar)), source: 'grammar' };
+  if (fromGrammar.some((slot) => exactSlots.has(slot))) return { text: grammar.text, confidence: 0.4, source: 'grammar' };
+  return { text: languageModel.text, confidence: 0.4, source: 'language-model' };
+}
+
+/** Relative dates need a reference; only whether a value is present matters here, so the machine's clock will do. */
+function clinicNowForReading(): string {
+  return new Date().toISOString().slice(0, 16);
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
