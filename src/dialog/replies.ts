@@ -135,7 +135,8 @@ function templateFor(key: PromptKey, context: CallMachineContext, options: Reply
         ? "You can also type it on your phone's keypad, then press pound."
         : "You can also type it on your phone's keypad, two digits for the month, two for the day and four for the year, then press pound.";
     case 'verificationFailed':
-      return "I'm sorry, I couldn't verify those details. Let's try again.";
+      // Keyed digits cannot be misheard: offered once a claim has failed, so a misheard number does not fail twice.
+      return "I'm sorry, I couldn't verify those details. Let's try again. You can also type your date of birth and phone number on your phone's keypad, then press pound.";
     case 'verified':
       return 'Thank you, you are verified.';
     case 'lockout':
