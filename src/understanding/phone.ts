@@ -22,9 +22,13 @@ export interface FoundPhone {
   end: number;
 }
 
+/** What may come before a phone number in one run of digits: a birth year ("1985") or a date ("1 15 85"). */
+const birthBefore = /(?:^|\D)(?:(?:19|20)\d{2}|\d{1,2}\s\d{1,2}\s\d{2})\s*$/;
+
 /**
  * The trailing groups of a run too long for one number ("1985 5 5 5 01 01 2 3 4": a birth year, then the phone),
- * if they make ten digits whose area code can be real (it never starts with 0 or 1).
+ * if they make ten digits whose area code can be real (it never starts with 0 or 1) and a birth date comes before them.
+ * A number said with a digit too many ("5 5 5 8 8 01 01 2 3 4") is no number at all, not its last ten digits.
  */
 function trailingNumber(run: string, offset: number): FoundPhone | undefined {
   const groups = [...run.matchAll(/\d+/g)];
@@ -35,6 +39,7 @@ function trailingNumber(run: string, offset: number): FoundPhone | undefined {
     if (digits.length === 10 && /^[2-9]/.test(digits)) {
       const phone = phoneFromDigits(digits);
       const start = offset + groups[index]!.index;
+      if (!birthBefore.test(run.slice(0, groups[index]!.index))) return undefined;
       return phone ? { phone, start, end: offset + run.length } : undefined;
     }
   }
@@ -57,6 +62,18 @@ export function findPhoneIn(normalized: string): FoundPhone | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * The text without the digits of a phone number, found or only attempted (a run of nine digits or more that does not
+ * open with a birth year): "five five five eight eight oh one oh one…" holds no date of birth, even with a digit too many.
+ */
+export function withoutPhoneDigits(normalized: string, found: FoundPhone | undefined): string {
+  const text = found ? `${normalized.slice(0, found.start)} ${normalized.slice(found.end)}` : normalized;
+  return text.replace(/\d[\d\s().-]*\d/g, (run) => {
+    const digits = run.replace(/\D/g, '');
+    return digits.length >= 9 && !/^(?:19|20)\d{2}(?!\d)/.test(run) ? ' ' : run;
+  });
 }
 
 /** Finds a phone number in text whose number words were already turned into digits. */

@@ -10,7 +10,7 @@ import { findInterrupts } from './interrupts.ts';
 import { findLastName } from './last-name.ts';
 import { findLocation } from './location.ts';
 import { normalizeNumberWords } from './number-words.ts';
-import { findPhoneIn, phoneFromDigits } from './phone.ts';
+import { findPhoneIn, phoneFromDigits, withoutPhoneDigits } from './phone.ts';
 import { findSpecialty } from './specialty.ts';
 import { findTime, toClinicTime } from './time-of-day.ts';
 import { understandingSchema, type ExtractionInput, type Expectation, type Extractor, type Understanding } from './types.ts';
@@ -80,8 +80,7 @@ function understandText(text: string, expectation: Expectation, now: string): Un
   const mentionsBirth = birthWords.test(lower);
   if (mentionsBirth || expected.has('dateOfBirth')) {
     // Digits that made a phone number are not also a birth date ("five five five oh one oh one…" is not January first).
-    const rest = found ? `${normalized.slice(0, found.start)} ${normalized.slice(found.end)}` : normalized;
-    const dateOfBirth = findDateOfBirth(rest, { now, partial: expected.has('dateOfBirth') });
+    const dateOfBirth = findDateOfBirth(withoutPhoneDigits(normalized, found), { now, partial: expected.has('dateOfBirth') });
     if (dateOfBirth) result.dateOfBirth = dateOfBirth;
   }
 

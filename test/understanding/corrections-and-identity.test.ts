@@ -67,4 +67,13 @@ describe('several identity fields in one breath', () => {
     expect(await understand('five five five oh one oh one two three four', identity)).toEqual({ phone: '+15550101234' });
     expect(await understand('555 010 1234', ['dateOfBirth', 'phone'])).toEqual({ phone: '+15550101234' });
   });
+
+  it('takes neither a phone number nor a birth date from a run with a digit too many', async () => {
+    expect((await understand('five five five eight eight oh one oh one two three four', ['phone'])).phone).toBeUndefined();
+    for (const text of ['five five five eight eight oh one oh one two three four', 'five five five eight oh one oh one two three four five']) {
+      const heard = await understand(text, identity);
+      expect(heard.phone).toBeUndefined();
+      expect(heard.dateOfBirth).toBeUndefined();
+    }
+  });
 });
