@@ -23,6 +23,8 @@ const acuteConditions = [
   /\b(?:can ?not|can'?t|unable to|struggling to) (?:breathe|breath|catch (?:my|his|her) breath|get (?:any )?air)\b(?! (?:through|out of|with) (?:my|his|her|the) nose)/,
   /\b(?:not|isn'?t|stopped|stop) breathing\b/,
   /\b(?:unconscious|unresponsive|turning blue|collapsed)\b/,
+  // Fainting with no time said may be happening now; "a few days ago" makes it a symptom.
+  /\bfaint(?:ed|ing)?\b|\bpass(?:ed|ing)? out\b|\bblack(?:ed|ing)? out\b/,
   /\b(?:won'?t|will not|can'?t|cannot|couldn'?t) wake (?:him |her |them |up)|\bnot waking up\b/,
   /\bchok(?:ing|es)\b/,
   /\banaphyla\w*/,
@@ -37,13 +39,12 @@ const acuteConditions = [
 
 /** Symptoms that can be serious: an emergency with acute wording, otherwise flagged. */
 const seriousSymptoms = [
-  /\bchest (?:\w+ )?(?:pains?|hurts?|hurting|pressure|tightness|tight|discomfort|heaviness|heavy)\b|\b(?:pain|pressure|tightness) in (?:my|his|her|the) chest\b/,
+  /\bchest (?:\w+ ){0,2}(?:pains?|hurts?|hurting|pressure|tightness|tight|discomfort|heaviness|heavy)\b|\b(?:pain|pressure|tightness) in (?:my|his|her|the) chest\b/,
   /\bshort(?:ness)? of breath\b|\bbreathless/,
   /\b(?:trouble|difficulty|hard|problems?|struggling) (?:to )?breath(?:e|ing)\b/,
   /\bheart attack\b/,
   /\bstroke\b/,
   /\bseizures?\b|\bconvuls/,
-  /\bfaint(?:ed|ing)?\b|\bpass(?:ed|ing)? out\b|\bblack(?:ed|ing)? out\b/,
   /\bbleed(?:ing|s)?\b(?! gums)|\b(?:coughing|vomiting|throwing) up blood\b/,
   /\bnumb(?:ness)? (?:on|in) (?:one|my left|my right|the left|the right) side\b/,
   /\bworst headache\b/,
@@ -59,7 +60,6 @@ const happeningNow =
 const pastOrRecurring = new RegExp(
   [
     String.raw`\b(?:had|was|were|used to|ago|yesterday|last (?:night|week|month|year|time)|earlier|before|in the past|history of|follow[- ]?up)\b`,
-    String.raw`\b(?:fainted|passed out|blacked out)\b`,
     String.raw`\bwhen(?:ever)? (?:i|he|she|they|we|my)\b`,
     String.raw`\b(?:sometimes|occasionally|on and off|off and on|every (?:now and then|so often|day|morning|night)|from time to time|at times|lately|recently|comes and goes)\b`,
     String.raw`\bfor (?:a |the (?:past|last) |about |over |almost )?(?:few |couple (?:of )?|several |\d+ |one |two |three |four |five |six |many )?(?:days?|weeks?|months?|years?)\b`,

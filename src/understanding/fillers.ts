@@ -8,6 +8,8 @@ const anywhere = new RegExp(
     String.raw`(?:okay|ok|yeah|alright|all right) so|so yeah)\b`,
   'g',
 );
+/** Asking the agent to wait: "just a second" holds the line, it is no date ("second"). */
+const holdOn = /\b(?:(?:just|wait|hold on|give me|gimme)\s)?(?:a|one) (?:second|sec|moment|minute)(?=\s*(?:$|[,.!?;]|please\b|while\b|let me\b))|\bhold on\b/g;
 /** Words that are only filler at the edges of an utterance ("well, it's Smith", "it's Garcia, okay"). */
 const leading = /^(?:(?:well|so|okay|ok|alright|all right)\b[\s,.!?:;-]*)+/;
 const trailing = /(?:[\s,.!?;-]+(?:okay|ok|then|so)\b)+[\s,.!?]*$/;
@@ -17,7 +19,7 @@ const trailing = /(?:[\s,.!?;-]+(?:okay|ok|then|so)\b)+[\s,.!?]*$/;
  * "um my last name is smith thank you" → "my last name is smith".
  */
 export function withoutFillers(text: string): string {
-  let cleaned = text.toLowerCase().replace(/[‘’]/g, "'").replace(anywhere, ' ');
+  let cleaned = text.toLowerCase().replace(/[‘’]/g, "'").replace(anywhere, ' ').replace(holdOn, ' ');
   cleaned = cleaned.replace(/\s+/g, ' ').replace(/\s+([,.!?;:])/g, '$1').replace(/([,.!?;:])[,.!?;:]+/g, '$1').trim();
   cleaned = cleaned.replace(/^[\s,.!?;:-]+/, '').replace(leading, '').replace(trailing, '');
   return cleaned.replace(/[\s,.!?;:-]+$/, '').trim();

@@ -62,6 +62,8 @@ const intentPatterns: Array<[Intent, RegExp[]]> = [
       /\bnew patient\b/,
       /\bget (?:(?:me|him|her|us|them|my \w+|our \w+) )?in (?:with|to see|for|today|tomorrow|this|next|on|soon|sooner|early)\b/,
       /\bcome in\b/,
+      /\bbring (?:(?:my|our|him|her|them|the) )?(?:\w+ )?in\b/,
+      /\bset (?:something|one|a time|me|him|her|us|them) up\b/,
       /\b(?:be|get) seen\b/,
       /\b(?:take|have) a look at\b/,
       new RegExp(String.raw`\b${clinician} to (?:look at|check|see|examine)\b`),

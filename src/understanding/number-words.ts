@@ -76,7 +76,7 @@ const numberWords = new Set([
 ]);
 
 /** Words after which a lone "one" is a pronoun ("the second one", "that one"), not a digit. */
-const pronounOneAfter = new Set(['the', 'that', 'this', 'which', 'other', 'last', 'next', 'later', 'earlier', 'each', 'any', 'every', 'a', 'no', 'new', 'first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth', 'middle', 'final', 'another', 'same']);
+const pronounOneAfter = new Set(['the', 'that', 'this', 'which', 'other', 'last', 'next', 'later', 'earlier', 'each', 'any', 'every', 'a', 'no', 'new', 'first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth', 'middle', 'final', 'another', 'same', 'earliest', 'latest', 'soonest', 'earlier', 'later', 'morning', 'afternoon', 'early', 'late', 'good', 'better']);
 
 /** "1st", "2nd", "3rd", "4th" … for a number. */
 export function ordinalSuffix(value: number): string {

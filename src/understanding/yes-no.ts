@@ -17,7 +17,7 @@ const yesPhrases = new RegExp(
 const noPhrases = new RegExp(
   '^(?:' +
     [
-      String.raw`no|nope|nah|not really|not quite|negative|wrong|incorrect|not correct|never ?mind`,
+      String.raw`no|nope|nah|not really|not quite|not (?:at this time|right now|today|for now|at the moment)|negative|wrong|incorrect|not correct|never ?mind`,
       String.raw`that'?s (?:wrong|incorrect|not right)|that is (?:wrong|not right|incorrect)`,
       String.raw`i don'?t|i do not|it isn'?t|it'?s not|don'?t`,
       // Endings: after "anything else?", these close the call.
@@ -32,6 +32,8 @@ const politeTail = /^(?:(?:thanks|thank|you|please|that'?s|thats|that|it'?s|it|i
 /** The yes or no an utterance starts with (after fillers), if any. */
 function leadingAnswer(text: string): { answer: boolean; rest: string } | undefined {
   const trimmed = text.toLowerCase().replace(/[‘’]/g, "'").trim().replace(fillers, '');
+  // "I don't know" and "no idea" answer nothing, though they start like a no.
+  if (/^(?:i )?(?:don'?t|do not) know\b|^no idea\b|^(?:i'?m )?not sure\b|^(?:i )?(?:don'?t|do not|can'?t) remember\b/.test(trimmed)) return undefined;
   const yes = yesPhrases.exec(trimmed);
   const no = noPhrases.exec(trimmed);
   // The longer phrase wins: "I'm good with that" is a yes, "that's all" a no, "that's right" a yes.

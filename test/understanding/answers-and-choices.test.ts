@@ -30,6 +30,8 @@ describe('endings are a no to "anything else?"', () => {
     ['no thank you have a good day', [...anythingElse], { yesNo: false }],
     ["I'm fine thanks", [...anythingElse], { yesNo: false }],
     ['that should be it', [...anythingElse], { yesNo: false }],
+    ['not at this time', [...anythingElse], { yesNo: false }],
+    ["nope, I'm done", [...anythingElse], { yesNo: false }],
   ])('"%s"', async (text, slots, expected) => {
     expect(await understand(text, slots)).toEqual(expected);
   });
@@ -71,6 +73,9 @@ describe('agreement', () => {
     ['no thank you', ['lastName'], { yesNo: false }],
     ['maybe', ['yesNo'], {}],
     ["I'm not sure", ['yesNo'], {}],
+    ["I don't know", ['yesNo'], {}],
+    ['no idea', ['yesNo'], {}],
+    ["I'm good with that", ['yesNo'], { yesNo: true }],
   ])('"%s"', async (text, slots, expected) => {
     expect(await understand(text, slots)).toEqual(expected);
   });
@@ -100,6 +105,8 @@ describe('picking an offered slot by weekday, date or clock', () => {
     ['thursday the tenth', 2, undefined],
     ['I will take the two pm', 2, '14:00'],
     ['the tuesday one thanks', 0, undefined],
+    ['the earliest one', 0, undefined],
+    ['wednesday the ninth at nine thirty', 1, '09:30'],
   ])('"%s" picks option %i', async (text, choice, time) => {
     const expected = time ? { choice, time } : { choice };
     expect(await understand(text, ['choice'], { options })).toEqual(expected);

@@ -35,6 +35,10 @@ describe('acute wording is an emergency', () => {
     ['Smith, but my chest pain is getting worse', ['lastName'], { emergency: true }],
     ["I'm having a heart attack", ['intent'], { emergency: true }],
     ['shortness of breath right now', ['reason'], { emergency: true }],
+    ['my mom passed out', ['intent'], { emergency: true }],
+    ['my husband has chest pain', ['intent'], { emergency: true }],
+    ['i feel like im having a heart attack', ['intent'], { emergency: true }],
+    ['I had chest pain last week and now I cant breathe', ['reason'], { emergency: true }],
   ])('"%s"', async (text, slots, expected) => {
     expect(await understand(text, slots)).toEqual(expected);
   });
@@ -57,6 +61,8 @@ describe('a serious symptom without acute wording is flagged, not an emergency',
     ['i had a stroke two years ago', ['reason'], { symptom: true, reason: 'i had a stroke two years ago' }],
     ['chest pressure sometimes', ['reason'], { symptom: true, reason: 'chest pressure sometimes' }],
     ['I need to see a heart doctor about chest pain, nothing urgent', ['intent', 'specialty'], { intent: 'book', specialty: 'cardiology', symptom: true }],
+    ['my chest has been tight for a while, not an emergency', ['reason'], { symptom: true, reason: 'my chest has been tight for a while, not an emergency' }],
+    ['I came in last week for chest pain and need a follow up', ['reason'], { symptom: true, intent: 'book', reason: 'I came in last week for chest pain and need a follow up' }],
     ['trouble breathing at night for a few weeks', ['reason'], { symptom: true, reason: 'trouble breathing at night for a few weeks' }],
   ])('"%s"', async (text, slots, expected) => {
     expect(await understand(text, slots)).toEqual(expected);
@@ -66,6 +72,8 @@ describe('a serious symptom without acute wording is flagged, not an emergency',
     ['a cough that won\'t go away', ['reason'], { reason: "a cough that won't go away" }],
     ['annual checkup', ['reason'], { reason: 'annual checkup', specialty: 'family medicine' }],
     ["I can't breathe through my nose", ['reason'], { reason: "I can't breathe through my nose" }],
+    ['bleeding gums', ['reason'], { reason: 'bleeding gums' }],
+    ["I'm calling about my chest x-ray results", ['intent'], { clinicalQuestion: true }],
   ])('"%s" is an ordinary reason', async (text, slots, expected) => {
     expect(await understand(text, slots)).toEqual(expected);
   });

@@ -31,6 +31,8 @@ describe('booking without the word "appointment"', () => {
     ['can i get my kid in for a checkup', [...opening], { intent: 'book', specialty: 'pediatrics' }],
     ['I have a rash I want someone to look at', [...opening], { intent: 'book', specialty: 'dermatology' }],
     ['hello id like to make an appointment', [...opening], { intent: 'book' }],
+    ['i need to bring my daughter in', [...opening], { intent: 'book', specialty: 'pediatrics' }],
+    ["I'm calling to set something up for my son", [...opening], { intent: 'book', specialty: 'pediatrics' }],
   ])('"%s" is a booking', async (text, slots, expected) => {
     expect(await understand(text, slots)).toEqual(expected);
   });
@@ -69,6 +71,10 @@ describe('no booking read into what is not a request', () => {
     ['I see', [...opening], {}],
     ['can you see my insurance', [...opening], { intent: 'other' }],
     ['I need a refill of my prescription', [...opening], { intent: 'other' }],
+    ['the doctor told me to come back in two weeks', [...opening], { date: '2026-12-14' }],
+    ["a cough that won't go away", [...opening], {}],
+    ['just a second', ['lastName', 'dateOfBirth', 'phone'], {}],
+    ['hold on one moment please', ['lastName', 'dateOfBirth', 'phone'], {}],
   ])('"%s"', async (text, slots, expected) => {
     expect(await understand(text, slots)).toEqual(expected);
   });
