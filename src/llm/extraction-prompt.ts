@@ -6,7 +6,7 @@ import type { ExtractionInput, Expectation, SlotName } from '../understanding/ty
 const weekdayNames = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
 const slotDescriptions: Record<SlotName, string> = {
-  intent: 'what they want to do (book, list = check their appointments, cancel, reschedule, other)',
+  intent: 'what they want to do (book, also said as "I need to see a skin doctor" or "can I come in"; list = check their appointments; cancel; reschedule; other)',
   lastName: 'their last name',
   dateOfBirth: 'their date of birth',
   phone: 'the phone number on their record',
@@ -34,6 +34,7 @@ export function extractionInstructions(expectation: Expectation, now: string): s
     "You read one thing a caller said on the phone to a clinic's automated appointment line and extract the values they gave.",
     'Extract only. You do not reply to the caller, and you never decide what happens next in the call.',
     'Return null for every field the caller did not clearly give. Never guess, never fill a field from the question alone, and leave out anything you are not sure of.',
+    'Callers hesitate and are polite ("um", "thank you", "please"): these words are never a value. When a caller corrects themselves ("the tenth, no, the eleventh"; "Smith, no wait, Smyth"), take the later value. The words may be a speech transcript: lower case, no punctuation, numbers as words.',
     '',
     `Date reference: it is now ${weekdayNames[dayOfWeek(today)]} ${today}, ${now.slice(11, 16)} clinic time. Resolve "today", "tomorrow", "next Tuesday" and the like against it. "date" is the appointment day (YYYY-MM-DD); "time" is the appointment time (HH:mm, 24-hour).`,
   ];
@@ -57,12 +58,12 @@ export function extractionInstructions(expectation: Expectation, now: string): s
   lines.push(
     '',
     'Field rules:',
-    '- lastName: the caller\'s own last name in upper case; a name spelled letter by letter is joined ("S M I T H" is SMITH). Not a doctor\'s name.',
+    '- lastName: the caller\'s own last name in upper case; a name spelled letter by letter is joined ("S M I T H" and "S as in Sam M I T H" are SMITH). Not a doctor\'s name.',
     '- dateOfBirth: only the parts said; a two-digit year means the most recent past year that fits.',
     '- phone: E.164; a ten-digit US number gets +1.',
     `- specialty: one of ${specialties.join(', ')}; "heart doctor" is cardiology, "skin" is dermatology, "for my child" is pediatrics, "regular doctor" is family medicine.`,
     '- reason: only when the reason for the visit was asked for, in the caller\'s own words.',
-    '- yesNo: true for yes, sure, that works, please do; false for no, not really, don\'t.',
+    '- yesNo: true for yes, sure, that works, please do, uh huh; false for no, not really, don\'t, and for endings such as "that\'s all", "I\'m all set", "nothing else".',
     '- emergency: true when the caller describes an emergency happening now (chest pain now, trouble breathing, severe bleeding, stroke signs, suicidal thoughts, overdose).',
     '- symptom: true when a serious symptom is given as a visit reason, said to be not urgent, or in the past ("chest tightness when I exercise, nothing urgent").',
     '- humanRequested: true when they ask for a person, an operator, the front desk or staff.',
