@@ -62,6 +62,7 @@ export const questionKeys: ReadonlySet<PromptKey> = new Set<PromptKey>([
   'askDateOfBirth',
   'askBirthYear',
   'askPhone',
+  'confirmHeardValues',
   'askSpecialty',
   'chooseProvider',
   'askDate',
@@ -104,6 +105,14 @@ function unsure(event: CallEvent): boolean {
 
 function heardIdentity(context: CallMachineContext, event: CallEvent) {
   return heardVerification(context.verification, heard(event), { today: context.today, unsure: unsure(event) });
+}
+
+/** The digit-heavy identity fields this utterance set or changed: the ones worth reading back when heard without confidence. */
+function unsureIdentityFields(context: CallMachineContext, event: CallEvent): Array<'phone' | 'dateOfBirth'> {
+  const slots = heardIdentity(context, event).slots;
+  return (['phone', 'dateOfBirth'] as const).filter(
+    (field) => slots[field] !== undefined && JSON.stringify(slots[field]) !== JSON.stringify(context.verification[field]),
+  );
 }
 
 type Enqueue = { assign: (values: Partial<CallMachineContext>) => void; emit: (event: AgentSayEvent) => void };
@@ -177,6 +186,7 @@ export const callMachineSetup = setup({
     hasBookingReason: ({ context }) => context.booking.reason !== undefined && context.booking.reason !== '',
     heardVerificationValue: ({ context, event }) => heardIdentity(context, event).changed,
     heardMalformedValue: ({ context, event }) => heardIdentity(context, event).malformed.length > 0,
+    heardUnsureDigits: ({ context, event }) => unsure(event) && unsureIdentityFields(context, event).length > 0,
     heardSymptom: ({ context, event }) => heard(event).symptom === true && context.triage === undefined,
     awaitingTriage: ({ context }) => context.triage !== undefined,
     triageAnsweredYes: ({ context, event }) => context.triage !== undefined && heard(event).yesNo === true,
@@ -245,6 +255,23 @@ export const callMachineSetup = setup({
         enqueue.emit({ type: 'agent.say', key: field === 'phone' ? 'phoneMalformed' : 'dateOfBirthMalformed', context: now, repeat: 1 });
       }
       if (malformed.some((field) => counts[field] >= 2)) enqueue.emit({ type: 'agent.say', key: 'keypadHint', context: now, repeat: 1 });
+    }),
+    holdUnsureValues: assign({ unsureFields: ({ context, event }) => unsureIdentityFields(context, event) }),
+    clearUnsureValues: assign({ unsureFields: [] }),
+    dropUnsureValues: assign({
+      verification: ({ context }) => {
+        const verification = { ...context.verification };
+        for (const field of context.unsureFields) delete verification[field];
+        return verification;
+      },
+      unsureFields: [],
+    }),
+    /** A correction at the read-back: the read-back values give way to what was just said. */
+    replaceUnsureValues: assign(({ context, event }) => {
+      const kept = { ...context.verification };
+      for (const field of context.unsureFields) delete kept[field];
+      const corrected = heardVerification(kept, heard(event), { today: context.today, unsure: false });
+      return { verification: corrected.slots, unsureFields: [] };
     }),
     holdForTriage: assign({
       triage: ({ context, event }) => ({
@@ -548,6 +575,7 @@ export const callMachine = callMachineSetup.createMachine({
     staffOffers: 0,
     malformedHearings: { phone: 0, dateOfBirth: 0 },
     malformedNow: [],
+    unsureFields: [],
   }),
   initial: 'greeting',
   output: ({ context }) => ({ endReason: context.endReason ?? 'completed' }),
@@ -606,9 +634,27 @@ export const callMachine = callMachineSetup.createMachine({
           entry: ['askNextVerificationField'],
           on: {
             'caller.spoke': onSpoke([
+              // A birth date or phone number heard without confidence is read back before it can spend an attempt.
+              {
+                guard: and(['heardVerificationValue', 'heardUnsureDigits']),
+                target: 'readingBack',
+                actions: ['explainMalformed', 'holdUnsureValues', 'captureVerification'],
+              },
               // Only well-formed values are kept; a malformed one is explained and asked again, spending no attempt.
               { guard: 'heardVerificationValue', target: 'deciding', actions: ['explainMalformed', 'captureVerification'] },
               { guard: 'heardMalformedValue', target: 'deciding', actions: ['explainMalformed', 'captureVerification'] },
+            ]),
+          },
+        },
+        readingBack: {
+          meta: meta(['yesNo', 'dateOfBirth', 'phone']),
+          entry: [say('confirmHeardValues')],
+          on: {
+            'caller.spoke': onSpoke([
+              // "No, it's five five five…": the correction replaces what was read back.
+              { guard: 'heardVerificationValue', target: 'deciding', actions: ['replaceUnsureValues'] },
+              { guard: 'heardYes', target: 'deciding', actions: ['clearUnsureValues'] },
+              { guard: 'heardNo', target: 'deciding', actions: ['dropUnsureValues', say('sayAgain')] },
             ]),
           },
         },

@@ -75,6 +75,8 @@ export interface CallMachineContext {
   staffOffers: number;
   /** Hearings of a value that is not well formed (repair before verification: hint, then the keypad). */
   malformedHearings: { phone: number; dateOfBirth: number };
+  /** Identity values heard without confidence, read back to the caller before they can spend a verification attempt. */
+  unsureFields: Array<'phone' | 'dateOfBirth'>;
   /** Which malformed values the agent is explaining right now, for the hint's words. */
   malformedNow: Array<'phone' | 'dateOfBirth'>;
   /** A serious symptom heard without acute wording: held while the caller is asked whether it is happening now. */
@@ -118,6 +120,8 @@ export const promptKeys = [
   'phoneMalformed',
   'dateOfBirthMalformed',
   'keypadHint',
+  'confirmHeardValues',
+  'sayAgain',
   'verificationFailed',
   'verified',
   'lockout',

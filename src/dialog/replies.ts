@@ -1,7 +1,8 @@
 // Reply templates per prompt key: short sentences for the ear, no PHI beyond what the caller just said.
 import type { CallMachineContext, DoneItem, PromptKey } from '../../machines/call-types.ts';
 import type { Appointment, Slot } from '../ehr/types.ts';
-import { speakDate, speakDateTime, speakList, speakTime, spellCode } from './speech.ts';
+import { completeDateOfBirth } from '../../machines/call-helpers.ts';
+import { speakBirthDate, speakDate, speakDateTime, speakList, speakPhone, speakTime, spellCode } from './speech.ts';
 
 export interface ReplyOptions {
   /** Spoken in the greeting, e.g. "Riverside Family Clinic". */
@@ -74,6 +75,7 @@ function thirdTimeHint(key: PromptKey): string | undefined {
     case 'chooseAppointmentToCancel':
     case 'chooseAppointmentToReschedule':
       return `You can say the first, the second or the third, or press 1, 2 or 3. ${staff}`;
+    case 'confirmHeardValues':
     case 'confirmBooking':
     case 'confirmCancel':
     case 'confirmReschedule':
@@ -134,6 +136,15 @@ function templateFor(key: PromptKey, context: CallMachineContext, options: Reply
       return context.malformedNow.includes('phone')
         ? "You can also type it on your phone's keypad, then press pound."
         : "You can also type it on your phone's keypad, two digits for the month, two for the day and four for the year, then press pound.";
+    case 'confirmHeardValues': {
+      const parts: string[] = [];
+      const dateOfBirth = completeDateOfBirth(context.verification.dateOfBirth);
+      if (context.unsureFields.includes('dateOfBirth') && dateOfBirth) parts.push(`a date of birth of ${speakBirthDate(dateOfBirth)}`);
+      if (context.unsureFields.includes('phone') && context.verification.phone) parts.push(`the phone number ${speakPhone(context.verification.phone)}`);
+      return `I heard ${speakList(parts, 'and') || 'that'}. Is that right?`;
+    }
+    case 'sayAgain':
+      return 'Sorry about that. Let me ask again.';
     case 'verificationFailed':
       // Keyed digits cannot be misheard: offered once a claim has failed, so a misheard number does not fail twice.
       return "I'm sorry, I couldn't verify those details. Let's try again. You can also type your date of birth and phone number on your phone's keypad, then press pound.";

@@ -76,3 +76,16 @@ export function speakList(items: readonly string[], conjunction: 'or' | 'and' = 
   if (items.length === 2) return `${items[0]} ${conjunction} ${items[1]}`;
   return `${items.slice(0, -1).join(', ')}, ${conjunction} ${items[items.length - 1]}`;
 }
+
+/** A birth date for the ear, with its year and no weekday: '1985-01-15' → "January fifteenth, nineteen eighty-five". */
+export function speakBirthDate(date: WallDate): string {
+  const { year, month, day } = dateParts(date);
+  return `${monthNames[month - 1]} ${speakOrdinal(day)}, ${speakYear(year)}`;
+}
+
+/** A US phone number read back in its groups: '+15550101234' → "five five five, zero one zero, one two three four". */
+export function speakPhone(phone: string): string {
+  const digits = phone.replace(/\D/g, '').replace(/^1(?=\d{10}$)/, '');
+  const groups = digits.length === 10 ? [digits.slice(0, 3), digits.slice(3, 6), digits.slice(6)] : [digits];
+  return groups.map((group) => [...group].map((digit) => ones[Number(digit)]).join(' ')).join(', ');
+}

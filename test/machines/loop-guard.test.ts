@@ -15,6 +15,7 @@ const callerTurns: CallEvent[] = [
   spoke({ date: '2026-12-05' }),
   spoke({ time: '13:00' }),
   spoke({ yesNo: true }, 0.2),
+  spoke({ phone: '+15550101234', dateOfBirth: { year: 1985, month: 1, day: 15 } }, 0.2),
   spoke({ phone: '+155501012345' }),
   spoke({ malformed: ['phone'] }),
   spoke({ dateOfBirth: { year: 2031, month: 2, day: 30 } }),

@@ -1,0 +1,83 @@
+// A recognizer hearing below the confidence bar cannot hand off, confirm a read-back or spend a verification attempt on a misheard number.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CallRuntime } from '../../src/dialog/call-runtime.ts';
+import type { CallSession, SessionEvent } from '../../src/dialog/session.ts';
+import { openVoiceTestRuntime } from '../voice/voice-runtime.ts';
+
+let runtime: CallRuntime;
+let session: CallSession;
+let events: SessionEvent[];
+
+beforeEach(async () => {
+  runtime = await openVoiceTestRuntime('frontdesk-confidence-');
+  session = runtime.openSession();
+  events = [];
+  session.subscribe((event) => events.push(event));
+  await session.start();
+});
+afterEach(async () => {
+  session.hangUp();
+  await runtime.close();
+});
+
+const unsure = 0.2;
+const agentLines = () => events.flatMap((event) => (event.type === 'agent' ? [event.text] : []));
+const tools = () => events.flatMap((event) => (event.type === 'tool' ? [`${event.name}:${event.ok}`] : []));
+
+async function verified(): Promise<void> {
+  await session.hear({ text: 'I want to book an appointment' });
+  await session.hear({ text: 'Smith' });
+  await session.hear({ text: 'January 15 1985' });
+  await session.hear({ text: '555 010 1234' });
+}
+
+describe('confidence', () => {
+  it('reads back a phone number heard without confidence, and a no asks for it again without spending an attempt', async () => {
+    await session.hear({ text: 'I want to book an appointment' });
+    await session.hear({ text: 'Smith' });
+    await session.hear({ text: 'January 15 1985' });
+    await session.hear({ text: 'five five five oh one oh one two three five', confidence: unsure });
+    expect(agentLines().at(-1)).toBe('I heard the phone number five five five, zero one zero, one two three five. Is that right?');
+    expect(tools()).toEqual([]);
+    await session.hear({ text: 'no' });
+    expect(agentLines().slice(-2)).toEqual(['Sorry about that. Let me ask again.', 'What is the phone number we have on file for you?']);
+    await session.hear({ text: 'five five five oh one oh one two three four', confidence: unsure });
+    await session.hear({ text: 'yes', confidence: unsure });
+    expect(tools()).toEqual(['verify_patient:true']);
+  });
+
+  it('takes a correction at the read-back in the same breath', async () => {
+    await session.hear({ text: 'I want to book an appointment' });
+    await session.hear({ text: 'Smith' });
+    await session.hear({ text: 'January 15 1985', confidence: unsure });
+    expect(agentLines().at(-1)).toBe('I heard a date of birth of January fifteenth, nineteen eighty-five. Is that right?');
+    await session.hear({ text: 'yes' });
+    await session.hear({ text: '555 010 1239', confidence: unsure });
+    await session.hear({ text: "no, it's 555 010 1234" });
+    expect(tools()).toEqual(['verify_patient:true']);
+  });
+
+  it('asks before handing off on a request for a person heard without confidence', async () => {
+    await session.hear({ text: 'I want to talk to a real person', confidence: unsure });
+    expect(session.state()).toBe('offerHuman');
+    expect(agentLines().at(-1)).toBe('Would you like me to connect you with a member of our staff?');
+    await session.hear({ text: 'I want to talk to a real person' });
+    expect(session.state()).toBe('handoff');
+  });
+
+  it('checks an unsure yes at the read-back before booking', async () => {
+    await verified();
+    for (const text of ['cardiology', 'the first one', 'next wednesday', 'nine thirty', 'checkup']) await session.hear({ text });
+    expect(agentLines().at(-1)).toMatch(/^To confirm: .*Shall I book it\?$/);
+    await session.hear({ text: 'yes', confidence: unsure });
+    expect(agentLines().slice(-2)).toEqual(['Sorry, I want to be sure I heard you.', expect.stringMatching(/^To confirm:/)]);
+    expect(tools()).not.toContain('book_appointment:true');
+    await session.hear({ text: 'yes', confidence: 0.9 });
+    expect(tools()).toContain('book_appointment:true');
+  });
+
+  it('still gives the 911 line on an unsure emergency', async () => {
+    await session.hear({ text: "I can't breathe", confidence: unsure });
+    expect(session.state()).toBe('emergency');
+  });
+});
