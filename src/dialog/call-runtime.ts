@@ -7,6 +7,8 @@ import { createClock, type Clock } from '../clock.ts';
 import { protectEhr } from '../ehr/protected.ts';
 import type { GuardedEhr } from '../ehr/guard.ts';
 import { createSqliteEhr, type SqliteEhr } from '../ehr/sqlite-ehr.ts';
+import { loadFlow } from '../flow/catalogue.ts';
+import type { Flow } from '../flow/types.ts';
 import { FrontdeskError, isFrontdeskError } from '../errors.ts';
 import type { Phraser } from '../llm/phraser.ts';
 import type { Logger } from '../log.ts';
@@ -31,9 +33,13 @@ export interface CallRuntimeOptions {
   fixturesDir?: string;
   /** How long a turn may wait for tools, ms. */
   turnTimeoutMs?: number;
+  /** The flow every call runs; default: the catalogue's default (flows/index.ts). */
+  flow?: Flow;
 }
 
 export interface CallRuntime {
+  /** The flow every call of this runtime runs. */
+  readonly flow: Flow;
   readonly clock: Clock;
   /** The EHR every session uses: verified-only PHI calls, every call audited. */
   readonly ehr: GuardedEhr;
@@ -78,9 +84,11 @@ export async function openCallRuntime(options: CallRuntimeOptions): Promise<Call
   const { locations, providerNames } = await store.listVocabulary();
   const patientLastNames = await store.listPatientLastNames();
   const extractor = options.extractor ?? createRuleExtractor();
+  const flow = options.flow ?? (await loadFlow());
   const sessions = new Set<string>();
 
   return {
+    flow,
     clock,
     ehr,
     store,
@@ -90,6 +98,7 @@ export async function openCallRuntime(options: CallRuntimeOptions): Promise<Call
     logger: options.logger,
     openSession(sessionOptions = {}) {
       const session = createCallSession({
+        flow,
         ehr,
         extractor,
         clock,

@@ -1,27 +1,26 @@
-// One call session: binds the EHR and extractor to the machine's actor names, turns utterances into events, reports what happens.
+// One call session of any flow: binds the EHR to the flow's actor names, turns utterances into the flow's events, reports what happens.
 import { randomUUID } from 'node:crypto';
-import { createActor, fromPromise, waitFor, type Actor, type SnapshotFrom } from 'xstate';
-import { callMachine, type CallMachine } from '../../machines/call-machine.ts';
-import { eventForUnderstanding, expectationFor, isAwaitingCaller } from '../../machines/call-helpers.ts';
-import type { AgentSayEvent, EndReason, PromptKey } from '../../machines/call-types.ts';
+import { createActor, fromPromise, waitFor, type AnyActorRef, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
 import type { AuditTrail } from '../audit/types.ts';
 import { wallNow, type Clock } from '../clock.ts';
 import type { Ehr, EhrToolName } from '../ehr/types.ts';
+import { defaultReplyOptions, type AgentSay, type EndReason, type Flow, type ReplyOptions } from '../flow/types.ts';
 import type { Phraser } from '../llm/phraser.ts';
 import type { Logger } from '../log.ts';
 import type { Expectation, Extractor, Understanding } from '../understanding/types.ts';
-import { defaultReplyOptions, renderReply, type ReplyOptions } from './replies.ts';
-import { maskedSlots, statePath, type MaskedSlots } from './state-view.ts';
+import { statePath } from './state-view.ts';
 
 export type SessionEvent =
-  | { type: 'agent'; text: string; key: PromptKey }
+  | { type: 'agent'; text: string; key: string }
   | { type: 'state'; value: string }
   | { type: 'tool'; name: EhrToolName; ok: boolean; durationMs: number }
-  | { type: 'slots'; slots: MaskedSlots }
+  | { type: 'slots'; slots: Record<string, unknown> }
   | { type: 'end'; reason: EndReason };
 
 export interface CallSessionOptions {
   sessionId?: string;
+  /** The flow this call runs. */
+  flow: Flow;
   /** The EHR as the call may use it: guarded (verified-only PHI) and audited. */
   ehr: Ehr;
   extractor: Extractor;
@@ -33,8 +32,8 @@ export interface CallSessionOptions {
   replies?: Partial<ReplyOptions>;
   /** Rewords each rendered template (LLM phrasing); absent = templates as written, published synchronously. */
   phraser?: Phraser;
-  /** A variant of the call machine (tests); production uses the one in machines/. */
-  machine?: CallMachine;
+  /** A variant of the flow's machine (tests: a mutated graph); default the flow's own. */
+  machine?: AnyStateMachine;
   /** How long a turn may wait for tools before the session gives up on it, ms. */
   turnTimeoutMs?: number;
 }
@@ -63,62 +62,28 @@ export interface CallSession {
   readonly ended: Promise<EndReason>;
 }
 
-/** Binds the machine's actor names to EHR calls, reporting each as a `tool` event. */
-function provideActors(machine: CallMachine, ehr: Ehr, report: (name: EhrToolName, ok: boolean, startedAt: number) => void) {
-  async function tool<T>(name: EhrToolName, call: () => Promise<T>, succeeded: (result: T) => boolean = () => true) {
-    const startedAt = performance.now();
-    try {
-      const result = await call();
-      report(name, succeeded(result), startedAt);
-      return result;
-    } catch (error) {
-      report(name, false, startedAt);
-      throw error;
-    }
-  }
-  return machine.provide({
-    actors: {
-      verifyPatient: fromPromise(({ input }) =>
-        tool('verify_patient', () => ehr.verifyPatient(input.claim, { sessionId: input.sessionId }), (result) => result.outcome === 'verified'),
-      ),
-      searchProviders: fromPromise(({ input }) =>
-        tool('search_providers', () =>
-          ehr.searchProviders({ specialty: input.specialty, location: input.location }, { sessionId: input.sessionId }),
-        ),
-      ),
-      getAvailableSlots: fromPromise(({ input }) =>
-        tool('get_available_slots', () =>
-          ehr.getAvailableSlots({ providerId: input.providerId, date: input.date }, { sessionId: input.sessionId }),
-        ),
-      ),
-      getAvailableDates: fromPromise(({ input }) =>
-        tool('get_available_dates', () =>
-          ehr.getAvailableDates({ providerId: input.providerId, after: input.after, limit: 3 }, { sessionId: input.sessionId }),
-        ),
-      ),
-      listAppointments: fromPromise(({ input }) => tool('get_patient_appointments', () => ehr.getPatientAppointments(input.session))),
-      bookAppointment: fromPromise(({ input }) =>
-        tool('book_appointment', () => ehr.bookAppointment(input.session, { slotId: input.slotId, reason: input.reason })),
-      ),
-      cancelAppointment: fromPromise(({ input }) =>
-        tool('cancel_appointment', () => ehr.cancelAppointment(input.session, input.appointmentId)),
-      ),
-      // One EHR transaction books the new slot and cancels the old one; the channel reports both steps under the
-      // seed's tool names, and a conflict as a booking that failed (the old appointment stays).
-      rescheduleAppointment: fromPromise(async ({ input }) => {
+/** Binds the flow's actor names to its EHR calls, reporting each as a `tool` event. */
+function provideTools(flow: Flow, machine: AnyStateMachine, ehr: Ehr, report: (name: EhrToolName, ok: boolean, startedAt: number) => void) {
+  const actors = Object.fromEntries(
+    Object.entries(flow.tools).map(([actor, binding]) => [
+      actor,
+      fromPromise(async ({ input }: { input: unknown }) => {
         const startedAt = performance.now();
+        const names = binding.reportsAs ?? [binding.name];
         try {
-          const result = await ehr.rescheduleAppointment(input.session, { appointmentId: input.appointmentId, newSlotId: input.newSlotId });
-          report('book_appointment', true, startedAt);
-          report('cancel_appointment', true, startedAt);
+          const result = await binding.call(ehr, input as never);
+          const ok = binding.succeeded ? binding.succeeded(result) : true;
+          for (const name of names) report(name, ok, startedAt);
           return result;
         } catch (error) {
-          report('book_appointment', false, startedAt);
+          // A call standing for several steps failed at its first.
+          report(names[0]!, false, startedAt);
           throw error;
         }
       }),
-    },
-  });
+    ]),
+  );
+  return machine.provide({ actors } as never);
 }
 
 export function createCallSession(options: CallSessionOptions): CallSession {
@@ -131,12 +96,15 @@ export function createCallSession(options: CallSessionOptions): CallSession {
     for (const listener of listeners) listener(event);
   };
 
-  const machine = provideActors(options.machine ?? callMachine, options.ehr, (name, ok, startedAt) => {
+  const flow = options.flow;
+  const machine = provideTools(flow, options.machine ?? flow.machine, options.ehr, (name, ok, startedAt) => {
     const durationMs = Math.round(performance.now() - startedAt);
     logger.info({ tool: name, ok, durationMs }, 'tool call');
     publish({ type: 'tool', name, ok, durationMs });
   });
-  const actor: Actor<CallMachine> = createActor(machine, { input: { sessionId, today: wallNow(options.clock).slice(0, 10) } });
+  const actor: AnyActorRef & { getSnapshot(): AnyMachineSnapshot; start(): void; stop(): void } = createActor(machine, {
+    input: flow.input({ sessionId, today: wallNow(options.clock).slice(0, 10) }),
+  });
 
   let endReason: EndReason | undefined;
   let resolveEnded!: (reason: EndReason) => void;
@@ -149,12 +117,12 @@ export function createCallSession(options: CallSessionOptions): CallSession {
   // Replies keep their order: with a phraser each waits for the one before it; the turn settles after the last.
   let replies: Promise<void> = Promise.resolve();
   const phraser = options.phraser && options.phraser.name !== 'template' ? options.phraser : undefined;
-  actor.on('agent.say', (event: AgentSayEvent) => {
+  actor.on('agent.say', (event: AgentSay) => {
     // Triage is audited as an action (ids only): the 911 line, and the advisory given for a symptom that is not acute.
     if (event.key === 'emergency' || event.key === 'symptomAdvisory') {
       options.auditTrail.append({ sessionId, action: 'emergency_triage', outcome: event.key === 'emergency' ? 'emergency_line' : 'advised' });
     }
-    const templateText = renderReply(event.key, event.context, replyOptions, event.repeat);
+    const templateText = flow.render(event, replyOptions);
     if (!phraser) {
       publish({ type: 'agent', key: event.key, text: templateText });
       return;
@@ -177,22 +145,22 @@ export function createCallSession(options: CallSessionOptions): CallSession {
   };
 
   actor.subscribe({
-    next: (snapshot) => {
+    next: (snapshot: AnyMachineSnapshot) => {
       const path = statePath(snapshot.value);
       if (path !== lastState) {
         lastState = path;
         logger.debug({ state: path }, 'state');
         publish({ type: 'state', value: path });
       }
-      const slots = maskedSlots(snapshot.context);
+      const slots = flow.maskedSlots(snapshot.context);
       const slotsKey = JSON.stringify(slots);
       if (slotsKey !== lastSlots) {
         lastSlots = slotsKey;
         publish({ type: 'slots', slots });
       }
-      if (snapshot.status === 'done') finish(snapshot.output?.endReason ?? 'completed');
+      if (snapshot.status === 'done') finish((snapshot.output as { endReason?: EndReason } | undefined)?.endReason ?? 'completed');
     },
-    error: (error) => {
+    error: (error: unknown) => {
       // A machine error is a bug; the caller still gets a clean end.
       logger.error({ err: error }, 'call machine failed');
       finish('handoff');
@@ -207,7 +175,7 @@ export function createCallSession(options: CallSessionOptions): CallSession {
 
   const settle = async () => {
     try {
-      await waitFor(actor, (snapshot) => snapshot.status !== 'active' || isAwaitingCaller(snapshot), {
+      await waitFor(actor, (snapshot: AnyMachineSnapshot) => snapshot.status !== 'active' || isAwaitingCaller(snapshot), {
         timeout: turnTimeoutMs,
       });
     } catch (error) {
@@ -216,7 +184,9 @@ export function createCallSession(options: CallSessionOptions): CallSession {
     await replies;
   };
 
-  const currentExpectation = () => expectationFor(actor.getSnapshot(), options.vocabulary);
+  /** Waiting for the caller: active, and the state expects something. */
+  const isAwaitingCaller = (snapshot: AnyMachineSnapshot) => flow.expectation(snapshot).slots.length > 0;
+  const currentExpectation = () => flow.expectation(actor.getSnapshot(), options.vocabulary);
 
   const understand = async (input: { text?: string; dtmf?: string }): Promise<Understanding> => {
     try {
@@ -247,7 +217,7 @@ export function createCallSession(options: CallSessionOptions): CallSession {
         if (endReason) return;
         const understanding = await understand(input);
         if (endReason) return;
-        actor.send(eventForUnderstanding(understanding, input.confidence));
+        actor.send(flow.eventFor(understanding, input.confidence));
         await settle();
       });
     },
@@ -275,5 +245,3 @@ export function createCallSession(options: CallSessionOptions): CallSession {
     ended,
   };
 }
-
-export type CallSnapshot = SnapshotFrom<CallMachine>;

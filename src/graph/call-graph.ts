@@ -1,6 +1,5 @@
 // The call statechart as plain data (states, nesting, initial states, transitions, invoked actors), read from the machine definition only.
 import type { AnyStateMachine } from 'xstate';
-import { callMachine, phiActorNames } from '../../machines/call-machine.ts';
 
 export type GraphStateKind = 'atomic' | 'compound' | 'parallel' | 'final' | 'history';
 
@@ -91,8 +90,8 @@ function triggerOf(event: string): Pick<GraphTransition, 'trigger' | 'actor'> {
  * Walks `machine.root` and returns its states and transitions. `phiActors` names the actors that touch patient data
  * (default: the machine module's `phiActorNames`); a state invoking one is marked `phi`.
  */
-export function buildCallGraph(machine: AnyStateMachine = callMachine, options: { phiActors?: readonly string[] } = {}): CallGraph {
-  const phiActors = new Set<string>(options.phiActors ?? phiActorNames);
+export function buildCallGraph(machine: AnyStateMachine, options: { phiActors: readonly string[] }): CallGraph {
+  const phiActors = new Set<string>(options.phiActors);
   const root = machine.root as unknown as StateNodeLike & { id: string };
   const pathOf = (node: { path: string[] }) => node.path.join('.');
   const states: GraphState[] = [];

@@ -1,5 +1,5 @@
 // The call graph as a standalone SVG: each state a <g data-state="…"> the playground can highlight, PHI states marked.
-import { buildCallGraph, type CallGraph } from './call-graph.ts';
+import type { CallGraph } from './call-graph.ts';
 import { compoundHeaderHeight, fontSizes, layoutCallGraph, type GraphLayout, type PlacedEdge, type PlacedState, type Point } from './layout.ts';
 
 function escapeXml(text: string): string {
@@ -150,6 +150,6 @@ export function drawSvg(graph: CallGraph, layout: GraphLayout): string {
 }
 
 /** Lays out and draws the call statechart (default: the production machine's graph). */
-export async function renderSvg(graph: CallGraph = buildCallGraph()): Promise<string> {
+export async function renderSvg(graph: CallGraph): Promise<string> {
   return drawSvg(graph, await layoutCallGraph(graph));
 }

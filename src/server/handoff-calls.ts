@@ -1,5 +1,5 @@
 // Twilio calls whose session ended in a hand-off, by CallSid, remembered for a few minutes so the <Connect> action that follows the stream can transfer them.
-import type { EndReason } from '../../machines/call-types.ts';
+import type { EndReason } from '../flow/types.ts';
 import type { ServerContext } from './app.ts';
 
 /** End reasons whose last line tells the caller they are being put through to staff: a hand-off, and a lockout ("Please hold while I transfer you"). */

@@ -1,13 +1,12 @@
 // The text channel: caller lines in, JSON events out, over any line source (stdin, a WebSocket); shared by `frontdesk chat` and /ws/text.
 import type { CallSession, SessionEvent } from '../dialog/session.ts';
-import type { MaskedSlots } from '../dialog/state-view.ts';
 
 /** One event of the text channel's wire format. */
 export type ChannelEvent =
   | { type: 'agent'; text: string }
   | { type: 'state'; value: string }
   | { type: 'tool'; name: string; ok: boolean; durationMs: number }
-  | { type: 'slots'; slots: MaskedSlots }
+  | { type: 'slots'; slots: Record<string, unknown> }
   | { type: 'end'; reason: string };
 
 /** What a caller line asks for: words, keypad digits, or the silence of a no-input window. */

@@ -1,6 +1,6 @@
 // The graph model is read from the machine definition: every state, initial state, transition and invoked actor, nothing hand-listed.
 import { describe, expect, it } from 'vitest';
-import { callMachine, phiActorNames } from '../../machines/call-machine.ts';
+import { callMachine, phiActorNames } from '../../flows/scheduling/machine.ts';
 import { buildCallGraph, transitionContainer, transitionLabel } from '../../src/graph/call-graph.ts';
 import { machineWithInsuranceQuestion } from './machine-variant.ts';
 
@@ -25,7 +25,7 @@ function configInvokes(states: Record<string, ConfigState>, prefix = ''): Array<
 const machineStates = (callMachine.config as { states: Record<string, ConfigState> }).states;
 
 describe('call graph', () => {
-  const graph = buildCallGraph();
+  const graph = buildCallGraph(callMachine, { phiActors: phiActorNames });
 
   it('lists every state of the machine by its dotted path, parents before children', () => {
     const expected = configPaths(machineStates);
@@ -99,7 +99,7 @@ describe('call graph', () => {
 
   it('follows a changed machine: an added state and its transitions appear', () => {
     expect(graph.states.some((state) => state.path === 'verified.booking.askInsurance')).toBe(false);
-    const variant = buildCallGraph(machineWithInsuranceQuestion());
+    const variant = buildCallGraph(machineWithInsuranceQuestion(), { phiActors: phiActorNames });
     expect(variant.states.find((state) => state.path === 'verified.booking.askInsurance')).toMatchObject({ kind: 'atomic', parent: 'verified.booking' });
     expect(variant.transitions).toContainEqual({
       source: 'verified.booking.askInsurance',

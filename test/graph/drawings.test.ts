@@ -1,6 +1,7 @@
 // Mermaid and SVG drawings of the call statechart: every state present, PHI states marked, the SVG well-formed, and both follow the machine.
 import { PassThrough } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { callMachine, phiActorNames } from '../../flows/scheduling/machine.ts';
 import { buildCallGraph } from '../../src/graph/call-graph.ts';
 import { graphCommand } from '../../src/graph/graph-command.ts';
 import { anyStateId, mermaidId, renderMermaid } from '../../src/graph/mermaid.ts';
@@ -8,7 +9,7 @@ import { renderSvg } from '../../src/graph/svg.ts';
 import { machineWithInsuranceQuestion } from './machine-variant.ts';
 import { xmlProblem } from './well-formed-xml.ts';
 
-const graph = buildCallGraph();
+const graph = buildCallGraph(callMachine, { phiActors: phiActorNames });
 const paths = graph.states.map((state) => state.path);
 
 /** Every `data-state` value in document order. */
@@ -64,7 +65,7 @@ describe('Mermaid drawing', () => {
 
   it('includes a state added to the machine', () => {
     expect(mermaid).not.toContain('verified_booking_askInsurance');
-    const variant = renderMermaid(buildCallGraph(machineWithInsuranceQuestion()));
+    const variant = renderMermaid(buildCallGraph(machineWithInsuranceQuestion(), { phiActors: phiActorNames }));
     expect(variant).toContain('state "askInsurance" as verified_booking_askInsurance\n');
     expect(variant).toContain('verified_booking_askReason --> verified_booking_askInsurance : caller.spoke\n');
   });
@@ -98,7 +99,7 @@ describe('SVG drawing', () => {
 
   it('includes a state added to the machine', async () => {
     expect(svg).not.toContain('askInsurance');
-    const variant = await renderSvg(buildCallGraph(machineWithInsuranceQuestion()));
+    const variant = await renderSvg(buildCallGraph(machineWithInsuranceQuestion(), { phiActors: phiActorNames }));
     expect(xmlProblem(variant)).toBeUndefined();
     expect(dataStates(variant)).toContain('verified.booking.askInsurance');
     expect(dataStates(variant)).toHaveLength(paths.length + 1);

@@ -1,5 +1,5 @@
 // A variant of the call machine with one added state, to show the drawings follow the definition.
-import { callMachine, callMachineSetup } from '../../machines/call-machine.ts';
+import { callMachine, callMachineSetup } from '../../flows/scheduling/machine.ts';
 
 /** The production machine plus one insurance question after the reason: a variant nobody drew by hand. */
 export function machineWithInsuranceQuestion() {

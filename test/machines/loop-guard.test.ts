@@ -1,7 +1,7 @@
 // Proves over the call graph that no sequence of caller turns (identical ones included) makes one question heard more than 3 times in a row, and that every turn gets a reply.
 import { describe, expect, it } from 'vitest';
-import { callMachine } from '../../machines/call-machine.ts';
-import type { CallEvent } from '../../machines/call-types.ts';
+import { callMachine } from '../../flows/scheduling/machine.ts';
+import type { CallEvent } from '../../flows/scheduling/types.ts';
 import type { Understanding } from '../../src/understanding/types.ts';
 import { maxAsksInARow, questionsHeard, walkCallerTurns, worlds } from './loop-guard.ts';
 import { traversalEvents } from './phi-gating.ts';

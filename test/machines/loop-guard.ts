@@ -1,8 +1,8 @@
 // Graph walk for the loop guard: replays a call with pure transitions, answers the EHR from a fixed "world", and counts the questions a caller hears in a row.
 import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine, type AnyStateNode } from 'xstate';
-import { isAwaitingCaller } from '../../machines/call-helpers.ts';
-import { maxAsksInARow, questionKeys } from '../../machines/call-machine.ts';
-import type { CallEvent, CallMachineContext, PromptKey } from '../../machines/call-types.ts';
+import { isAwaitingCaller } from '../../flows/scheduling/helpers.ts';
+import { maxAsksInARow, questionKeys } from '../../flows/scheduling/machine.ts';
+import type { CallEvent, CallMachineContext, PromptKey } from '../../flows/scheduling/types.ts';
 import type { Appointment, Provider, Slot } from '../../src/ehr/types.ts';
 
 export { maxAsksInARow };

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AnyStateMachine, AnyStateNode, EventObject } from 'xstate';
 import { getShortestPaths, getSimplePaths } from 'xstate/graph';
-import { callMachine, callMachineSetup, phiActorNames } from '../../machines/call-machine.ts';
+import { callMachine, callMachineSetup, phiActorNames } from '../../flows/scheduling/machine.ts';
 import { phiGatingViolations, traversalEvents, serializeForTraversal, invokedPhiActors } from './phi-gating.ts';
 
 describe('PHI gating', () => {

@@ -1,7 +1,7 @@
 // Graph-traversal helpers for the PHI gating proof: the event alphabet, state serialization, and the structural check.
 import type { AnyMachineSnapshot, AnyStateMachine, AnyStateNode } from 'xstate';
-import { phiActorNames } from '../../machines/call-machine.ts';
-import type { CallEvent, CallMachineContext } from '../../machines/call-types.ts';
+import { phiActorNames } from '../../flows/scheduling/machine.ts';
+import type { CallEvent, CallMachineContext } from '../../flows/scheduling/types.ts';
 import type { Appointment, Provider, Slot } from '../../src/ehr/types.ts';
 import type { Understanding } from '../../src/understanding/types.ts';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryAuditTrail, type MemoryAuditTrail } from '../../src/audit/memory-audit-trail.ts';
 import type { Interruption } from '../../src/dialog/agent-voice.ts';
-import type { EndReason } from '../../machines/call-types.ts';
+import type { EndReason } from '../../src/flow/types.ts';
 import type { VoiceCall, VoiceCallEvent } from '../../src/dialog/voice-call.ts';
 import { createLocalRecordingStore, readLocalRecording } from '../../src/recording/local-store.ts';
 import type { RecordingStore } from '../../src/recording/types.ts';

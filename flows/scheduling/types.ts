@@ -1,5 +1,5 @@
-// The call statechart's vocabulary: context, events, what it says and why a call ends. Types only, no I/O.
-import type { WallDate } from '../src/clock.ts';
+// The scheduling flow's vocabulary: context, events, what it says. Types only, no I/O.
+import type { WallDate } from '../../src/clock.ts';
 import type {
   Appointment,
   PatientId,
@@ -9,10 +9,13 @@ import type {
   VerificationClaim,
   VerifiedSession,
   VerifyResult,
-} from '../src/ehr/types.ts';
-import type { DateOfBirthParts, Intent, OfferedOption, SlotName, Understanding } from '../src/understanding/types.ts';
+} from '../../src/ehr/types.ts';
+import type { DateOfBirthParts, Intent, OfferedOption, SlotName, Understanding } from '../../src/understanding/types.ts';
 
-export type EndReason = 'completed' | 'handoff' | 'lockout' | 'emergency' | 'hangup' | 'no-input';
+import type { EndReason } from '../../src/flow/types.ts';
+import type { VerificationSlots } from '../../machines/verification.ts';
+
+export type { EndReason, VerificationSlots };
 
 /** What has been done in this call, for the closing summary. */
 export type DoneItem =
@@ -20,12 +23,6 @@ export type DoneItem =
   | { kind: 'cancelled'; appointment: Appointment }
   | { kind: 'rescheduled'; from: Appointment; to: Appointment }
   | { kind: 'listed'; count: number };
-
-export interface VerificationSlots {
-  lastName?: string;
-  dateOfBirth?: DateOfBirthParts;
-  phone?: string;
-}
 
 export interface BookingSlots {
   specialty?: Specialty;

@@ -1,17 +1,9 @@
-// Reply templates per prompt key: short sentences for the ear, no PHI beyond what the caller just said.
-import type { CallMachineContext, DoneItem, PromptKey } from '../../machines/call-types.ts';
-import type { Appointment, Slot } from '../ehr/types.ts';
-import { completeDateOfBirth } from '../../machines/call-helpers.ts';
-import { speakBirthDate, speakDate, speakDateTime, speakList, speakPhone, speakTime, spellCode } from './speech.ts';
-
-export interface ReplyOptions {
-  /** Spoken in the greeting, e.g. "Riverside Family Clinic". */
-  clinicName: string;
-  /** How many options are read out at once. */
-  maxSpokenOptions: number;
-}
-
-export const defaultReplyOptions: ReplyOptions = { clinicName: 'the clinic', maxSpokenOptions: 3 };
+// The scheduling flow's words per prompt key: short sentences for the ear, no PHI beyond what the caller just said.
+import { completeDateOfBirth } from '../../machines/verification.ts';
+import { speakBirthDate, speakDate, speakDateTime, speakList, speakPhone, speakTime, spellCode } from '../../src/dialog/speech.ts';
+import type { Appointment, Slot } from '../../src/ehr/types.ts';
+import { defaultReplyOptions, type ReplyOptions } from '../../src/flow/types.ts';
+import type { CallMachineContext, DoneItem, PromptKey } from './types.ts';
 
 function ordinalWord(index: number): string {
   return ['first', 'second', 'third', 'fourth', 'fifth'][index] ?? `number ${index + 1}`;

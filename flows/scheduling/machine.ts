@@ -1,6 +1,6 @@
-// The call statechart: greet → intent → verify → act (under `verified` only) → anything else → goodbye.
+// The scheduling flow's statechart: greet → intent → verify → act (under `verified` only) → anything else → goodbye.
 import { and, assign, enqueueActions, fromPromise, setup, type EventObject } from 'xstate';
-import type { WallDate } from '../src/clock.ts';
+import type { WallDate } from '../../src/clock.ts';
 import type {
   Appointment,
   AppointmentId,
@@ -12,9 +12,9 @@ import type {
   VerificationClaim,
   VerifiedSession,
   VerifyResult,
-} from '../src/ehr/types.ts';
-import { isFrontdeskError } from '../src/errors.ts';
-import type { OfferedOption, Understanding } from '../src/understanding/types.ts';
+} from '../../src/ehr/types.ts';
+import { isFrontdeskError } from '../../src/errors.ts';
+import type { OfferedOption, Understanding } from '../../src/understanding/types.ts';
 import type {
   AgentSayEvent,
   BookingSlots,
@@ -25,15 +25,14 @@ import type {
   PromptKey,
   StateMeta,
   VerificationSlots,
-} from './call-types.ts';
+} from './types.ts';
+import { completeDateOfBirth, heardVerification } from '../../machines/verification.ts';
 import {
-  completeDateOfBirth,
-  heardVerification,
   offeredAppointments,
   offeredDates,
   offeredProviders,
   offeredSlots,
-} from './call-helpers.ts';
+} from './helpers.ts';
 
 /** Actors that read or write patient data. They may be invoked only from states under `verified`. */
 export const phiActorNames = ['listAppointments', 'bookAppointment', 'cancelAppointment', 'rescheduleAppointment'] as const;
