@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { verifyAuditFile } from './audit/verify-audit-file.ts';
 import { loadConfig, type Config, type ConfigOverrides } from './config.ts';
 import { openCallRuntime, type CallRuntime } from './dialog/call-runtime.ts';
+import { loadFlow } from './flow/catalogue.ts';
 import { isFrontdeskError } from './errors.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createExtractor, createPhraser, createSpeechToText, createTextToSpeech } from './providers/registry.ts';
@@ -19,16 +20,22 @@ class UsageError extends Error {}
 const usage = `usage: frontdesk <command> [options]
 
 commands:
-  chat [--jsonl] [--db PATH] [--audit PATH] [--now ISO-8601] [--timezone ZONE]
+  chat [--flow NAME] [--jsonl] [--db PATH] [--audit PATH] [--now ISO-8601] [--timezone ZONE]
       Talk to the agent in text. --jsonl: one caller line per stdin line, one JSON event per stdout line;
       an empty line is a silent turn, {"dtmf":"0115"} sends keypad digits, end of input hangs up.
-  call --in caller.wav --out agent.wav [--stereo call.wav] [--jsonl] [--realtime] [--pacing turn-taking|timeline]
+  call --in caller.wav --out agent.wav [--flow NAME] [--stereo call.wav] [--jsonl] [--realtime] [--pacing turn-taking|timeline]
        [--no-early-endpointing] [--db PATH] [--audit PATH] [--now ISO-8601]
       A spoken call from a WAV: VAD → speech-to-text → the call → text-to-speech. --jsonl adds transcript and latency events.
-  serve [--port N] [--host H] [--data-dir DIR] [--db PATH] [--audit PATH] [--now ISO-8601]
+  serve [--port N] [--host H] [--flow NAME] [--data-dir DIR] [--db PATH] [--audit PATH] [--now ISO-8601]
       The call server (what npm start runs): playground at /, /ws/text, /ws/call, /twilio/media, /metrics.
-  graph [--format mermaid|svg]
-      Prints the call statechart, drawn from the machine definition.
+  graph [--flow NAME] [--format mermaid|svg]
+      Prints the flow's statechart, drawn from its machine definition.
+  paths [--flow NAME|PATH]
+      Walks the flow's graph: states visited, paths, PHI actors only under verification, no question asked more than
+      3 times in a row. Exit 0 when every check passes, 1 when one fails (the state named).
+  test [--flow NAME|PATH] FILE…
+      Runs scenario files (docs/scenarios.md), each on a fresh SQLite EHR and audit file; a diff of what was expected
+      and what happened for each that fails. Exit 0 all passed, 1 one failed, 2 a file cannot be read.
   audit verify FILE
       Checks the audit file's hash chain; exit 0 when intact, 1 at the first tampered or missing record.
   help
@@ -37,6 +44,7 @@ commands:
 Environment: see README (FRONTDESK_DATA_DIR, FRONTDESK_DB, FRONTDESK_AUDIT_FILE, FRONTDESK_LLM, LOG_LEVEL, …).`;
 
 const callOptions = {
+  flow: { type: 'string' },
   db: { type: 'string' },
   audit: { type: 'string' },
   now: { type: 'string' },
@@ -52,7 +60,7 @@ function parse<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[]
 }
 
 /** The call options as configuration overrides, each checked with a message naming the flag. */
-function callOverrides(values: { db?: string; audit?: string; now?: string; timezone?: string }): ConfigOverrides {
+function callOverrides(values: { flow?: string; db?: string; audit?: string; now?: string; timezone?: string }): ConfigOverrides {
   if (values.now !== undefined && (!/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(values.now) || Number.isNaN(Date.parse(values.now)))) {
     throw new UsageError(`--now must be an ISO-8601 date-time such as 2026-12-01T09:00:00-05:00 (got "${values.now}")`);
   }
@@ -65,7 +73,9 @@ function callOverrides(values: { db?: string; audit?: string; now?: string; time
   }
   if (values.db === '') throw new UsageError('--db needs a file path');
   if (values.audit === '') throw new UsageError('--audit needs a file path');
+  if (values.flow === '') throw new UsageError('--flow needs a flow name or a path to a flow module');
   return {
+    ...(values.flow !== undefined ? { FRONTDESK_FLOW: values.flow } : {}),
     ...(values.db !== undefined ? { FRONTDESK_DB: values.db } : {}),
     ...(values.audit !== undefined ? { FRONTDESK_AUDIT_FILE: values.audit } : {}),
     ...(values.now !== undefined ? { FRONTDESK_NOW: values.now } : {}),
@@ -75,8 +85,9 @@ function callOverrides(values: { db?: string; audit?: string; now?: string; time
 
 /** The runtime a text or voice call runs on, from configuration. */
 export async function runtimeFromConfig(config: Config, logger: Logger): Promise<CallRuntime> {
-  const [extractor, phraser] = await Promise.all([createExtractor(config, { logger }), createPhraser(config, { logger })]);
+  const [extractor, phraser, flow] = await Promise.all([createExtractor(config, { logger }), createPhraser(config, { logger }), loadFlow(config.flow)]);
   return openCallRuntime({
+    flow,
     databaseFile: config.databaseFile,
     auditFile: config.auditFile,
     timeZone: config.timeZone,
@@ -210,6 +221,7 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   // Loaded on use: the server and the diagram pull in fastify and the layout engine, which a text chat does not need.
   serve: async (argv) => (await import('./server/serve-command.ts')).serveCommand(argv),
   graph: async (argv) => (await import('./graph/graph-command.ts')).graphCommand(argv),
+  paths: async (argv) => (await import('./flow/paths-command.ts')).pathsCommand(argv),
   async help() {
     process.stdout.write(`${usage}\n`);
     return exitCodes.ok;

@@ -45,6 +45,7 @@ export const configVariables = [
   'FRONTDESK_DB',
   'FRONTDESK_AUDIT_FILE',
   'FRONTDESK_TIMEZONE',
+  'FRONTDESK_FLOW',
   'FRONTDESK_NOW',
   'FRONTDESK_RECORDINGS',
   'FRONTDESK_RECORDING_KEY',
@@ -107,6 +108,8 @@ export interface Config {
   auditFile: string;
   /** Clinic IANA time zone, e.g. "America/New_York". */
   timeZone: string;
+  /** The flow every call runs: a name in flows/index.ts or a path to a flow module; unset = the catalogue's default. Checked when the flow is loaded. */
+  flow?: string;
   /** Fixed start of the clinic clock; unset means real time. */
   now?: Date;
   recordings: {
@@ -392,6 +395,7 @@ export function loadConfig(env: Environment = process.env, overrides: ConfigOver
     databaseFile: underData('FRONTDESK_DB', 'ehr.sqlite'),
     auditFile: underData('FRONTDESK_AUDIT_FILE', 'audit.jsonl'),
     timeZone,
+    ...(read('FRONTDESK_FLOW') ? { flow: read('FRONTDESK_FLOW') } : {}),
     ...(nowText === undefined ? {} : { now: parseStartInstant('FRONTDESK_NOW', nowText, timeZone) }),
     recordings,
     twilio: { ...(twilioToken === undefined ? {} : { authToken: twilioToken }), ...(handoffNumber === undefined ? {} : { handoffNumber }) },

@@ -1,5 +1,6 @@
 // The scheduling flow as the engine runs it: book, check, cancel and reschedule appointments after verification.
 import type { Flow } from '../../src/flow/types.ts';
+import { schedulingExploration } from './exploration.ts';
 import { eventForUnderstanding, expectationFor } from './helpers.ts';
 import { callMachine, questionKeys } from './machine.ts';
 import { renderReply } from './prompts.ts';
@@ -19,6 +20,7 @@ export const schedulingFlow: Flow = {
   expectation: expectationFor,
   eventFor: eventForUnderstanding,
   maskedSlots: (context) => ({ ...maskedSlots(context as CallMachineContext) }),
+  exploration: schedulingExploration,
 };
 
 export default schedulingFlow;

@@ -46,6 +46,24 @@ export interface ToolBinding {
   reportsAs?: EhrToolName[];
 }
 
+/** How the EHR answers each actor in one imagined clinic, given the call as it stands: for walking the graph. */
+export interface FlowWorld {
+  name: string;
+  answers: Readonly<Record<string, (context: unknown) => { output: unknown } | { error: unknown }>>;
+}
+
+/** What `frontdesk paths` and the graph tests walk the flow with. */
+export interface FlowExploration {
+  /** Caller events to try at every waiting point: turns (`Flow.eventFor` of sample understandings), interrupts, silence. */
+  callerEvents: readonly EventObject[];
+  /** Imagined clinics (everything works; full days and conflicts; nothing found and failures…). */
+  worlds: readonly FlowWorld[];
+  /** What of the context makes two waiting points differ for gating and loops (kept small: the walk is exhaustive). */
+  vertex(context: unknown): unknown;
+  /** The clinic date the walk runs on, YYYY-MM-DD. */
+  today: string;
+}
+
 /** A flow: a real XState machine, packaged with its words, its expectations and its tools. */
 export interface Flow {
   /** e.g. "scheduling"; what `--flow` and `FRONTDESK_FLOW` name. */
@@ -70,6 +88,8 @@ export interface Flow {
   eventFor(understanding: Understanding, confidence?: number): EventObject;
   /** Collected values for display (the playground): whether PHI was collected, never its value. */
   maskedSlots(context: unknown): Record<string, unknown>;
+  /** How to walk the graph: sample caller events and imagined clinics. */
+  readonly exploration: FlowExploration;
 }
 
 /** Names of the PHI actors of a flow. */

@@ -23,6 +23,7 @@ const flagVariables = {
   db: 'FRONTDESK_DB',
   audit: 'FRONTDESK_AUDIT_FILE',
   now: 'FRONTDESK_NOW',
+  flow: 'FRONTDESK_FLOW',
 } as const;
 
 class UsageError extends Error {}

@@ -1,34 +1,20 @@
-// Proves over the call graph that no sequence of caller turns (identical ones included) makes one question heard more than 3 times in a row, and that every turn gets a reply.
+// Proves over the scheduling flow's graph that no sequence of caller turns (identical ones included) makes one question heard more than 3 times in a row, and that every turn that leaves the caller waiting asks something.
 import { describe, expect, it } from 'vitest';
-import { callMachine } from '../../flows/scheduling/machine.ts';
-import type { CallEvent } from '../../flows/scheduling/types.ts';
-import type { Understanding } from '../../src/understanding/types.ts';
-import { maxAsksInARow, questionsHeard, walkCallerTurns, worlds } from './loop-guard.ts';
-import { traversalEvents } from './phi-gating.ts';
+import type { EventObject } from 'xstate';
+import { schedulingFlow } from '../../flows/scheduling/index.ts';
+import { exploreFlow, maxAsksInARow, questionsHeard } from '../../src/flow/explore.ts';
+import type { Flow } from '../../src/flow/types.ts';
 
-const spoke = (understanding: Understanding, confidence?: number): CallEvent =>
-  ({ type: 'caller.spoke', understanding, ...(confidence === undefined ? {} : { confidence }) }) as CallEvent;
-
-/** Every caller turn of the gating alphabet, plus the turns repair, triage, full days and confidence react to. */
-const callerTurns: CallEvent[] = [
-  ...traversalEvents.filter((event) => event.type.startsWith('caller.') && event.type !== 'caller.hung_up' && event.type !== 'caller.reported_emergency'),
-  spoke({ date: '2026-12-05' }),
-  spoke({ time: '13:00' }),
-  spoke({ yesNo: true }, 0.2),
-  spoke({ phone: '+15550101234', dateOfBirth: { year: 1985, month: 1, day: 15 } }, 0.2),
-  spoke({ phone: '+155501012345' }),
-  spoke({ malformed: ['phone'] }),
-  spoke({ dateOfBirth: { year: 2031, month: 2, day: 30 } }),
-  spoke({ symptom: true, reason: 'chest pain' }),
-  { type: 'caller.asked_for_human', confidence: 0.2 } as CallEvent,
-];
+const spoke = (understanding: Record<string, unknown>): EventObject => ({ type: 'caller.spoke', understanding }) as EventObject;
+const worlds = schedulingFlow.exploration.worlds;
 
 describe('loop guard', () => {
-  for (const [index, name] of ['everything works', 'full days and conflicts', 'nothing found, failures'].entries()) {
-    it(`never asks one question more than 3 times in a row, and always asks the caller something (${name})`, () => {
-      const walk = walkCallerTurns(callMachine, callerTurns, worlds[index]!);
-      console.info(`loop-guard (${name}): ${walk.vertices} waiting points, ${walk.edges} caller turns tried, longest run ${walk.longestRun}`);
-      expect(walk.violations.slice(0, 5)).toEqual([]);
+  for (const world of worlds) {
+    it(`never asks one question more than 3 times in a row, and always asks the caller something (${world.name})`, () => {
+      const walk = exploreFlow(schedulingFlow, { worlds: [world] });
+      console.info(`loop-guard (${world.name}): ${walk.vertices} waiting points, ${walk.turns} caller turns tried, longest run ${walk.longestRun}`);
+      expect(walk.loopViolations.slice(0, 5)).toEqual([]);
+      expect(walk.gatingViolations).toEqual([]);
       expect(walk.vertices).toBeGreaterThan(100);
       // The bound is reached (the third time changes strategy), never passed.
       expect(walk.longestRun).toBe(maxAsksInARow);
@@ -36,14 +22,18 @@ describe('loop guard', () => {
   }
 
   it('fails when the guard that offers staff is removed: the fourth time, the caller is asked nothing', () => {
-    const unguarded = callMachine.provide({ guards: { questionExhausted: () => false, questionExhaustedAgain: () => false } });
-    const walk = walkCallerTurns(unguarded, [spoke({})], worlds[0]!);
-    expect(walk.violations[0]).toMatch(/greeting.*no question/);
+    const unguarded: Flow = {
+      ...schedulingFlow,
+      machine: schedulingFlow.machine.provide({ guards: { questionExhausted: () => false, questionExhaustedAgain: () => false } }),
+      exploration: { ...schedulingFlow.exploration, callerEvents: [spoke({})] },
+    };
+    const walk = exploreFlow(unguarded, { worlds: worlds.slice(0, 1) });
+    expect(walk.loopViolations[0]).toMatch(/^no question in reply, via .*caller\.spoke/);
   });
 
   it('offers the nearest opening when a caller insists on a full day, then staff', () => {
     const heard = questionsHeard(
-      callMachine,
+      schedulingFlow,
       [
         spoke({ intent: 'book', specialty: 'cardiology' }),
         spoke({ lastName: 'SMITH', dateOfBirth: { year: 1985, month: 1, day: 15 }, phone: '+15550101234' }),

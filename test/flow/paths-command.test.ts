@@ -1,0 +1,40 @@
+// `frontdesk paths`: the gating proof and the loop check as a command anyone can run on their own flow.
+import { PassThrough } from 'node:stream';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { pathsCommand } from '../../src/flow/paths-command.ts';
+
+async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const chunks = { stdout: '', stderr: '' };
+  stdout.on('data', (chunk) => (chunks.stdout += String(chunk)));
+  stderr.on('data', (chunk) => (chunks.stderr += String(chunk)));
+  const code = await pathsCommand(argv, { stdout, stderr });
+  return { code, ...chunks };
+}
+
+describe('frontdesk paths', () => {
+  it('passes on the scheduling flow: every state visited, PHI only under verification, no question more than 3 times', async () => {
+    const result = await run(['--flow', 'scheduling']);
+    expect(result.stdout).toMatch(/^states: (\d+) of \1 visited$/m);
+    expect(result.stdout).toMatch(/declared only under call\.verified: ok/);
+    expect(result.stdout).toMatch(/always under call\.verified: ok/);
+    expect(result.stdout).toMatch(/loop check: .*: ok/);
+    expect(result.stdout).toMatch(/result: pass/);
+    expect(result.code).toBe(0);
+  }, 240_000);
+
+  it('fails on a flow that lists appointments before verification, naming the state', async () => {
+    const result = await run(['--flow', join(import.meta.dirname, 'leaky-flow.ts')]);
+    expect(result.stdout).toMatch(/listAppointments invoked in call\.greeting, outside call\.verified/);
+    expect(result.stdout).toMatch(/result: FAILED/);
+    expect(result.code).toBe(1);
+  }, 240_000);
+
+  it('refuses an unknown flow with the names it knows', async () => {
+    const result = await run(['--flow', 'billing']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/unknown flow "billing"; choose one of: scheduling/);
+  });
+});
