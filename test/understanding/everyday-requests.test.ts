@@ -33,6 +33,7 @@ describe('booking without the word "appointment"', () => {
     ['hello id like to make an appointment', [...opening], { intent: 'book' }],
     ['i need to bring my daughter in', [...opening], { intent: 'book', specialty: 'pediatrics' }],
     ["I'm calling to set something up for my son", [...opening], { intent: 'book', specialty: 'pediatrics' }],
+    ["I need to schedule my son's well child visit", [...opening], { intent: 'book', specialty: 'pediatrics' }],
   ])('"%s" is a booking', async (text, slots, expected) => {
     expect(await understand(text, slots)).toEqual(expected);
   });
@@ -43,6 +44,7 @@ describe('cancelling, moving and checking visits', () => {
     ["I can't come on Tuesday anymore", [...opening], { intent: 'cancel', date: '2026-12-01' }],
     ['i cant come on tuesday anymore', [...opening], { intent: 'cancel', date: '2026-12-01' }],
     ["I won't be able to make it tomorrow", [...opening], { intent: 'cancel', date: '2026-12-01' }],
+    ["I'm not going to be able to come in on friday", [...opening], { intent: 'cancel', date: '2026-12-04' }],
     ["I'm not going to make it on friday", [...opening], { intent: 'cancel', date: '2026-12-04' }],
     ["I don't need my visit anymore", [...opening], { intent: 'cancel' }],
     ['please take me off the schedule for friday', [...opening], { intent: 'cancel', date: '2026-12-04' }],
@@ -57,6 +59,7 @@ describe('cancelling, moving and checking visits', () => {
     ['do I have anything coming up', [...opening], { intent: 'list' }],
     ['what do i have scheduled', [...opening], { intent: 'list' }],
     ["I forgot when my next visit is", [...opening], { intent: 'list' }],
+    ['what day am i coming in', [...opening], { intent: 'list' }],
   ])('"%s"', async (text, slots, expected) => {
     expect(await understand(text, slots)).toEqual(expected);
   });
