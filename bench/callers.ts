@@ -57,7 +57,18 @@ const judged: JudgedCall[] = [];
 async function place(job: Job): Promise<JudgedCall> {
   const random = seededRandom(job.seed);
   const persona = personaFor(job.persona, random);
-  const clinic = await openClinic(template);
+  let clinic: Awaited<ReturnType<typeof openClinic>>;
+  try {
+    clinic = await openClinic(template);
+  } catch (first) {
+    // Other work shares these cores and this checkout: a start that fails is tried once more, then counted as a failed call.
+    try {
+      clinic = await openClinic(template);
+    } catch (error) {
+      const message = `server did not start: ${error instanceof Error ? error.message : String(error)} (first try: ${first instanceof Error ? first.message : String(first)})`;
+      return { transport: job.transport, voice: job.voice.id, persona: job.persona, patientId: persona.patient.patientId, seed: job.seed, exchanges: [], ending: 'error', error: message, durationSeconds: 0, outcome: { goalReached: false, verificationFailures: 0, verified: false, lockedOut: false } };
+    }
+  }
   const baseUrl = `http://127.0.0.1:${clinic.port}`;
   const line = job.transport === 'ws-call' ? wsCallLine(baseUrl.replace(/^http/, 'ws'), lineNoise, random) : twilioLine(baseUrl, lineNoise, listeners[job.index % listeners.length]!);
   const record = await runCall({ line, mind: createCallerMind(persona, job.seed), voice: job.voice, seed: job.seed, random });

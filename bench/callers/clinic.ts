@@ -33,6 +33,12 @@ export async function seedTemplate(directory: string): Promise<string> {
   return file;
 }
 
+/** Servers still running, killed if the bench itself exits early, so none outlives it. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 /** One running server for one call. */
 export interface Clinic {
   port: number;
@@ -56,9 +62,19 @@ export async function openClinic(template: string): Promise<Clinic> {
   const child: ChildProcess = spawn(process.execPath, [join(root, 'bin/frontdesk.js'), 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDirectory, '--db', databaseFile, '--audit', auditFile, '--now', clinicNow], {
     cwd: root,
     env: { ...process.env, FRONTDESK_TIMEZONE: clinicTimeZone, FRONTDESK_RECORDINGS: 'none', FRONTDESK_STT_THREADS: '1', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn' },
-    stdio: ['ignore', 'pipe', process.env.BENCH_LOG_LEVEL ? 'inherit' : 'ignore'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  running.add(child);
+  // The server's log (ids and reasons, no PHI) is kept only to say why a start failed.
+  let errorOutput = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    if (process.env.BENCH_LOG_LEVEL) process.stderr.write(chunk);
+    errorOutput = (errorOutput + chunk.toString('utf8')).slice(-2000);
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => {
+    running.delete(child);
+    resolve();
+  }));
   const port = await new Promise<number>((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => reject(new Error('frontdesk serve did not start within 60 s')), 60_000);
@@ -72,7 +88,7 @@ export async function openClinic(template: string): Promise<Clinic> {
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`frontdesk serve exited with ${code} before listening`));
+      reject(new Error(`frontdesk serve exited with ${code} before listening: ${errorOutput.trim().split('\n').at(-1) ?? ''}`));
     });
   });
   return {
