@@ -54,7 +54,16 @@ export interface Clinic {
  * espeak-ng), recordings off (each call's server would otherwise generate a key and encrypt a WAV the bench never
  * reads), one speech worker thread (one call per process). Resolves once it prints its address.
  */
-export async function openClinic(template: string): Promise<Clinic> {
+export function openClinic(template: string): Promise<Clinic> {
+  // One start at a time: a start costs ~5 s of CPU (tsx, models), and ten at once on two shared cores take minutes each.
+  const started = starting.then(() => startClinic(template));
+  starting = started.catch(() => {});
+  return started;
+}
+
+let starting: Promise<unknown> = Promise.resolve();
+
+async function startClinic(template: string): Promise<Clinic> {
   const dataDirectory = mkdtempSync(join(tmpdir(), 'frontdesk-callers-clinic-'));
   const databaseFile = join(dataDirectory, 'ehr.sqlite');
   const auditFile = join(dataDirectory, 'audit.jsonl');
@@ -77,7 +86,11 @@ export async function openClinic(template: string): Promise<Clinic> {
   }));
   const port = await new Promise<number>((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error('frontdesk serve did not start within 60 s')), 60_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      rmSync(dataDirectory, { recursive: true, force: true });
+      reject(new Error('frontdesk serve did not start within 120 s'));
+    }, 120_000);
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString('utf8');
       const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
@@ -88,6 +101,7 @@ export async function openClinic(template: string): Promise<Clinic> {
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
+      if (!/listening on/.test(output)) rmSync(dataDirectory, { recursive: true, force: true });
       reject(new Error(`frontdesk serve exited with ${code} before listening: ${errorOutput.trim().split('\n').at(-1) ?? ''}`));
     });
   });
