@@ -24,7 +24,7 @@ export interface PocketSphinxSttOptions extends PocketSphinxPaths, GrammarOption
    * Which utterances the grammar is unsure of (no expected value in its transcript, or a low score) are decoded again with
    * the generic language model, whose transcript is then used when it holds more: "wideband" (default) only 16 kHz and
    * wider audio, "all" telephone audio too, "never" none. Measured (bench/offline-speech.ts): at 16 kHz it raised value
-   * accuracy a little on most voices; at 8 kHz μ-law it did not, and rechecked up to 80% of turns at ~5× the decoding cost.
+   * accuracy a little on most voices; at 8 kHz μ-law only for flite voices, and it rechecked up to 80% of espeak-ng turns at ~5× the decoding cost.
    */
   secondPass?: 'never' | 'wideband' | 'all';
   /** Told each time a second pass runs (benchmarks, metrics); in-process only. */
