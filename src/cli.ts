@@ -31,10 +31,13 @@ commands:
       Prints the call statechart, drawn from the machine definition.
   audit verify FILE
       Checks the audit file's hash chain; exit 0 when intact, 1 at the first tampered or missing record.
+  ehr check [--now ISO-8601] [--json]
+      What the configured EHR (FRONTDESK_EHR) serves: authentication, practitioners, free slots in the next 14 days,
+      searches the server refused; exit 1 when it cannot serve a call.
   help
       This text.
 
-Environment: see README (FRONTDESK_DATA_DIR, FRONTDESK_DB, FRONTDESK_AUDIT_FILE, FRONTDESK_LLM, LOG_LEVEL, …).`;
+Environment: see README (FRONTDESK_DATA_DIR, FRONTDESK_DB, FRONTDESK_AUDIT_FILE, FRONTDESK_EHR, FRONTDESK_FHIR_URL, FRONTDESK_LLM, LOG_LEVEL, …).`;
 
 const callOptions = {
   db: { type: 'string' },
@@ -78,6 +81,7 @@ export async function runtimeFromConfig(config: Config, logger: Logger): Promise
   const [extractor, phraser] = await Promise.all([createExtractor(config, { logger }), createPhraser(config, { logger })]);
   return openCallRuntime({
     databaseFile: config.databaseFile,
+    ehr: config.ehr,
     auditFile: config.auditFile,
     timeZone: config.timeZone,
     ...(config.now ? { now: config.now } : {}),
@@ -210,6 +214,7 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   // Loaded on use: the server and the diagram pull in fastify and the layout engine, which a text chat does not need.
   serve: async (argv) => (await import('./server/serve-command.ts')).serveCommand(argv),
   graph: async (argv) => (await import('./graph/graph-command.ts')).graphCommand(argv),
+  ehr: async (argv) => (await import('./ehr/ehr-command.ts')).ehrCommand(argv),
   async help() {
     process.stdout.write(`${usage}\n`);
     return exitCodes.ok;
