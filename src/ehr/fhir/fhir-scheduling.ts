@@ -160,11 +160,13 @@ export function createFhirScheduling(options: { client: FhirClient; directory: F
     const slot = await readSlot(slotId);
     const start = wallTimeOfFhir(slot.resource.start, zone);
     if (!start || start <= wallNow(clock)) throw new FrontdeskError('EHR_INVALID_REQUEST', 'the slot has already started');
-    const requestIdentifier = `${bookingRequestSystem}|${requestKey}`;
+    const isThisRequest = (appointment: FhirAppointment) =>
+      (appointment.identifier ?? []).some((identifier) => identifier.system === bookingRequestSystem && (identifier.value === requestKey || identifier.value?.startsWith(`${requestKey}~`)));
     if (slot.resource.status !== 'free') {
       // A retried request whose first attempt went through finds its own Appointment on the slot.
-      const [mine] = await client.search<FhirAppointment>('Appointment', [['identifier', requestIdentifier]]);
-      if (mine?.status === 'booked' && mine.slot?.some((reference) => idOfReference(reference, 'Slot') === slotId)) return toAppointment(mine);
+      const holders = await client.search<FhirAppointment>('Appointment', [['slot', `Slot/${slotId}`], ['status', 'booked']]);
+      const mine = holders.find((appointment) => appointment.status === 'booked' && isThisRequest(appointment) && appointment.participant.some((participant) => idOfReference(participant.actor, 'Patient') === patientId));
+      if (mine) return toAppointment(mine);
       throw new FrontdeskError('EHR_SLOT_TAKEN');
     }
     const schedule = await scheduleOf(slot.resource);
@@ -192,7 +194,17 @@ export function createFhirScheduling(options: { client: FhirClient; directory: F
         ...(scheduleLocation?.reference ? [{ actor: { reference: scheduleLocation.reference }, status: 'accepted' as const }] : []),
       ],
     };
-    const created = await client.createOnce(appointment, new URLSearchParams([['identifier', requestIdentifier]]).toString());
+    const createFor = (key: string) => {
+      appointment.identifier = [
+        { system: confirmationCodeSystem, value: code },
+        { system: bookingRequestSystem, value: key },
+      ];
+      return client.createOnce(appointment, new URLSearchParams([['identifier', `${bookingRequestSystem}|${key}`]]).toString());
+    };
+    let created = await createFor(requestKey);
+    // The request's earlier Appointment was taken back (the slot was lost, or the caller cancelled it and is booking
+    // the same slot again in the same call): this is a new booking, under a key of its own.
+    for (let attempt = 2; created.resource.status !== 'booked' && attempt <= 5; attempt += 1) created = await createFor(`${requestKey}~${attempt}`);
     if (created.resource.status !== 'booked') throw new FrontdeskError('EHR_SLOT_TAKEN');
     try {
       await setSlotStatus(slot, 'busy', (current) => current.status === 'free');
