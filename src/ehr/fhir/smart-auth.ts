@@ -17,7 +17,7 @@ export interface SmartAuthOptions {
   /** Per request, ms. */
   timeoutMs: number;
   fetch?: typeof fetch;
-  /** Epoch ms; tokens live in real time, whatever the clinic clock says. */
+  /** Epoch ms for the token cache (tests); assertions are always stamped with the real time the server checks them against. */
   now?: () => number;
 }
 
@@ -90,9 +90,9 @@ export function createSmartAuth(options: SmartAuthOptions): SmartAuth {
       .setSubject(options.clientId)
       .setAudience(url)
       .setJti(randomUUID())
-      .setIssuedAt(Math.floor(now() / 1000))
+      .setIssuedAt(Math.floor(Date.now() / 1000))
       // At most five minutes, as the SMART Backend Services profile asks.
-      .setExpirationTime(Math.floor(now() / 1000) + 300)
+      .setExpirationTime(Math.floor(Date.now() / 1000) + 300)
       .sign(signing.key);
     const form = new URLSearchParams({
       grant_type: 'client_credentials',
