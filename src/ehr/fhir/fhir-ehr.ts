@@ -61,7 +61,9 @@ export function createFhirEhr(options: FhirEhrOptions): EhrBackend {
     const phone = normalisePhone(claim.phone, options.defaultCountry);
     // FHIR's string search is "starts with, any case": the exact last name is checked here.
     const hasLastName = (patient: Patient) => (patient.name ?? []).some((name) => name.family !== undefined && lastNameKey(name.family) === key);
-    const candidates = await client.search<Patient>('Patient', [['family', lastName], ['birthdate', claim.dateOfBirth], ['_count', '50']]);
+    // FHIR search values escape "," "$" "|" and the backslash itself; a name holding one must not become an OR.
+    const family = lastName.replace(/[\\,$|]/g, (character) => `\\${character}`);
+    const candidates = await client.search<Patient>('Patient', [['family', family], ['birthdate', claim.dateOfBirth], ['_count', '50']]);
     const matches = candidates.filter(
       (patient) =>
         patient.active !== false &&
@@ -72,7 +74,7 @@ export function createFhirEhr(options: FhirEhrOptions): EhrBackend {
     // Two records matching every field is as unverifiable as none: no record is chosen for the caller.
     const match = matches.length === 1 ? matches[0]!.id : undefined;
     // A failure counts against every record the claim names by last name, as with the embedded EHR.
-    const named = match ? [] : (await client.search<Patient>('Patient', [['family', lastName], ['_count', '200']])).filter(hasLastName).map((patient) => patient.id);
+    const named = match ? [] : (await client.search<Patient>('Patient', [['family', family], ['_count', '200']])).filter(hasLastName).map((patient) => patient.id);
     const { decision, lockStarts } = lockouts.decide(match, named, clock.now().getTime());
     for (const lock of lockStarts) {
       options.auditTrail?.append({ sessionId, action: 'verification_locked', outcome: 'locked', patientId: lock.patientId, detail: { until: wallTimeCeiling(lock.untilMs) } });

@@ -149,11 +149,13 @@ export function createFhirScheduling(options: { client: FhirClient; directory: F
   }
 
   async function uniqueCode(): Promise<ConfirmationCode> {
-    for (;;) {
-      const code = newConfirmationCode();
-      const taken = await client.search<FhirAppointment>('Appointment', [['identifier', `${confirmationCodeSystem}|${code}`], ['_count', '1']]);
-      if (taken.length === 0) return code;
+    let code = newConfirmationCode();
+    // One in a billion collides; a server that ignored the identifier parameter must not keep this loop going.
+    for (let attempt = 0; attempt < 5; attempt += 1, code = newConfirmationCode()) {
+      const found = await client.search<FhirAppointment>('Appointment', [['identifier', `${confirmationCodeSystem}|${code}`], ['_count', '1']]);
+      if (!found.some((appointment) => appointment.identifier?.some((identifier) => identifier.system === confirmationCodeSystem && identifier.value === code))) return code;
     }
+    return code;
   }
 
   async function book(patientId: PatientId, slotId: SlotId, reason: string, requestKey: string): Promise<Appointment> {
@@ -165,7 +167,7 @@ export function createFhirScheduling(options: { client: FhirClient; directory: F
     if (slot.resource.status !== 'free') {
       // A retried request whose first attempt went through finds its own Appointment on the slot.
       const holders = await client.search<FhirAppointment>('Appointment', [['slot', `Slot/${slotId}`], ['status', 'booked']]);
-      const mine = holders.find((appointment) => appointment.status === 'booked' && isThisRequest(appointment) && appointment.participant.some((participant) => idOfReference(participant.actor, 'Patient') === patientId));
+      const mine = holders.find((appointment) => appointment.status === 'booked' && isThisRequest(appointment) && appointment.slot?.some((reference) => idOfReference(reference, 'Slot') === slotId) && appointment.participant.some((participant) => idOfReference(participant.actor, 'Patient') === patientId));
       if (mine) return toAppointment(mine);
       throw new FrontdeskError('EHR_SLOT_TAKEN');
     }
