@@ -71,6 +71,8 @@ function understandText(text: string, expectation: Expectation, now: string): Un
   if (intent) result.intent = intent;
   const specialty = findSpecialty(lower);
   if (specialty) result.specialty = specialty;
+  // Asked what they want, a caller who names a kind of doctor ("heart doctor appointment", "dermatology please") is booking.
+  if (!result.intent && specialty && expected.has('intent') && !interrupted) result.intent = 'book';
   const locations = expectation.vocabulary?.locations ?? [];
   const location = locations.length > 0 ? findLocation(lower, locations) : undefined;
   if (location) result.location = location;

@@ -1,5 +1,6 @@
 // Requests as callers make them, without the word "appointment": booking, cancelling, moving and checking visits.
 import { describe, expect, it } from 'vitest';
+import { extractWithRules } from '../../src/understanding/rule-extractor.ts';
 import { understand, type Row } from './understand.ts';
 
 const opening = ['intent', 'specialty'] as const;
@@ -80,5 +81,16 @@ describe('no booking read into what is not a request', () => {
     ['hold on one moment please', ['lastName', 'dateOfBirth', 'phone'], {}],
   ])('"%s"', async (text, slots, expected) => {
     expect(await understand(text, slots)).toEqual(expected);
+  });
+});
+
+describe('a kind of doctor named when asked what the caller wants', () => {
+  it.each(['heart doctor appointment thank you very much', 'dermatology please', 'um a skin doctor', 'pediatrics for my son'])('%s is a booking', (text) => {
+    const understanding = extractWithRules({ text, expectation: { slots: ['intent', 'specialty'] }, now: '2026-12-01T09:00' });
+    expect(understanding.intent).toBe('book');
+    expect(understanding.specialty).toBeDefined();
+  });
+  it('is not a booking when a specialty comes up while something else is asked', () => {
+    expect(extractWithRules({ text: 'heart doctor', expectation: { slots: ['reason'] }, now: '2026-12-01T09:00' }).intent).toBeUndefined();
   });
 });
