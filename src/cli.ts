@@ -38,10 +38,13 @@ commands:
       and what happened for each that fails. Exit 0 all passed, 1 one failed, 2 a file cannot be read.
   audit verify FILE
       Checks the audit file's hash chain; exit 0 when intact, 1 at the first tampered or missing record.
+  ehr check [--now ISO-8601] [--json]
+      What the configured EHR (FRONTDESK_EHR) serves: authentication, practitioners, free slots in the next 14 days,
+      searches the server refused; exit 1 when it cannot serve a call.
   help
       This text.
 
-Environment: see README (FRONTDESK_DATA_DIR, FRONTDESK_DB, FRONTDESK_AUDIT_FILE, FRONTDESK_LLM, LOG_LEVEL, …).`;
+Environment: see README (FRONTDESK_DATA_DIR, FRONTDESK_DB, FRONTDESK_AUDIT_FILE, FRONTDESK_EHR, FRONTDESK_FHIR_URL, FRONTDESK_LLM, LOG_LEVEL, …).`;
 
 const callOptions = {
   flow: { type: 'string' },
@@ -89,6 +92,7 @@ export async function runtimeFromConfig(config: Config, logger: Logger): Promise
   return openCallRuntime({
     flow,
     databaseFile: config.databaseFile,
+    ehr: config.ehr,
     auditFile: config.auditFile,
     timeZone: config.timeZone,
     ...(config.now ? { now: config.now } : {}),
@@ -222,6 +226,7 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   serve: async (argv) => (await import('./server/serve-command.ts')).serveCommand(argv),
   graph: async (argv) => (await import('./graph/graph-command.ts')).graphCommand(argv),
   paths: async (argv) => (await import('./flow/paths-command.ts')).pathsCommand(argv),
+  ehr: async (argv) => (await import('./ehr/ehr-command.ts')).ehrCommand(argv),
   async help() {
     process.stdout.write(`${usage}\n`);
     return exitCodes.ok;

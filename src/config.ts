@@ -3,18 +3,25 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { specialties, type Specialty } from './ehr/types.ts';
 import { FrontdeskError } from './errors.ts';
 
 export const sttProviderNames = ['offline', 'deepgram', 'openai'] as const;
 export const ttsProviderNames = ['offline', 'elevenlabs', 'openai'] as const;
 export const llmProviderNames = ['none', 'openai'] as const;
 export const recordingStoreNames = ['local', 's3', 'none'] as const;
+export const ehrBackendNames = ['sqlite', 'fhir'] as const;
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export type SttProviderName = (typeof sttProviderNames)[number];
 export type TtsProviderName = (typeof ttsProviderNames)[number];
 export type LlmProviderName = (typeof llmProviderNames)[number];
 export type RecordingStoreName = (typeof recordingStoreNames)[number];
+export type EhrBackendName = (typeof ehrBackendNames)[number];
+
+/** SMART Backend Services scopes asked for by default: read what a call reads, write slots and appointments. */
+export const defaultFhirScope =
+  'system/Patient.read system/Practitioner.read system/PractitionerRole.read system/Location.read system/Schedule.read system/Slot.read system/Slot.write system/Appointment.read system/Appointment.write';
 
 /** ElevenLabs' premade "Rachel": calm and clear, available on every account. */
 export const defaultElevenLabsVoiceId = '21m00Tcm4TlvDq8ikWAM';
@@ -66,6 +73,15 @@ export const configVariables = [
   'FRONTDESK_VAD_PAD_MS',
   'FRONTDESK_VAD_FLOOR_DBFS',
   'FRONTDESK_STT_THREADS',
+  'FRONTDESK_EHR',
+  'FRONTDESK_FHIR_URL',
+  'FRONTDESK_FHIR_CLIENT_ID',
+  'FRONTDESK_FHIR_PRIVATE_KEY',
+  'FRONTDESK_FHIR_KEY_ID',
+  'FRONTDESK_FHIR_TOKEN_URL',
+  'FRONTDESK_FHIR_SCOPE',
+  'FRONTDESK_FHIR_TIMEOUT_MS',
+  'FRONTDESK_FHIR_SPECIALTY_CODES',
 ] as const;
 export type ConfigVariable = (typeof configVariables)[number];
 export type ConfigOverrides = Partial<Record<ConfigVariable, string | undefined>>;
@@ -102,8 +118,31 @@ export interface Config {
     /** Calls in progress at most (all channels); a call beyond it is turned away (Twilio: sent to the hand-off number). Unset: no limit. */
     maxCalls?: number;
   };
+  ehr: {
+    /** Default "sqlite": the embedded EHR seeded from fixtures. */
+    backend: EhrBackendName;
+    /** Set when `backend` is "fhir". */
+    fhir?: {
+      /** FHIR R4 base URL without a trailing slash, e.g. https://ehr.example.org/fhir/R4 */
+      baseUrl: string;
+      /** SMART Backend Services client; set together with `privateKeyFile`. */
+      clientId?: string;
+      /** Absolute path of the PEM private key (RSA → RS384, P-384 → ES384); read when the EHR opens, never logged. */
+      privateKeyFile?: string;
+      /** `kid` of the client assertion; default the key's RFC 7638 thumbprint. */
+      keyId?: string;
+      /** Default: token_endpoint of <baseUrl>/.well-known/smart-configuration. */
+      tokenUrl?: string;
+      scope: string;
+      /** Per HTTP request, ms. Default 5000. */
+      timeoutMs: number;
+      /** Codes replacing the defaults for the specialties named. */
+      specialtyCodes: Partial<Record<Specialty, Array<{ system?: string; code: string }>>>;
+    };
+  };
   /** Absolute paths. */
   dataDir: string;
+  /** The embedded EHR's file; with FRONTDESK_EHR=fhir, only the verification lockouts are kept in it. */
   databaseFile: string;
   auditFile: string;
   /** Clinic IANA time zone, e.g. "America/New_York". */
@@ -233,6 +272,59 @@ function parseStartInstant(variable: string, value: string, timeZone: string): D
   return new Date(instant);
 }
 
+/** "cardiology=http://nucc.org/provider-taxonomy|207RC0000X,394579002;dermatology=…": codes per specialty, a system optional. */
+function parseSpecialtyCodes(variable: string, value: string): Partial<Record<Specialty, Array<{ system?: string; code: string }>>> {
+  const expected = 'specialty=system|code,… separated by ";" (specialties: ' + specialties.join(', ') + ')';
+  const result: Partial<Record<Specialty, Array<{ system?: string; code: string }>>> = {};
+  for (const part of value.split(';').map((entry) => entry.trim()).filter(Boolean)) {
+    const [name, list] = part.split('=', 2).map((entry) => entry.trim()) as [string, string | undefined];
+    const specialty = specialties.find((candidate) => candidate === name.toLowerCase());
+    if (!specialty || !list) throw invalid(variable, `must be ${expected}, got "${value}"`);
+    result[specialty] = list.split(',').map((entry) => {
+      const pipe = entry.trim().lastIndexOf('|');
+      const code = entry.trim().slice(pipe + 1);
+      const system = pipe > 0 ? entry.trim().slice(0, pipe) : undefined;
+      if (!code) throw invalid(variable, `must be ${expected}, got "${value}"`);
+      return system ? { system, code } : { code };
+    });
+  }
+  return result;
+}
+
+/** The FHIR settings: a base URL, and a SMART client id and key given together (the key file must be readable). */
+function fhirSettings(read: (variable: ConfigVariable) => string | undefined, optionalUrl: (variable: ConfigVariable) => string | undefined): NonNullable<Config['ehr']['fhir']> {
+  const baseUrl = optionalUrl('FRONTDESK_FHIR_URL');
+  if (baseUrl === undefined) throw invalid('FRONTDESK_FHIR_URL', 'is required when FRONTDESK_EHR=fhir (the FHIR R4 base URL, e.g. https://ehr.example.org/fhir/R4)');
+  if (!/^https?:/.test(baseUrl)) throw invalid('FRONTDESK_FHIR_URL', `must be an http(s) URL, got "${baseUrl}"`);
+  const clientId = read('FRONTDESK_FHIR_CLIENT_ID');
+  const keyText = read('FRONTDESK_FHIR_PRIVATE_KEY');
+  if (clientId !== undefined && keyText === undefined) throw invalid('FRONTDESK_FHIR_PRIVATE_KEY', 'is required with FRONTDESK_FHIR_CLIENT_ID (path of the PEM private key)');
+  if (keyText !== undefined && clientId === undefined) throw invalid('FRONTDESK_FHIR_CLIENT_ID', 'is required with FRONTDESK_FHIR_PRIVATE_KEY');
+  let privateKeyFile: string | undefined;
+  if (keyText !== undefined) {
+    privateKeyFile = isAbsolute(keyText) ? keyText : resolve(keyText);
+    try {
+      if (!statSync(privateKeyFile).isFile()) throw new Error('not a file');
+      readFileSync(privateKeyFile);
+    } catch {
+      throw invalid('FRONTDESK_FHIR_PRIVATE_KEY', `must be the path of a readable PEM file, got "${keyText}"`);
+    }
+  }
+  const tokenUrl = optionalUrl('FRONTDESK_FHIR_TOKEN_URL');
+  const keyId = read('FRONTDESK_FHIR_KEY_ID');
+  const codesText = read('FRONTDESK_FHIR_SPECIALTY_CODES');
+  return {
+    baseUrl: baseUrl.replace(/\/+$/, ''),
+    ...(clientId !== undefined ? { clientId } : {}),
+    ...(privateKeyFile !== undefined ? { privateKeyFile } : {}),
+    ...(keyId !== undefined ? { keyId } : {}),
+    ...(tokenUrl !== undefined ? { tokenUrl } : {}),
+    scope: (read('FRONTDESK_FHIR_SCOPE') ?? defaultFhirScope).split(/\s+/).join(' '),
+    timeoutMs: integerSetting(read, 'FRONTDESK_FHIR_TIMEOUT_MS', 5000, 100, 120_000),
+    specialtyCodes: codesText === undefined ? {} : parseSpecialtyCodes('FRONTDESK_FHIR_SPECIALTY_CODES', codesText),
+  };
+}
+
 const hexKey = /^[0-9a-fA-F]{64}$/;
 
 /** The local recording key: from the environment, else the key file under the data directory, else generated into it (0600). */
@@ -320,6 +412,9 @@ export function loadConfig(env: Environment = process.env, overrides: ConfigOver
     return isAbsolute(value) ? value : resolve(value);
   };
 
+  const ehrBackend = providerName('FRONTDESK_EHR', read('FRONTDESK_EHR') ?? 'sqlite', ehrBackendNames);
+  const ehr: Config['ehr'] = ehrBackend === 'fhir' ? { backend: ehrBackend, fhir: fhirSettings(read, optionalUrl) } : { backend: ehrBackend };
+
   const timeZoneText = read('FRONTDESK_TIMEZONE');
   const timeZone = timeZoneText === undefined ? Intl.DateTimeFormat().resolvedOptions().timeZone : validTimeZone('FRONTDESK_TIMEZONE', timeZoneText);
   const nowText = read('FRONTDESK_NOW');
@@ -391,8 +486,10 @@ export function loadConfig(env: Environment = process.env, overrides: ConfigOver
       ...(publicUrl ? { publicUrl: publicUrl.replace(/\/+$/, '') } : {}),
       ...(maxCallsText === undefined ? {} : { maxCalls: parseWith('FRONTDESK_MAX_CALLS', maxCallsText, integer(1, 100_000), 'a whole number from 1 to 100000') }),
     },
+    ehr,
     dataDir,
-    databaseFile: underData('FRONTDESK_DB', 'ehr.sqlite'),
+    // A remote EHR keeps only verification lockouts locally, in a file of their own.
+    databaseFile: underData('FRONTDESK_DB', ehrBackend === 'fhir' ? 'fhir-lockouts.sqlite' : 'ehr.sqlite'),
     auditFile: underData('FRONTDESK_AUDIT_FILE', 'audit.jsonl'),
     timeZone,
     ...(read('FRONTDESK_FLOW') ? { flow: read('FRONTDESK_FLOW') } : {}),
@@ -424,6 +521,7 @@ export function describeConfig(config: Config): Record<string, string | number |
     tts: [config.tts.provider, ...config.tts.fallbacks].join('>'),
     llm: config.llm.provider === 'none' ? 'none' : `${config.llm.provider}:${config.llm.model}`,
     llmPhrasing: config.llm.phrasing,
+    ehr: config.ehr.fhir ? `fhir ${config.ehr.fhir.baseUrl}${config.ehr.fhir.clientId ? ' (SMART Backend Services)' : ''}` : config.ehr.backend,
     recordings: config.recordings.store,
     host: config.server.host,
     port: config.server.port,

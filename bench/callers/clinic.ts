@@ -33,6 +33,12 @@ export async function seedTemplate(directory: string): Promise<string> {
   return file;
 }
 
+/** Servers still running, killed if the bench itself exits early, so none outlives it. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 /** One running server for one call. */
 export interface Clinic {
   port: number;
@@ -48,7 +54,16 @@ export interface Clinic {
  * espeak-ng), recordings off (each call's server would otherwise generate a key and encrypt a WAV the bench never
  * reads), one speech worker thread (one call per process). Resolves once it prints its address.
  */
-export async function openClinic(template: string): Promise<Clinic> {
+export function openClinic(template: string): Promise<Clinic> {
+  // One start at a time: a start costs ~5 s of CPU (tsx, models), and ten at once on two shared cores take minutes each.
+  const started = starting.then(() => startClinic(template));
+  starting = started.catch(() => {});
+  return started;
+}
+
+let starting: Promise<unknown> = Promise.resolve();
+
+async function startClinic(template: string): Promise<Clinic> {
   const dataDirectory = mkdtempSync(join(tmpdir(), 'frontdesk-callers-clinic-'));
   const databaseFile = join(dataDirectory, 'ehr.sqlite');
   const auditFile = join(dataDirectory, 'audit.jsonl');
@@ -56,12 +71,26 @@ export async function openClinic(template: string): Promise<Clinic> {
   const child: ChildProcess = spawn(process.execPath, [join(root, 'bin/frontdesk.js'), 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDirectory, '--db', databaseFile, '--audit', auditFile, '--now', clinicNow], {
     cwd: root,
     env: { ...process.env, FRONTDESK_TIMEZONE: clinicTimeZone, FRONTDESK_RECORDINGS: 'none', FRONTDESK_STT_THREADS: '1', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn' },
-    stdio: ['ignore', 'pipe', process.env.BENCH_LOG_LEVEL ? 'inherit' : 'ignore'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  running.add(child);
+  // The server's log (ids and reasons, no PHI) is kept only to say why a start failed.
+  let errorOutput = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    if (process.env.BENCH_LOG_LEVEL) process.stderr.write(chunk);
+    errorOutput = (errorOutput + chunk.toString('utf8')).slice(-2000);
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => {
+    running.delete(child);
+    resolve();
+  }));
   const port = await new Promise<number>((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error('frontdesk serve did not start within 60 s')), 60_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      rmSync(dataDirectory, { recursive: true, force: true });
+      reject(new Error('frontdesk serve did not start within 120 s'));
+    }, 120_000);
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString('utf8');
       const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
@@ -72,7 +101,8 @@ export async function openClinic(template: string): Promise<Clinic> {
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`frontdesk serve exited with ${code} before listening`));
+      if (!/listening on/.test(output)) rmSync(dataDirectory, { recursive: true, force: true });
+      reject(new Error(`frontdesk serve exited with ${code} before listening: ${errorOutput.trim().split('\n').at(-1) ?? ''}`));
     });
   });
   return {

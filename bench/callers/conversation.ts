@@ -35,7 +35,7 @@ export interface CallRecord {
 const replyTimeoutMs = 25_000;
 /** A call longer than this many caller turns, or this long, is abandoned as stalled. */
 const maxCallerTurns = 40;
-const maxCallMs = 4 * 60_000;
+const maxCallMs = 3 * 60_000;
 
 export interface CallOptions {
   line: PhoneLine;

@@ -6,7 +6,7 @@ import type { AuditTrail } from '../audit/types.ts';
 import { createClock, type Clock } from '../clock.ts';
 import { protectEhr } from '../ehr/protected.ts';
 import type { GuardedEhr } from '../ehr/guard.ts';
-import { createSqliteEhr, type SqliteEhr } from '../ehr/sqlite-ehr.ts';
+import { openEhr, type EhrBackend, type EhrSettings } from '../ehr/registry.ts';
 import { loadFlow } from '../flow/catalogue.ts';
 import type { Flow } from '../flow/types.ts';
 import { FrontdeskError, isFrontdeskError } from '../errors.ts';
@@ -17,8 +17,10 @@ import type { Expectation, Extractor } from '../understanding/types.ts';
 import { createCallSession, type CallSession, type CallSessionOptions } from './session.ts';
 
 export interface CallRuntimeOptions {
-  /** SQLite file of the embedded EHR (seeded from fixtures when new), or ':memory:'. */
+  /** SQLite file of the embedded EHR (seeded from fixtures when new), or ':memory:'; with a FHIR EHR, its verification lockouts. */
   databaseFile: string;
+  /** Which EHR backend (FRONTDESK_EHR); default the embedded SQLite one. */
+  ehr?: EhrSettings['ehr'];
   /** JSON-lines audit file; its chain continues from the last record. */
   auditFile: string;
   /** Clinic IANA time zone. Default "America/New_York". */
@@ -43,8 +45,8 @@ export interface CallRuntime {
   readonly clock: Clock;
   /** The EHR every session uses: verified-only PHI calls, every call audited. */
   readonly ehr: GuardedEhr;
-  /** The store underneath, for readiness checks and scenario assertions. */
-  readonly store: SqliteEhr;
+  /** The configured backend underneath (SQLite or FHIR), for readiness checks and scenario assertions. */
+  readonly store: EhrBackend;
   readonly auditTrail: AuditTrail;
   readonly vocabulary: NonNullable<Expectation['vocabulary']>;
   /** Last names the EHR knows, for the offline recogniser's grammar (kept in-process, never logged). */
@@ -71,10 +73,13 @@ function openOrExplain<T>(what: string, path: string, open: () => T): T {
 export async function openCallRuntime(options: CallRuntimeOptions): Promise<CallRuntime> {
   const clock = createClock({ timeZone: options.timeZone ?? 'America/New_York', ...(options.now ? { startAt: options.now } : {}) });
   const auditTrail = openOrExplain('audit file', options.auditFile, () => createFileAuditTrail(options.auditFile, { clock }));
-  let store: SqliteEhr;
+  let store: EhrBackend;
   try {
-    store = openOrExplain('EHR database', options.databaseFile, () =>
-      createSqliteEhr({ path: options.databaseFile, clock, auditTrail, ...(options.fixturesDir ? { fixturesDir: options.fixturesDir } : {}) }),
+    store = await openOrExplain('EHR database', options.databaseFile, () =>
+      openEhr(
+        { ehr: options.ehr ?? { backend: 'sqlite' }, databaseFile: options.databaseFile },
+        { clock, auditTrail, logger: options.logger, ...(options.fixturesDir ? { fixturesDir: options.fixturesDir } : {}) },
+      ),
     );
   } catch (error) {
     await auditTrail.close();

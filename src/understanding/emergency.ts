@@ -9,7 +9,7 @@ export interface Triage {
 /** Always an emergency, whatever the tense or "not urgent": a risk to life that callers often play down. */
 const alwaysEmergency = [
   /\bsuicid(?:e|al)\b/,
-  /\b(?:kill|killing|hurt|hurting|harm|harming|cut|cutting) (?:myself|himself|herself|themselves|themself)\b/,
+  /\b(?:kill|killing|hurt|hurting|harm|harming|cutting) (?:myself|himself|herself|themselves|themself)\b/,
   /\bself[- ]?harm/,
   /\bend (?:my|his|her|their) (?:own )?life\b/,
   /\b(?:want|wants|wanted|wanting) to die\b/,
@@ -69,7 +69,7 @@ const pastOrRecurring = new RegExp(
 /** Present-tense wording: "I'm having", "I have", "my chest hurts", "he is bleeding". */
 const presentTense = new RegExp(
   [
-    String.raw`\b(?:i'?m|i am|he'?s|she'?s|is|are|they'?re|we'?re|it'?s) (?:\w+ )?(?:having|bleeding|fainting|passing out|seizing|short of breath)\b`,
+    String.raw`\b(?:i'?m|i am|he'?s|she'?s|is|are|they'?re|we'?re|it'?s|might be|may be|could be|must be) (?:\w+ )?(?:having|bleeding|fainting|passing out|seizing|short of breath)\b`,
     String.raw`\b(?:i|we|they) (?:have|'ve got|got)\b|\bi'?ve got\b|\b(?:he|she|it|\w+) (?:has|has got)\b`,
     String.raw`\b(?:hurts?|hurting|aches?|aching|is tight|feels (?:tight|heavy)|pounding|pressure on)\b`,
     String.raw`\b(?:severe|really bad|very bad|so bad|terrible|excruciating|worst)\b`,

@@ -4,7 +4,7 @@ import type { Intent } from './types.ts';
 const appointment = String.raw`(?:appointment|appt|visit|booking|consultation|check-?up|check up|physical)s?`;
 const ownAppointment = String.raw`(?:my|the|our|this|that|his|her|an|a|their)\s(?:\w+\s)?${appointment}`;
 /** "can't come", "won't be able to make it", "not going to make it". */
-const cannotAttend = String.raw`\b(?:can'?t|cannot|can not|won'?t|will not|won'?t be able to|not able to|unable to|not going to|not gonna|can no longer|no longer able to)\s(?:make it|make|come|come in|be there|attend)\b`;
+const cannotAttend = String.raw`\b(?:can'?t|cannot|can not|won'?t|will not|not able to|unable to|not going to|not gonna|can no longer|no longer able to)(?:\sbe able to)?\s(?:make it|make|come|come in|be there|attend)\b`;
 /** Whom a caller comes to see. */
 const clinician = String.raw`(?:doctor|dr|doc|physician|provider|specialist|dermatologist|cardiologist|pediatrician|nurse practitioner|nurse|np|pa|someone|somebody|anyone|anybody)`;
 /** What a visit is for when it is named instead of "appointment". */
@@ -46,6 +46,7 @@ const intentPatterns: Array<[Intent, RegExp[]]> = [
       new RegExp(String.raw`\bwhat (?:are|is) (?:my|our) (?:upcoming |next |scheduled )?${appointment}`),
       new RegExp(String.raw`\b(?:my|any) upcoming ${appointment}`),
       /\bwhat time is my\b/,
+      /\bwhat (?:day|time|date) (?:am|do|will|are) (?:i|we) (?:\w+ )?(?:coming|come|seeing|see|due|booked|scheduled)\b/,
       /\bwhen (?:am|do|will|are) (?:i|we) (?:\w+ )?(?:see|seeing|coming|come|going|supposed to|scheduled|booked|due back|in to see)\b/,
       /\bdo (?:i|we) have (?:anything|something|any) (?:coming up|scheduled|booked|upcoming|on the books)\b/,
       /\bwhat (?:do|did) (?:i|we) have (?:scheduled|booked|coming up|on the books)\b/,
@@ -55,7 +56,7 @@ const intentPatterns: Array<[Intent, RegExp[]]> = [
   [
     'book',
     [
-      new RegExp(String.raw`\b(?:make|schedule|book|set up|setup|get|need|want|like|request)\s(?:\w+\s)?(?:new\s)?${appointment}`),
+      new RegExp(String.raw`\b(?:make|schedule|book|set up|setup|get|need|want|like|request)\s(?:[\w']+\s){0,4}${appointment}`),
       new RegExp(String.raw`\b(?:see|visit) (?:a |an |the |my |our |a new |your )?(?:\w+ ){0,2}${clinician}\b`),
       /\bsee (?:dr|doctor)\.? \w+/,
       /\bbook\b/,

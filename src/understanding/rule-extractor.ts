@@ -10,6 +10,7 @@ import { findInterrupts } from './interrupts.ts';
 import { findLastName } from './last-name.ts';
 import { findLocation } from './location.ts';
 import { normalizeNumberWords } from './number-words.ts';
+import { isMalformedPhone, isMalformedPhoneDigits } from './malformed.ts';
 import { findPhoneIn, phoneFromDigits, withoutPhoneDigits } from './phone.ts';
 import { findSpecialty } from './specialty.ts';
 import { findTime, toClinicTime } from './time-of-day.ts';
@@ -38,6 +39,7 @@ function understandDigits(digits: string, expectation: Expectation, now: string)
     } else if (slot === 'phone') {
       const phone = phoneFromDigits(digits);
       if (phone) return { phone };
+      if (isMalformedPhoneDigits(digits)) return { malformed: ['phone'] };
     } else if (slot === 'choice' && expectation.options?.length) {
       const choice = choiceFromDigits(digits, expectation.options.length);
       if (choice !== undefined) return { choice };
@@ -69,6 +71,8 @@ function understandText(text: string, expectation: Expectation, now: string): Un
   if (intent) result.intent = intent;
   const specialty = findSpecialty(lower);
   if (specialty) result.specialty = specialty;
+  // Asked what they want, a caller who names a kind of doctor ("heart doctor appointment", "dermatology please") is booking.
+  if (!result.intent && specialty && expected.has('intent') && !interrupted) result.intent = 'book';
   const locations = expectation.vocabulary?.locations ?? [];
   const location = locations.length > 0 ? findLocation(lower, locations) : undefined;
   if (location) result.location = location;
@@ -83,6 +87,8 @@ function understandText(text: string, expectation: Expectation, now: string): Un
     const dateOfBirth = findDateOfBirth(withoutPhoneDigits(normalized, found), { now, partial: expected.has('dateOfBirth') });
     if (dateOfBirth) result.dateOfBirth = dateOfBirth;
   }
+  // A number for the phone that no phone can have (a digit heard twice, one dropped): the machine re-asks with a hint.
+  if (!phone && !result.dateOfBirth && expected.has('phone') && isMalformedPhone(normalized)) result.malformed = ['phone'];
 
   const options = expectation.options ?? [];
   if (options.length > 0 && !result.repeatRequested) {

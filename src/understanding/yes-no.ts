@@ -22,6 +22,7 @@ const noPhrases = new RegExp(
       String.raw`i don'?t|i do not|it isn'?t|it'?s not|don'?t`,
       // Endings: after "anything else?", these close the call.
       String.raw`(?:that|this)(?:'?s| is| will be|'?ll be|'?d be| should be| would be) (?:all|it|everything)`,
+      String.raw`that(?:'?ll| will| should| would)? do(?:es)?(?: it)?$|that(?:'?ll| will) do it`,
       String.raw`(?:i )?think (?:that'?s|that is) (?:all|it|everything)|nothing(?: else| more)?|(?:i'?m|i am|we'?re|we are) (?:good|fine|okay|ok|all set|all good|done)|all set|i'?m set`,
     ].join('|') +
     String.raw`)\b`,

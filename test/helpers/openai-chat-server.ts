@@ -139,6 +139,7 @@ export function modelAnswer(values: Record<string, unknown>): string {
     reason: null,
     yesNo: null,
     emergency: null,
+    symptom: null,
     humanRequested: null,
     clinicalQuestion: null,
     repeatRequested: null,

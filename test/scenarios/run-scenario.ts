@@ -8,6 +8,7 @@ import { verifyAuditFile, type AuditVerification } from '../../src/audit/verify-
 import { openCallRuntime, type CallRuntime } from '../../src/dialog/call-runtime.ts';
 import type { Appointment, PatientId, SlotId } from '../../src/ehr/types.ts';
 import { silentLogger } from '../../src/log.ts';
+import { startFhirServer, type FhirServer } from '../helpers/fhir-server.ts';
 import { runJsonlChannel, type ChannelEvent } from '../../src/transports/text-channel.ts';
 
 const otherCallerBooks = z.object({ otherCallerBooks: z.object({ patientId: z.string(), slotId: z.string() }) }).strict();
@@ -72,13 +73,25 @@ async function runCall(runtime: CallRuntime, steps: Scenario['steps'], events: C
   return runJsonlChannel({ session, lines: lines(), write: (line) => events.push(JSON.parse(line) as ChannelEvent) });
 }
 
-export async function runScenario(scenario: Scenario): Promise<ScenarioRun> {
+/** The EHR backends every scenario runs on, with the same expectations. */
+export const scenarioBackends = ['sqlite', 'fhir'] as const;
+export type ScenarioBackend = (typeof scenarioBackends)[number];
+
+/**
+ * Runs the scenario on a fresh EHR: the embedded SQLite one, or a local FHIR server seeded with the same clinic
+ * (test/helpers/fhir-server.ts) reached through the FHIR adapter, with its lockouts in a fresh local file.
+ */
+export async function runScenario(scenario: Scenario, options: { backend?: ScenarioBackend } = {}): Promise<ScenarioRun> {
   const directory = mkdtempSync(join(tmpdir(), 'frontdesk-scenario-'));
   const auditFile = join(directory, 'audit.jsonl');
+  const timeZone = 'America/New_York';
+  let fhirServer: FhirServer | undefined;
+  if (options.backend === 'fhir') fhirServer = await startFhirServer({ now: new Date(scenario.now), timeZone });
   const runtime = await openCallRuntime({
     databaseFile: join(directory, 'ehr.db'),
+    ...(fhirServer ? { ehr: { backend: 'fhir' as const, fhir: { baseUrl: fhirServer.baseUrl, scope: '', timeoutMs: 5000, specialtyCodes: {} } } } : {}),
     auditFile,
-    timeZone: 'America/New_York',
+    timeZone,
     now: new Date(scenario.now),
     logger: silentLogger(),
   });
@@ -96,6 +109,7 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioRun> {
     }
   } finally {
     await runtime.close();
+    await fhirServer?.close();
   }
   const audit = readFileSync(auditFile, 'utf8')
     .split('\n')

@@ -2,7 +2,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadScenario, runScenario } from './run-scenario.ts';
+import { loadScenario, runScenario, scenarioBackends } from './run-scenario.ts';
 
 const directory = join(import.meta.dirname, '../../fixtures/scenarios');
 const files = readdirSync(directory).filter((file) => file.endsWith('.json')).sort();
@@ -14,11 +14,13 @@ describe('scenarios', () => {
   it('has the acceptance scenarios', () => {
     expect(files.length).toBeGreaterThanOrEqual(10);
   });
+});
 
+describe.each(scenarioBackends)('scenarios on the %s EHR', (backend) => {
   for (const file of files) {
     const scenario = loadScenario(join(directory, file));
     it(`${file.replace(/\.json$/, '')}: ${scenario.description}`, async () => {
-      const run = await runScenario(scenario);
+      const run = await runScenario(scenario, { backend });
       const transcript = run.events.map((event) => JSON.stringify(event)).join('\n');
       const { expect: wanted } = scenario;
 

@@ -31,6 +31,7 @@ describe('endings are a no to "anything else?"', () => {
     ["I'm fine thanks", [...anythingElse], { yesNo: false }],
     ['that should be it', [...anythingElse], { yesNo: false }],
     ['not at this time', [...anythingElse], { yesNo: false }],
+    ['that will do it thanks', [...anythingElse], { yesNo: false }],
     ["nope, I'm done", [...anythingElse], { yesNo: false }],
   ])('"%s"', async (text, slots, expected) => {
     expect(await understand(text, slots)).toEqual(expected);

@@ -36,6 +36,7 @@ describe('acute wording is an emergency', () => {
     ["I'm having a heart attack", ['intent'], { emergency: true }],
     ['shortness of breath right now', ['reason'], { emergency: true }],
     ['my mom passed out', ['intent'], { emergency: true }],
+    ['i think i might be having a stroke', ['intent'], { emergency: true }],
     ['my husband has chest pain', ['intent'], { emergency: true }],
     ['i feel like im having a heart attack', ['intent'], { emergency: true }],
     ['I had chest pain last week and now I cant breathe', ['reason'], { emergency: true }],
@@ -73,6 +74,7 @@ describe('a serious symptom without acute wording is flagged, not an emergency',
     ['annual checkup', ['reason'], { reason: 'annual checkup', specialty: 'family medicine' }],
     ["I can't breathe through my nose", ['reason'], { reason: "I can't breathe through my nose" }],
     ['bleeding gums', ['reason'], { reason: 'bleeding gums' }],
+    ['I cut myself on a can and need stitches', ['reason'], { reason: 'I cut myself on a can and need stitches' }],
     ["I'm calling about my chest x-ray results", ['intent'], { clinicalQuestion: true }],
   ])('"%s" is an ordinary reason', async (text, slots, expected) => {
     expect(await understand(text, slots)).toEqual(expected);

@@ -1,5 +1,6 @@
 // Requests as callers make them, without the word "appointment": booking, cancelling, moving and checking visits.
 import { describe, expect, it } from 'vitest';
+import { extractWithRules } from '../../src/understanding/rule-extractor.ts';
 import { understand, type Row } from './understand.ts';
 
 const opening = ['intent', 'specialty'] as const;
@@ -33,6 +34,7 @@ describe('booking without the word "appointment"', () => {
     ['hello id like to make an appointment', [...opening], { intent: 'book' }],
     ['i need to bring my daughter in', [...opening], { intent: 'book', specialty: 'pediatrics' }],
     ["I'm calling to set something up for my son", [...opening], { intent: 'book', specialty: 'pediatrics' }],
+    ["I need to schedule my son's well child visit", [...opening], { intent: 'book', specialty: 'pediatrics' }],
   ])('"%s" is a booking', async (text, slots, expected) => {
     expect(await understand(text, slots)).toEqual(expected);
   });
@@ -43,6 +45,7 @@ describe('cancelling, moving and checking visits', () => {
     ["I can't come on Tuesday anymore", [...opening], { intent: 'cancel', date: '2026-12-01' }],
     ['i cant come on tuesday anymore', [...opening], { intent: 'cancel', date: '2026-12-01' }],
     ["I won't be able to make it tomorrow", [...opening], { intent: 'cancel', date: '2026-12-01' }],
+    ["I'm not going to be able to come in on friday", [...opening], { intent: 'cancel', date: '2026-12-04' }],
     ["I'm not going to make it on friday", [...opening], { intent: 'cancel', date: '2026-12-04' }],
     ["I don't need my visit anymore", [...opening], { intent: 'cancel' }],
     ['please take me off the schedule for friday', [...opening], { intent: 'cancel', date: '2026-12-04' }],
@@ -57,6 +60,7 @@ describe('cancelling, moving and checking visits', () => {
     ['do I have anything coming up', [...opening], { intent: 'list' }],
     ['what do i have scheduled', [...opening], { intent: 'list' }],
     ["I forgot when my next visit is", [...opening], { intent: 'list' }],
+    ['what day am i coming in', [...opening], { intent: 'list' }],
   ])('"%s"', async (text, slots, expected) => {
     expect(await understand(text, slots)).toEqual(expected);
   });
@@ -77,5 +81,16 @@ describe('no booking read into what is not a request', () => {
     ['hold on one moment please', ['lastName', 'dateOfBirth', 'phone'], {}],
   ])('"%s"', async (text, slots, expected) => {
     expect(await understand(text, slots)).toEqual(expected);
+  });
+});
+
+describe('a kind of doctor named when asked what the caller wants', () => {
+  it.each(['heart doctor appointment thank you very much', 'dermatology please', 'um a skin doctor', 'pediatrics for my son'])('%s is a booking', (text) => {
+    const understanding = extractWithRules({ text, expectation: { slots: ['intent', 'specialty'] }, now: '2026-12-01T09:00' });
+    expect(understanding.intent).toBe('book');
+    expect(understanding.specialty).toBeDefined();
+  });
+  it('is not a booking when a specialty comes up while something else is asked', () => {
+    expect(extractWithRules({ text: 'heart doctor', expectation: { slots: ['reason'] }, now: '2026-12-01T09:00' }).intent).toBeUndefined();
   });
 });

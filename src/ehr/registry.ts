@@ -1,0 +1,88 @@
+// The EHR as a provider: one line per backend, from the configured name (FRONTDESK_EHR) to a factory; nothing registers itself on import.
+import { readFileSync } from 'node:fs';
+import type { AuditTrail } from '../audit/types.ts';
+import type { Clock } from '../clock.ts';
+import type { Config, EhrBackendName } from '../config.ts';
+import { FrontdeskError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import type { EhrVocabulary } from './sqlite-ehr.ts';
+import type { Ehr } from './types.ts';
+
+/** What `ehr check` can say about a backend beyond the calls of the `Ehr` interface. */
+export interface EhrDiagnosis {
+  backend: string;
+  /** A file path or base URL. */
+  endpoint: string;
+  /** How requests are authenticated, in words. */
+  authentication: string;
+  /** Whether a token could be had; absent when the backend needs none. */
+  authenticated?: boolean;
+  /** Searches the server refused; the backend went on without them. */
+  refusedSearches: string[];
+}
+
+/** An `Ehr` as the call runtime opens it: plus the names it offers the extractor and the recogniser. */
+export interface EhrBackend extends Ehr {
+  listVocabulary(): Promise<EhrVocabulary>;
+  /** Last names for the offline recogniser's grammar; in-process only, never logged. */
+  listPatientLastNames(): Promise<string[]>;
+  diagnose?(): Promise<EhrDiagnosis>;
+}
+
+export type EhrSettings = Pick<Config, 'ehr' | 'databaseFile'>;
+
+export interface EhrDependencies {
+  clock: Clock;
+  auditTrail: AuditTrail;
+  logger: Logger;
+  /** Seed data for a new embedded database; default fixtures/ehr of this checkout. */
+  fixturesDir?: string;
+}
+
+type EhrFactory = (settings: EhrSettings, dependencies: EhrDependencies) => Promise<EhrBackend>;
+
+// Loaded on use, so a process on one backend never loads the other's code.
+const factories: Record<EhrBackendName, EhrFactory> = {
+  sqlite: async (settings, { clock, auditTrail, fixturesDir }) => {
+    const { createSqliteEhr } = await import('./sqlite-ehr.ts');
+    const ehr = createSqliteEhr({ path: settings.databaseFile, clock, auditTrail, ...(fixturesDir ? { fixturesDir } : {}) });
+    return { ...ehr, diagnose: async () => ({ backend: 'sqlite', endpoint: settings.databaseFile, authentication: 'none (a local file)', refusedSearches: [] }) };
+  },
+  fhir: async (settings, { clock, auditTrail, logger }) => {
+    const fhir = settings.ehr.fhir;
+    if (!fhir) throw new FrontdeskError('CONFIG_INVALID', 'FRONTDESK_FHIR_URL is required when FRONTDESK_EHR=fhir');
+    const { createFhirEhr } = await import('./fhir/fhir-ehr.ts');
+    const { specialtyCodesWith } = await import('./fhir/specialty-codes.ts');
+    let smart;
+    if (fhir.clientId && fhir.privateKeyFile) {
+      let privateKeyPem: string;
+      try {
+        privateKeyPem = readFileSync(fhir.privateKeyFile, 'utf8');
+      } catch (error) {
+        throw new FrontdeskError('CONFIG_INVALID', `FRONTDESK_FHIR_PRIVATE_KEY: cannot read ${fhir.privateKeyFile}`, { cause: error });
+      }
+      smart = {
+        clientId: fhir.clientId,
+        privateKeyPem,
+        scope: fhir.scope,
+        ...(fhir.keyId ? { keyId: fhir.keyId } : {}),
+        ...(fhir.tokenUrl ? { tokenUrl: fhir.tokenUrl } : {}),
+      };
+    }
+    return createFhirEhr({
+      baseUrl: fhir.baseUrl,
+      clock,
+      lockoutFile: settings.databaseFile,
+      auditTrail,
+      logger,
+      timeoutMs: fhir.timeoutMs,
+      specialtyCodes: specialtyCodesWith(fhir.specialtyCodes),
+      ...(smart ? { smart } : {}),
+    });
+  },
+};
+
+/** Opens the configured EHR backend. */
+export function openEhr(settings: EhrSettings, dependencies: EhrDependencies): Promise<EhrBackend> {
+  return factories[settings.ehr.backend](settings, dependencies);
+}
