@@ -8,7 +8,7 @@ import type { Expectation } from '../src/understanding/types.ts';
 
 const run = promisify(execFile);
 
-/** What the call machine expects in its states (machines/call-machine.ts), the field asked for first. */
+/** What the call machine expects in its states (flows/scheduling/machine.ts), the field asked for first. */
 const greeting: Expectation = { slots: ['intent', 'specialty'] };
 const askLastName: Expectation = { slots: ['lastName', 'dateOfBirth', 'phone'] };
 const askBirthDate: Expectation = { slots: ['dateOfBirth', 'phone', 'lastName'] };
