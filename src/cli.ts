@@ -226,6 +226,7 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   serve: async (argv) => (await import('./server/serve-command.ts')).serveCommand(argv),
   graph: async (argv) => (await import('./graph/graph-command.ts')).graphCommand(argv),
   paths: async (argv) => (await import('./flow/paths-command.ts')).pathsCommand(argv),
+  test: async (argv) => (await import('./flow/test-command.ts')).testCommand(argv),
   ehr: async (argv) => (await import('./ehr/ehr-command.ts')).ehrCommand(argv),
   async help() {
     process.stdout.write(`${usage}\n`);
