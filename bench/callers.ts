@@ -1,6 +1,6 @@
 // `npm run bench:callers`: adaptive simulated callers (five goals, three synthesizers at several rates) ring `frontdesk serve` over /ws/call and Twilio Media Streams; writes bench/results/callers.{json,md}.
-// `-- --quick`: one voice, each persona once per transport. `--concurrency N` calls at once (default 10; each on its own server), `--seed N` another set of phrasings, `--voices a,b` voice ids containing those words.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// `-- --quick`: one voice, each persona once per transport. `--concurrency N` calls at once (default 12; each on its own server), `--seed N` another set of phrasings, `--voices a,b` voice ids containing those words.
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -31,7 +31,7 @@ const { values } = parseArgs({
   strict: true,
 });
 const quick = values.quick ?? false;
-const concurrency = Number(values.concurrency ?? (quick ? 5 : 10));
+const concurrency = Number(values.concurrency ?? (quick ? 5 : 12));
 const baseSeed = Number(values.seed);
 const voiceFilter = values.voices?.split(',').map((word) => word.trim().toLowerCase());
 const voices = quick ? allVoices.slice(0, 1) : voiceFilter ? allVoices.filter((voice) => voiceFilter.some((word) => voice.id.toLowerCase().includes(word))) : allVoices;
@@ -70,6 +70,8 @@ async function place(job: Job): Promise<JudgedCall> {
   const baseUrl = `http://127.0.0.1:${clinic.port}`;
   const line = job.transport === 'ws-call' ? wsCallLine(baseUrl.replace(/^http/, 'ws'), lineNoise, random) : twilioLine(baseUrl, lineNoise, listeners[job.index % listeners.length]!);
   const record = await runCall({ line, mind: createCallerMind(persona, job.seed), voice: job.voice, seed: job.seed, random });
+  // Progress for a run that is stopped early: one JSON line per finished call.
+  if (process.env.BENCH_CALLERS_PROGRESS) appendFileSync(process.env.BENCH_CALLERS_PROGRESS, `${JSON.stringify(record)}\n`);
   await clinic.close({ keep: true });
   try {
     return { ...record, outcome: judgeCall(persona, clinic.databaseFile, clinic.auditFile) };

@@ -37,6 +37,8 @@ const replyTimeoutMs = 25_000;
 const maxCallerTurns = 40;
 const maxCallMs = 3 * 60_000;
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 export interface CallOptions {
   line: PhoneLine;
   mind: CallerMind;
@@ -97,7 +99,13 @@ export async function runCall(options: CallOptions): Promise<CallRecord> {
         break;
       }
       exchange.said = text;
-      const spoken = await line.say(await speak(voice, text, line.sampleRate));
+      const samples = await speak(voice, text, line.sampleRate);
+      // A line the server hangs up on mid-sentence is never sent to its end: give up on it after its length and 5 s.
+      const spoken = await Promise.race([line.say(samples), sleep((samples.length / line.sampleRate) * 1000 + 5000).then(() => undefined)]);
+      if (!spoken) {
+        record.ending = 'server-closed';
+        break;
+      }
       previous = { ...spoken, exchange };
       sinceMs = spoken.endedAtMs;
     }
