@@ -10,11 +10,12 @@ const booking = (context: unknown) => (context as CallMachineContext).booking;
 const spoke = (understanding: Understanding, confidence?: number): EventObject =>
   ({ type: 'caller.spoke', understanding, ...(confidence === undefined ? {} : { confidence }) }) as EventObject;
 
-const provider = (index: number): Provider =>
+/** Sample EHR answers, shared with the gating test's alphabet. */
+export const provider = (index: number): Provider =>
   ({ providerId: `p${index}`, name: `Dr. ${index}`, specialty: 'cardiology', location: 'Downtown' }) as Provider;
-const slot = (date: string, hour: number): Slot =>
+export const slot = (date: string, hour: number): Slot =>
   ({ slotId: `s${hour}`, providerId: 'p1', providerName: 'Dr. 1', specialty: 'cardiology', location: 'Downtown', start: `${date}T${hour}:00`, durationMinutes: 30 }) as Slot;
-const appointment = (index: number): Appointment =>
+export const appointment = (index: number): Appointment =>
   ({
     appointmentId: `a${index}`,
     confirmationCode: 'ABC234',
@@ -27,7 +28,7 @@ const appointment = (index: number): Appointment =>
     reason: 'checkup',
     status: 'booked',
   }) as Appointment;
-const slotTaken = Object.assign(new Error('taken'), { code: 'EHR_SLOT_TAKEN' });
+export const slotTaken = Object.assign(new Error('taken'), { code: 'EHR_SLOT_TAKEN' });
 
 /** Three clinics: everything works; full days and conflicts; nothing found and failures. */
 const worlds: FlowWorld[] = [

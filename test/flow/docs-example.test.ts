@@ -1,8 +1,8 @@
 // The "write your own flow" walk-through in docs/flows.md, built from the page itself and run through `frontdesk paths` and `frontdesk test`.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { runCommand } from '../helpers/run-command.ts';
 import { pathsCommand } from '../../src/flow/paths-command.ts';
 import { testCommand } from '../../src/flow/test-command.ts';
 
@@ -19,11 +19,8 @@ const flowFile = join(directory, 'index.ts');
 const scenarioFile = join(directory, 'hours.json');
 
 async function run(command: typeof pathsCommand, argv: string[]) {
-  const stdout = new PassThrough();
-  let text = '';
-  stdout.on('data', (chunk) => (text += String(chunk)));
-  const code = await command(argv, { stdout, stderr: stdout });
-  return { code, text };
+  const result = await runCommand(command, argv);
+  return { code: result.code, text: result.stdout + result.stderr };
 }
 
 describe('docs/flows.md: write your own flow', () => {

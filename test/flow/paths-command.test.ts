@@ -1,18 +1,10 @@
 // `frontdesk paths`: the gating proof and the loop check as a command anyone can run on their own flow.
-import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCommand } from '../helpers/run-command.ts';
 import { pathsCommand } from '../../src/flow/paths-command.ts';
 
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const chunks = { stdout: '', stderr: '' };
-  stdout.on('data', (chunk) => (chunks.stdout += String(chunk)));
-  stderr.on('data', (chunk) => (chunks.stderr += String(chunk)));
-  const code = await pathsCommand(argv, { stdout, stderr });
-  return { code, ...chunks };
-}
+const run = (argv: string[]) => runCommand(pathsCommand, argv);
 
 describe('frontdesk paths', () => {
   it('passes on the scheduling flow: every state visited, PHI only under verification, no question more than 3 times', async () => {

@@ -2,21 +2,13 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { runCommand } from '../helpers/run-command.ts';
 import { testCommand } from '../../src/flow/test-command.ts';
 
 const scenarios = join(import.meta.dirname, '../../fixtures/scenarios');
 
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const chunks = { stdout: '', stderr: '' };
-  stdout.on('data', (chunk) => (chunks.stdout += String(chunk)));
-  stderr.on('data', (chunk) => (chunks.stderr += String(chunk)));
-  const code = await testCommand(argv, { stdout, stderr });
-  return { code, ...chunks };
-}
+const run = (argv: string[]) => runCommand(testCommand, argv);
 
 describe('frontdesk test', () => {
   it('passes on every fixture scenario', async () => {

@@ -2,7 +2,7 @@
 import type { AnyMachineSnapshot, AnyStateMachine, AnyStateNode } from 'xstate';
 import { phiActorNames } from '../../flows/scheduling/machine.ts';
 import type { CallEvent, CallMachineContext } from '../../flows/scheduling/types.ts';
-import type { Appointment, Provider, Slot } from '../../src/ehr/types.ts';
+import { appointment, provider, slot as sampleSlot, slotTaken } from '../../flows/scheduling/exploration.ts';
 import type { Understanding } from '../../src/understanding/types.ts';
 
 const phi = new Set<string>(phiActorNames);
@@ -33,36 +33,11 @@ export function invokedPhiActors(snapshot: AnyMachineSnapshot): string[] {
   );
 }
 
-const provider = (index: number): Provider =>
-  ({ providerId: `p${index}`, name: `Dr. ${index}`, specialty: 'cardiology', location: 'Downtown' }) as Provider;
-const slot = (index: number): Slot =>
-  ({
-    slotId: `s${index}`,
-    providerId: 'p1',
-    providerName: 'Dr. 1',
-    specialty: 'cardiology',
-    location: 'Downtown',
-    start: `2026-12-01T1${index}:00`,
-    durationMinutes: 30,
-  }) as Slot;
-const appointment = (index: number): Appointment =>
-  ({
-    appointmentId: `a${index}`,
-    confirmationCode: 'ABC234',
-    providerId: 'p1',
-    providerName: 'Dr. 1',
-    specialty: 'cardiology',
-    location: 'Downtown',
-    start: `2026-12-0${index + 2}T10:00`,
-    durationMinutes: 30,
-    reason: 'checkup',
-    status: 'booked',
-  }) as Appointment;
+const slot = (index: number) => sampleSlot('2026-12-01', 10 + index);
 
 const spoke = (understanding: Understanding): CallEvent => ({ type: 'caller.spoke', understanding });
 const done = (id: string, output: unknown) => ({ type: `xstate.done.actor.${id}`, output });
 const failed = (id: string, error: unknown) => ({ type: `xstate.error.actor.${id}`, error });
-const slotTaken = Object.assign(new Error('taken'), { code: 'EHR_SLOT_TAKEN' });
 
 /**
  * The event alphabet of the traversal: caller turns (values, interrupts, silence, hang-up) and every tool outcome
