@@ -121,8 +121,7 @@ async function openStream(
     resampler.close();
     throw new FrontdeskError('PROVIDER_FAILED', 'pocketsphinx could not start an utterance');
   }
-  // Phone audio is rechecked only when the grammar heard nothing it expected: a wrong guess costs a re-ask, an empty one the whole turn.
-  const recheck = grammar !== null && options.expectation ? secondPass : undefined;
+  const recheck = grammar !== null && options.expectation && (band === 'wideband' || secondPass?.narrowband) ? secondPass : undefined;
   return new PocketSphinxStream(library, pool, decoder, resampler, options, grammar === null, band, recheck);
 }
 
@@ -226,8 +225,7 @@ class PocketSphinxStream implements SttStream {
     const { score, frames } = this.library.pathScore(this.decoder.pointer);
     const grammar: GrammarHypothesis = { text, scorePerFrame: text.length > 0 && frames > 0 ? score / frames : 0 };
     const expectation = this.options.expectation;
-    const weakScores = this.band === 'wideband' || this.secondPass?.narrowband === true;
-    if (this.secondPass && expectation && needsSecondPass(grammar, expectation, { weakScores })) {
+    if (this.secondPass && expectation && needsSecondPass(grammar, expectation)) {
       this.returnDecoder(true);
       void this.decodeAgain(grammar, this.secondPass).finally(() => this.finish(true));
       return;

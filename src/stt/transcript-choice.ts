@@ -62,9 +62,8 @@ function interrupted(text: string, expectation: Expectation): boolean {
 }
 
 /** Whether the grammar's transcript should be checked against the generic model: empty, no expected value in it, or a weak score. */
-export function needsSecondPass(hypothesis: GrammarHypothesis, expectation: Expectation, options: { weakScores?: boolean } = {}): boolean {
-  if (hypothesis.text === '' || answeredSlots(hypothesis.text, expectation).length === 0) return true;
-  return (options.weakScores ?? true) && hypothesis.scorePerFrame < weakScorePerFrame;
+export function needsSecondPass(hypothesis: GrammarHypothesis, expectation: Expectation): boolean {
+  return hypothesis.text === '' || hypothesis.scorePerFrame < weakScorePerFrame || answeredSlots(hypothesis.text, expectation).length === 0;
 }
 
 /**
