@@ -51,7 +51,7 @@ describe('withSttFallback', () => {
     stream.end();
     const events = await collectEvents(stream);
 
-    expect(events.at(-1)).toEqual({ type: 'final', text: 'Tuesday at ten thirty' });
+    expect(events.at(-1)).toEqual({ type: 'final', text: 'Tuesday at ten thirty', confidence: expect.any(Number) });
     expect(events.some((event) => event.type === 'error')).toBe(false);
     expect(switches).toEqual(['deepgram>openai:PROVIDER_FAILED']);
     // The fallback heard everything the caller said, including what the primary had already taken.
@@ -64,7 +64,7 @@ describe('withSttFallback', () => {
     const first = await stt.open({ sampleRate: 16000 });
     for (const frame of speechFrames(400)) first.push(frame);
     first.end();
-    expect((await collectEvents(first)).at(-1)).toEqual({ type: 'final', text: 'Tuesday at ten thirty' });
+    expect((await collectEvents(first)).at(-1)).toEqual({ type: 'final', text: 'Tuesday at ten thirty', confidence: expect.any(Number) });
     expect(switches).toEqual(['deepgram>openai:PROVIDER_TIMEOUT']);
 
     const second = await stt.open({ sampleRate: 16000 });
