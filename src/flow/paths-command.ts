@@ -33,7 +33,7 @@ export async function pathsCommand(argv: string[], output: Output = process): Pr
 
   write(`flow ${flow.name}: ${flow.description}`);
   write(`states: ${walk.statesVisited} of ${walk.states} visited${walk.unvisited.length > 0 ? ` (never reached: ${walk.unvisited.join(', ')})` : ''}`);
-  write(`paths: ${number(walk.vertices)} waiting points, each reached by one shortest path; ${number(walk.turns)} caller turns tried in ${flow.exploration.worlds.length} worlds (${worlds})`);
+  write(`paths: ${number(walk.vertices)} waiting points, each reached by one shortest path; ${number(walk.turns)} caller turns tried in ${flow.exploration.worlds.length} world${flow.exploration.worlds.length === 1 ? '' : 's'} (${worlds})`);
   write(`PHI actors: ${phi.join(', ') || 'none'}`);
   write(`  declared only under ${flow.verifiedStateId}: ${declared.length === 0 ? 'ok' : 'FAILED'}`);
   for (const violation of declared) write(`    ${violation}`);
