@@ -5,6 +5,7 @@ import { toWallTime, wallDateOf, wallNow, type Clock, type WallDate, type WallTi
 import { FrontdeskError, isFrontdeskError } from '../errors.ts';
 import type { AuditTrail } from '../audit/types.ts';
 import { newConfirmationCode } from './confirmation-code.ts';
+import { cleanReason, requireDate } from './requests.ts';
 import { defaultFixturesDir, loadEhrFixtures } from './fixtures.ts';
 import { lastNameKey, normalisePhone } from './identity.ts';
 import { createSchema, extendSlots, isSeeded, seedDatabase } from './sqlite-schema.ts';
@@ -340,16 +341,6 @@ function guarded<T>(work: () => T): T {
     if (isFrontdeskError(error)) throw error;
     throw new FrontdeskError('EHR_UNAVAILABLE', undefined, { cause: error });
   }
-}
-
-function requireDate(date: string): void {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new FrontdeskError('EHR_INVALID_REQUEST', 'date must be YYYY-MM-DD');
-}
-
-function cleanReason(reason: string): string {
-  const cleaned = reason.trim();
-  if (cleaned.length > 500) throw new FrontdeskError('EHR_INVALID_REQUEST', 'reason longer than 500 characters');
-  return cleaned;
 }
 
 function toSlot(row: SlotRow): Slot {

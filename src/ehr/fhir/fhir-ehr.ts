@@ -1,7 +1,8 @@
 // The FHIR R4 EHR: an `Ehr` over a FHIR server (SMART Backend Services when a client key is configured), with verification lockouts kept locally.
+import { cleanReason, requireDate } from '../requests.ts';
 import type { Location, Patient, Practitioner } from '@medplum/fhirtypes';
 import { toWallTime, type Clock, type WallTime } from '../../clock.ts';
-import { FrontdeskError, isFrontdeskError } from '../../errors.ts';
+import { isFrontdeskError } from '../../errors.ts';
 import type { AuditTrail } from '../../audit/types.ts';
 import { silentLogger, type Logger } from '../../log.ts';
 import { lastNameKey, normalisePhone } from '../identity.ts';
@@ -82,16 +83,6 @@ export function createFhirEhr(options: FhirEhrOptions): EhrBackend {
     if (decision.outcome === 'verified') return { outcome: 'verified', patientId: decision.patientId as PatientId };
     if (decision.outcome === 'locked') return { outcome: 'locked', until: wallTimeCeiling(decision.untilMs) };
     return { outcome: 'mismatch' };
-  }
-
-  function requireDate(date: string): void {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new FrontdeskError('EHR_INVALID_REQUEST', 'date must be YYYY-MM-DD');
-  }
-
-  function cleanReason(reason: string): string {
-    const cleaned = reason.trim();
-    if (cleaned.length > 500) throw new FrontdeskError('EHR_INVALID_REQUEST', 'reason longer than 500 characters');
-    return cleaned;
   }
 
   async function ping(): Promise<void> {
