@@ -2,8 +2,9 @@
 import { accessSync, constants, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createInterface } from 'node:readline';
+import { chainProblemDescriptions } from './audit/chain.ts';
 import { verifyAuditFile } from './audit/verify-audit-file.ts';
-import { loadConfig, type Config, type ConfigOverrides } from './config.ts';
+import { auditKeySetting, loadConfig, type Config, type ConfigOverrides } from './config.ts';
 import { openCallRuntime, type CallRuntime } from './dialog/call-runtime.ts';
 import { loadFlow } from './flow/catalogue.ts';
 import { isFrontdeskError } from './errors.ts';
@@ -36,8 +37,10 @@ commands:
   test [--flow NAME|PATH] FILE…
       Runs scenario files (docs/scenarios.md), each on a fresh SQLite EHR and audit file; a diff of what was expected
       and what happened for each that fails. Exit 0 all passed, 1 one failed, 2 a file cannot be read.
-  audit verify FILE
-      Checks the audit file's hash chain; exit 0 when intact, 1 at the first tampered or missing record.
+  audit verify FILE [--key-file PATH] [--checkpoints PATH]
+      Checks the audit file's MAC chain (key: FRONTDESK_AUDIT_KEY, else --key-file, default audit.key beside FILE)
+      against its signed checkpoints (default FILE's name with .checkpoints.jsonl); exit 0 when intact, 1 naming each
+      kind of tampering found and where.
   ehr check [--now ISO-8601] [--json]
       What the configured EHR (FRONTDESK_EHR) serves: authentication, practitioners, free slots in the next 14 days,
       searches the server refused; exit 1 when it cannot serve a call.
@@ -200,21 +203,31 @@ async function call(argv: string[]): Promise<number> {
 }
 
 async function audit(argv: string[]): Promise<number> {
-  const { positionals } = parse(argv, {}, true);
+  const { positionals, values } = parse(argv, { 'key-file': { type: 'string' }, checkpoints: { type: 'string' } }, true);
   const [action, file, ...rest] = positionals;
-  if (action !== 'verify' || !file || rest.length > 0) throw new UsageError('usage: frontdesk audit verify FILE');
+  if (action !== 'verify' || !file || rest.length > 0) throw new UsageError('usage: frontdesk audit verify FILE [--key-file PATH] [--checkpoints PATH]');
   try {
     accessSync(file, constants.R_OK);
     if (!statSync(file).isFile()) throw new Error('not a regular file');
   } catch (error) {
     throw new UsageError(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const result = verifyAuditFile(file);
+  const keyHex = auditKeySetting(process.env);
+  const result = verifyAuditFile(file, {
+    ...(keyHex !== undefined ? { keyHex } : {}),
+    ...(values['key-file'] !== undefined ? { keyFile: values['key-file'] } : {}),
+    ...(values.checkpoints !== undefined ? { checkpointFile: values.checkpoints } : {}),
+  });
+  const counts = `${result.records} records, ${result.segments} segment${result.segments === 1 ? '' : 's'}, ${result.checkpoints} signed checkpoint${result.checkpoints === 1 ? '' : 's'}`;
   if (result.ok) {
-    process.stdout.write(`audit file intact: ${result.records} records, hash chain verified\n`);
+    process.stdout.write(`audit file intact: ${counts}, MAC chain verified\n`);
     return exitCodes.ok;
   }
-  process.stdout.write(`audit file broken at line ${result.firstBadLine}: ${result.problem} (${result.records} records verified before it)\n`);
+  process.stdout.write(`audit file tampered: ${counts}\n`);
+  for (const found of result.problems) {
+    const named = found.detail ? ` (the break it names: ${found.detail})` : '';
+    process.stdout.write(`line ${found.line}: ${found.problem}: ${chainProblemDescriptions[found.problem]}${named}\n`);
+  }
   return exitCodes.checkFailed;
 }
 
@@ -227,6 +240,7 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   graph: async (argv) => (await import('./graph/graph-command.ts')).graphCommand(argv),
   paths: async (argv) => (await import('./flow/paths-command.ts')).pathsCommand(argv),
   test: async (argv) => (await import('./flow/test-command.ts')).testCommand(argv),
+  replay: async (argv) => (await import('./flow/replay-command.ts')).replayCommand(argv),
   ehr: async (argv) => (await import('./ehr/ehr-command.ts')).ehrCommand(argv),
   async help() {
     process.stdout.write(`${usage}\n`);

@@ -1,6 +1,7 @@
 // The one place that reads process.env: every setting read once, validated with zod, and frozen.
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { specialties, type Specialty } from './ehr/types.ts';
@@ -51,6 +52,7 @@ export const configVariables = [
   'FRONTDESK_DATA_DIR',
   'FRONTDESK_DB',
   'FRONTDESK_AUDIT_FILE',
+  'FRONTDESK_AUDIT_KEY',
   'FRONTDESK_TIMEZONE',
   'FRONTDESK_FLOW',
   'FRONTDESK_NOW',
@@ -82,6 +84,8 @@ export const configVariables = [
   'FRONTDESK_FHIR_SCOPE',
   'FRONTDESK_FHIR_TIMEOUT_MS',
   'FRONTDESK_FHIR_SPECIALTY_CODES',
+  'FRONTDESK_DATABASE_URL',
+  'FRONTDESK_INSTANCE_ID',
 ] as const;
 export type ConfigVariable = (typeof configVariables)[number];
 export type ConfigOverrides = Partial<Record<ConfigVariable, string | undefined>>;
@@ -145,6 +149,15 @@ export interface Config {
   /** The embedded EHR's file; with FRONTDESK_EHR=fhir, only the verification lockouts are kept in it. */
   databaseFile: string;
   auditFile: string;
+  /** FRONTDESK_DATABASE_URL: shared state (lockouts, the embedded EHR, the audit chain, Twilio hand-offs) in PostgreSQL; unset = SQLite and files. */
+  database?: {
+    /** postgres://user:password@host:port/database; never logged with its password. */
+    url: string;
+    /** This instance's name in the shared audit (calls left open by a crash are closed when the same instance restarts); default host name and port. */
+    instanceId: string;
+  };
+  /** FRONTDESK_AUDIT_KEY (64 hex, lower case); unset = the 0600 key file `audit.key` beside the audit file, generated when new. */
+  auditKey?: string;
   /** Clinic IANA time zone, e.g. "America/New_York". */
   timeZone: string;
   /** The flow every call runs: a name in flows/index.ts or a path to a flow module; unset = the catalogue's default. Checked when the flow is loaded. */
@@ -325,7 +338,43 @@ function fhirSettings(read: (variable: ConfigVariable) => string | undefined, op
   };
 }
 
+/** FRONTDESK_DATABASE_URL and FRONTDESK_INSTANCE_ID; nothing when the URL is unset (SQLite and files, as without it). */
+function databaseSettings(read: (variable: ConfigVariable) => string | undefined, port: number): Pick<Config, 'database'> {
+  const url = read('FRONTDESK_DATABASE_URL');
+  const instanceId = read('FRONTDESK_INSTANCE_ID');
+  if (url === undefined) {
+    if (instanceId !== undefined) throw invalid('FRONTDESK_INSTANCE_ID', 'is only used with FRONTDESK_DATABASE_URL');
+    return {};
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw invalid('FRONTDESK_DATABASE_URL', 'must be a postgres:// URL such as postgres://frontdesk:secret@db.internal:5432/frontdesk');
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw invalid('FRONTDESK_DATABASE_URL', `must be a postgres:// URL such as postgres://frontdesk:secret@db.internal:5432/frontdesk, got a ${parsed.protocol} URL`);
+  }
+  if (instanceId !== undefined && !/^[\w.:-]{1,100}$/.test(instanceId)) throw invalid('FRONTDESK_INSTANCE_ID', `must be 1–100 letters, digits, '.', ':', '_' or '-', got "${instanceId}"`);
+  return { database: { url, instanceId: instanceId ?? `${hostname()}:${port}` } };
+}
+
+/** A database URL with its password masked, for the start-up line. */
+function redactedUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+}
+
 const hexKey = /^[0-9a-fA-F]{64}$/;
+
+/** FRONTDESK_AUDIT_KEY, checked (64 hex characters), for the commands that only verify an audit file. */
+export function auditKeySetting(env: Environment = process.env, overrides: ConfigOverrides = {}): string | undefined {
+  const value = reader(env, overrides)('FRONTDESK_AUDIT_KEY');
+  if (value === undefined) return undefined;
+  if (!hexKey.test(value)) throw invalid('FRONTDESK_AUDIT_KEY', 'must be 64 hexadecimal characters (a 256-bit HMAC key)');
+  return value.toLowerCase();
+}
 
 /** The local recording key: from the environment, else the key file under the data directory, else generated into it (0600). */
 function resolveRecordingKey(read: (variable: ConfigVariable) => string | undefined, dataDir: string, warnings: string[]): { key: string; keySource: 'environment' | 'file' | 'generated' } {
@@ -491,6 +540,8 @@ export function loadConfig(env: Environment = process.env, overrides: ConfigOver
     // A remote EHR keeps only verification lockouts locally, in a file of their own.
     databaseFile: underData('FRONTDESK_DB', ehrBackend === 'fhir' ? 'fhir-lockouts.sqlite' : 'ehr.sqlite'),
     auditFile: underData('FRONTDESK_AUDIT_FILE', 'audit.jsonl'),
+    ...databaseSettings(read, integerSetting(read, 'PORT', 3000, 0, 65_535)),
+    ...(auditKeySetting(env, overrides) !== undefined ? { auditKey: auditKeySetting(env, overrides) } : {}),
     timeZone,
     ...(read('FRONTDESK_FLOW') ? { flow: read('FRONTDESK_FLOW') } : {}),
     ...(nowText === undefined ? {} : { now: parseStartInstant('FRONTDESK_NOW', nowText, timeZone) }),
@@ -531,6 +582,7 @@ export function describeConfig(config: Config): Record<string, string | number |
     dataDir: config.dataDir,
     twilioSignatureValidation: config.twilio.authToken !== undefined,
     twilioHandoffTransfer: config.twilio.handoffNumber !== undefined,
+    sharedState: config.database ? `postgres ${redactedUrl(config.database.url)} as ${config.database.instanceId}` : 'sqlite and files',
     logLevel: config.logLevel,
   };
 }

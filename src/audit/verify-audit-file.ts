@@ -1,32 +1,42 @@
-// Verifies an audit file end to end: every line parses, hashes to its `hash`, follows its predecessor's sequence and hash.
+// Verifies an audit file end to end with its key and signed checkpoints: the MAC chain of every segment, each checkpoint, every call_ended's call_started.
 import { readFileSync } from 'node:fs';
-import { checkRecord, emptyChainHead, headAfter, type ChainHead, type ChainProblem } from './chain.ts';
-import type { AuditRecord } from './types.ts';
+import { defaultAuditKeyFile, defaultCheckpointFile, loadAuditKey } from './audit-key.ts';
+import { verifyTrail, type AuditKey, type TrailVerification } from './chain.ts';
+import { readCheckpointFile } from './file-audit-trail.ts';
 
-export type AuditVerification =
-  | { ok: true; records: number }
-  /** `records` counts the lines that verified before the first bad one; `firstBadLine` is 1-based. */
-  | { ok: false; records: number; firstBadLine: number; problem: ChainProblem };
+export type AuditVerification = TrailVerification;
 
-export function verifyAuditFile(path: string): AuditVerification {
-  return verifyAuditText(readFileSync(path, 'utf8'));
+export interface VerifyAuditFileOptions {
+  key?: AuditKey;
+  /** FRONTDESK_AUDIT_KEY (64 hex); else the key file. */
+  keyHex?: string;
+  /** Default `audit.key` beside the audit file. */
+  keyFile?: string;
+  /** Default `<name>.checkpoints.jsonl` beside the audit file; a missing file means no checkpoints. */
+  checkpointFile?: string;
 }
 
-/** Same check over the file's text (one record per line; a final newline is expected, blank lines are not). */
-export function verifyAuditText(text: string): AuditVerification {
-  const lines = text.endsWith('\n') ? text.slice(0, -1).split('\n') : text.split('\n');
-  if (text.length === 0) return { ok: true, records: 0 };
-  let head: ChainHead = emptyChainHead;
-  for (const [index, line] of lines.entries()) {
-    let value: unknown;
+/** Throws CONFIG_INVALID when no key can be found (a verifier never generates one). */
+export function verifyAuditFile(path: string, options: VerifyAuditFileOptions = {}): AuditVerification {
+  const key =
+    options.key ??
+    loadAuditKey({ ...(options.keyHex !== undefined ? { keyHex: options.keyHex } : {}), keyFile: options.keyFile ?? defaultAuditKeyFile(path), create: false }).key;
+  const checkpoints = readCheckpointFile(options.checkpointFile ?? defaultCheckpointFile(path));
+  return verifyAuditText(readFileSync(path, 'utf8'), key, checkpoints);
+}
+
+/** Same check over the file's text (one record per line; a final newline is expected, a missing one is a half-written line). */
+export function verifyAuditText(text: string, key: AuditKey, checkpoints: readonly unknown[] = []): AuditVerification {
+  if (text.length === 0) return verifyTrail([], checkpoints, key);
+  const complete = text.endsWith('\n');
+  const lines = (complete ? text.slice(0, -1) : text).split('\n');
+  const records = lines.map((line, index) => {
+    if (!complete && index === lines.length - 1) return undefined;
     try {
-      value = JSON.parse(line);
+      return JSON.parse(line) as unknown;
     } catch {
-      return { ok: false, records: index, firstBadLine: index + 1, problem: 'unparseable' };
+      return undefined;
     }
-    const problem = checkRecord(value, head);
-    if (problem) return { ok: false, records: index, firstBadLine: index + 1, problem };
-    head = headAfter(value as AuditRecord);
-  }
-  return { ok: true, records: lines.length };
+  });
+  return verifyTrail(records, checkpoints, key);
 }

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createFileAuditTrail } from '../audit/file-audit-trail.ts';
 import type { AuditTrail } from '../audit/types.ts';
+import { openDatabase, type Database } from '../postgres/database.ts';
 import { createClock, type Clock } from '../clock.ts';
 import { protectEhr } from '../ehr/protected.ts';
 import type { GuardedEhr } from '../ehr/guard.ts';
@@ -23,6 +24,11 @@ export interface CallRuntimeOptions {
   ehr?: EhrSettings['ehr'];
   /** JSON-lines audit file; its chain continues from the last record. */
   auditFile: string;
+  /**
+   * FRONTDESK_DATABASE_URL: the embedded EHR and its lockouts on the shared PostgreSQL, and (unless `auditInDatabase` is
+   * false) the audit chain in its table; the hand-off map of a server uses it too. Unset: SQLite and files.
+   */
+  database?: { url: string; instanceId: string; auditInDatabase?: boolean };
   /** Clinic IANA time zone. Default "America/New_York". */
   timeZone?: string;
   /** Fixes the clinic clock's start (reproducible slots and "next Tuesday"); unset = real time. */
@@ -48,6 +54,8 @@ export interface CallRuntime {
   /** The configured backend underneath (SQLite or FHIR), for readiness checks and scenario assertions. */
   readonly store: EhrBackend;
   readonly auditTrail: AuditTrail;
+  /** The shared PostgreSQL when FRONTDESK_DATABASE_URL is set (readiness, hand-offs). */
+  readonly database?: Database;
   readonly vocabulary: NonNullable<Expectation['vocabulary']>;
   /** Last names the EHR knows, for the offline recogniser's grammar (kept in-process, never logged). */
   readonly patientLastNames: string[];
@@ -72,17 +80,22 @@ function openOrExplain<T>(what: string, path: string, open: () => T): T {
 
 export async function openCallRuntime(options: CallRuntimeOptions): Promise<CallRuntime> {
   const clock = createClock({ timeZone: options.timeZone ?? 'America/New_York', ...(options.now ? { startAt: options.now } : {}) });
-  const auditTrail = openOrExplain('audit file', options.auditFile, () => createFileAuditTrail(options.auditFile, { clock }));
+  const database = options.database ? await openDatabase({ url: options.database.url, logger: options.logger }) : undefined;
+  const auditTrail =
+    database && options.database && options.database.auditInDatabase !== false
+      ? await openSharedAuditTrail(database, options.database.instanceId, clock, options.logger)
+      : openOrExplain('audit file', options.auditFile, () => createFileAuditTrail(options.auditFile, { clock }));
   let store: EhrBackend;
   try {
     store = await openOrExplain('EHR database', options.databaseFile, () =>
       openEhr(
         { ehr: options.ehr ?? { backend: 'sqlite' }, databaseFile: options.databaseFile },
-        { clock, auditTrail, logger: options.logger, ...(options.fixturesDir ? { fixturesDir: options.fixturesDir } : {}) },
+        { clock, auditTrail, logger: options.logger, ...(options.fixturesDir ? { fixturesDir: options.fixturesDir } : {}), ...(database ? { database } : {}) },
       ),
     );
   } catch (error) {
     await auditTrail.close();
+    await database?.close();
     throw error;
   }
   const ehr = protectEhr(store, { auditTrail });
@@ -98,6 +111,7 @@ export async function openCallRuntime(options: CallRuntimeOptions): Promise<Call
     ehr,
     store,
     auditTrail,
+    ...(database ? { database } : {}),
     vocabulary: { locations, providerNames },
     patientLastNames,
     logger: options.logger,
@@ -125,6 +139,7 @@ export async function openCallRuntime(options: CallRuntimeOptions): Promise<Call
     async close() {
       await store.close();
       await auditTrail.close();
+      await database?.close();
     },
   };
 }

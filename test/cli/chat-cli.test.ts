@@ -54,7 +54,7 @@ describe('frontdesk chat --jsonl', () => {
     writeFileSync(audit, lines.join('\n'));
     const tampered = frontdesk(['audit', 'verify', audit]);
     expect(tampered.code).toBe(1);
-    expect(tampered.stdout).toMatch(/broken at line 3/);
+    expect(tampered.stdout).toMatch(/line 3: mac-mismatch/);
   });
 
   it('seeds a new database once and keeps bookings across runs', () => {

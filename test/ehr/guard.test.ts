@@ -189,7 +189,7 @@ describe('the EHR guard and audit wrappers', () => {
     await auditTrail.close();
 
     const text = readFileSync(path, 'utf8');
-    expect(verifyAuditFile(path)).toEqual({ ok: true, records: text.trim().split('\n').length });
+    expect(verifyAuditFile(path)).toMatchObject({ ok: true, records: text.trim().split('\n').length });
     expect(text).toContain('verification_locked');
     expect(text).toContain(appointment.appointmentId);
     for (const forbidden of ['Smith', 'smith', 'Chen', 'Wei', '1985-01-15', '1990-11-02', '5550101234', '5550109012', '555-010', 'migraine']) {

@@ -119,7 +119,7 @@ describe('SMART Backend Services', () => {
     expect(logLines.length).toBeGreaterThan(3);
     expect(logs).toContain('EHR_UNAVAILABLE');
     // Hashes are hex and may hold any run of digits ("…11985ea…"): they are not what is being checked.
-    const withoutHashes = (text: string) => text.replace(/"(?:hash|previousHash)":"[0-9a-f]+"/g, '');
+    const withoutHashes = (text: string) => text.replace(/"(?:mac|previousMac)":"[0-9a-f]+"/g, '');
     const audit = withoutHashes(readFileSync(join(directory, 'audit.jsonl'), 'utf8'));
     for (const text of [withoutHashes(logs), audit]) {
       for (const sensitive of ['Smith', '1985', 'January', '555', '5550101234', 'PRIVATE KEY', 'eyJ', 'client_assertion']) {
