@@ -1,5 +1,5 @@
 // The scheduling flow's statechart: greet → intent → verify → act (under `verified` only) → anything else → goodbye.
-import { and, assign, enqueueActions, fromPromise, setup, type EventObject } from 'xstate';
+import { and, assign, enqueueActions, fromPromise, setup, type AnyActorLogic, type AnyStateMachine, type EventObject } from 'xstate';
 import type { WallDate } from '../../src/clock.ts';
 import type {
   Appointment,
@@ -14,7 +14,7 @@ import type {
   VerifyResult,
 } from '../../src/ehr/types.ts';
 import { isFrontdeskError } from '../../src/errors.ts';
-import type { OfferedOption, Understanding } from '../../src/understanding/types.ts';
+import type { Intent, OfferedOption, Understanding } from '../../src/understanding/types.ts';
 import type {
   AgentSayEvent,
   BookingSlots,
@@ -52,16 +52,11 @@ function notProvided(name: string): never {
 
 const emptyBooking = (): BookingSlots => ({ providers: [], slots: [], suggestedDates: [] });
 
-/** Questions are remembered so silence, "what?" and a refused clinical question can repeat them. */
-export const questionKeys: ReadonlySet<PromptKey> = new Set<PromptKey>([
-  'greeting',
-  'askIntent',
-  'offerHuman',
-  'askLastName',
-  'askDateOfBirth',
-  'askBirthYear',
-  'askPhone',
-  'confirmHeardValues',
+/** Questions are remembered so silence, "what?" and a refused clinical question can repeat them: the line's own (greeting, identity, anything else). */
+export const lineQuestionKeys: readonly PromptKey[] = ['greeting', 'askIntent', 'offerHuman', 'askLastName', 'askDateOfBirth', 'askBirthYear', 'askPhone', 'confirmHeardValues', 'anythingElse', 'whatElse', 'askSymptomsNow'];
+
+/** The scheduling part's questions. */
+const schedulingQuestionKeys: readonly PromptKey[] = [
   'askSpecialty',
   'chooseProvider',
   'askDate',
@@ -76,10 +71,10 @@ export const questionKeys: ReadonlySet<PromptKey> = new Set<PromptKey>([
   'chooseAppointmentToReschedule',
   'askRescheduleDate',
   'confirmReschedule',
-  'anythingElse',
-  'whatElse',
-  'askSymptomsNow',
-]);
+];
+
+/** Every question of the scheduling flow (the line's and its own): the loop check counts them. */
+export const questionKeys: ReadonlySet<PromptKey> = new Set<PromptKey>([...lineQuestionKeys, ...schedulingQuestionKeys]);
 
 function verificationClaim(slots: VerificationSlots): VerificationClaim {
   const dateOfBirth = completeDateOfBirth(slots.dateOfBirth);
@@ -114,14 +109,14 @@ function unsureIdentityFields(context: CallMachineContext, event: CallEvent): Ar
   );
 }
 
-type Enqueue = { assign: (values: Partial<CallMachineContext>) => void; emit: (event: AgentSayEvent) => void };
+export type Enqueue = { assign: (values: Partial<CallMachineContext>) => void; emit: (event: AgentSayEvent) => void };
 
 /**
  * Says a line; a question is counted, and one that would be asked more than `maxAsksInARow` times in a row is not
  * said at all: the call is marked exhausted and the root's guard offers staff instead.
  */
-function speak(enqueue: Enqueue, context: CallMachineContext, key: PromptKey): void {
-  if (!questionKeys.has(key)) {
+export function speak(enqueue: Enqueue, context: CallMachineContext, key: PromptKey, questions: ReadonlySet<string>): void {
+  if (!questions.has(key)) {
     enqueue.emit({ type: 'agent.say', key, context, repeat: 1 });
     return;
   }
@@ -136,7 +131,31 @@ function speak(enqueue: Enqueue, context: CallMachineContext, key: PromptKey): v
 
 const meta = (expects: StateMeta['expects']): StateMeta => ({ expects });
 
-export const callMachineSetup = setup({
+/**
+ * One part of a call line: the requests it serves after verification. The line (greeting, intent, verification, anything
+ * else, staff, triage, loop guard, endings) is the same for every part; flows/clinic puts several parts on one line.
+ */
+export interface CallLinePart {
+  /** Which heard intent goes to which state under `verified` (the part's own states). */
+  routes: ReadonlyArray<{ intent: Intent; target: string }>;
+  /** The part's named actors (EHR calls), bound by the engine. */
+  actors: Readonly<Record<string, AnyActorLogic>>;
+  guards?: Readonly<Record<string, unknown>>;
+  actions?: Readonly<Record<string, unknown>>;
+  /** States under `verified`, each reached by a route; they end in `#call.verified.anythingElse` (or a final). */
+  states: Readonly<Record<string, unknown>>;
+  /** The part's question prompt keys (counted by the loop guard). */
+  questions: readonly string[];
+  /** The part's own context fields, fresh for a call. */
+  context?: () => Record<string, unknown>;
+}
+
+/** The line's setup with the parts' actors, guards and actions: intents no part serves are "something else". */
+// eslint-disable-next-line @typescript-eslint/explicit-module-boundary-types
+export function callLineSetup(parts: readonly CallLinePart[]) {
+  const questions: ReadonlySet<string> = new Set<string>([...lineQuestionKeys, ...parts.flatMap((part) => part.questions)]);
+  const served: ReadonlySet<Intent> = new Set(parts.flatMap((part) => part.routes.map((route) => route.intent)));
+  return setup({
   types: {
     context: {} as CallMachineContext,
     events: {} as CallEvent,
@@ -149,32 +168,11 @@ export const callMachineSetup = setup({
     verifyPatient: fromPromise<VerifyResult, { sessionId: string; claim: VerificationClaim }>(async () =>
       notProvided('verifyPatient'),
     ),
-    searchProviders: fromPromise<Provider[], { sessionId: string; specialty: Specialty; location?: string }>(async () =>
-      notProvided('searchProviders'),
-    ),
-    getAvailableSlots: fromPromise<Slot[], { sessionId: string; providerId: ProviderId; date: WallDate }>(async () =>
-      notProvided('getAvailableSlots'),
-    ),
-    getAvailableDates: fromPromise<WallDate[], { sessionId: string; providerId: ProviderId; after: WallDate }>(
-      async () => notProvided('getAvailableDates'),
-    ),
-    listAppointments: fromPromise<Appointment[], { session: VerifiedSession }>(async () =>
-      notProvided('listAppointments'),
-    ),
-    bookAppointment: fromPromise<Appointment, { session: VerifiedSession; slotId: SlotId; reason: string }>(async () =>
-      notProvided('bookAppointment'),
-    ),
-    cancelAppointment: fromPromise<Appointment, { session: VerifiedSession; appointmentId: AppointmentId }>(
-      async () => notProvided('cancelAppointment'),
-    ),
-    rescheduleAppointment: fromPromise<
-      { cancelled: Appointment; booked: Appointment },
-      { session: VerifiedSession; appointmentId: AppointmentId; newSlotId: SlotId }
-    >(async () => notProvided('rescheduleAppointment')),
+    ...Object.assign({}, ...parts.map((part) => part.actors)),
   },
   guards: {
-    heardIntent: ({ event }) => heard(event).intent !== undefined && heard(event).intent !== 'other',
-    heardOtherIntent: ({ event }) => heard(event).intent === 'other',
+    heardIntent: ({ event }) => { const intent = heard(event).intent; return intent !== undefined && served.has(intent); },
+    heardOtherIntent: ({ event }) => { const intent = heard(event).intent; return intent !== undefined && !served.has(intent); },
     heardYes: ({ event }) => heard(event).yesNo === true,
     heardUnsureYes: ({ event }) => heard(event).yesNo === true && unsure(event),
     unsureHearing: ({ event }) => unsure(event),
@@ -220,11 +218,12 @@ export const callMachineSetup = setup({
     isSlotTaken: ({ event }) => 'error' in event && isFrontdeskError(event.error, 'EHR_SLOT_TAKEN'),
     intentIs: ({ context }, params: { intent: NonNullable<CallMachineContext['intent']> }) =>
       context.intent === params.intent,
+    ...(Object.assign({}, ...parts.map((part) => part.guards ?? {})) as Record<string, never>),
   },
   actions: {
-    say: enqueueActions(({ context, enqueue }, params: { key: PromptKey }) => speak(enqueue as unknown as Enqueue, context, params.key)),
+    say: enqueueActions(({ context, enqueue }, params: { key: PromptKey }) => speak(enqueue as unknown as Enqueue, context, params.key, questions)),
     repeatQuestion: enqueueActions(({ context, enqueue }) => {
-      if (context.lastQuestion) speak(enqueue as unknown as Enqueue, context, context.lastQuestion);
+      if (context.lastQuestion) speak(enqueue as unknown as Enqueue, context, context.lastQuestion, questions);
     }),
     askNextVerificationField: enqueueActions(({ context, enqueue }) => {
       const slots = context.verification;
@@ -235,7 +234,7 @@ export const callMachineSetup = setup({
           : !completeDateOfBirth(slots.dateOfBirth)
             ? 'askBirthYear'
             : 'askPhone';
-      speak(enqueue as unknown as Enqueue, context, key);
+      speak(enqueue as unknown as Enqueue, context, key, questions);
     }),
     noteCallerHeard: assign({ noInputCount: 0, misunderstandings: 0 }),
     countNoInput: assign({ noInputCount: ({ context }) => context.noInputCount + 1 }),
@@ -289,7 +288,7 @@ export const callMachineSetup = setup({
       if (hasValues) enqueue.raise({ type: 'caller.spoke', understanding: triage.pending } as EventObject as CallEvent);
       else if (triage.resumeQuestion) {
         const resumed = { ...context, triage: undefined, lastQuestion: triage.resumeQuestion, questionRepeats: 0 };
-        speak(enqueue as unknown as Enqueue, resumed, triage.resumeQuestion);
+        speak(enqueue as unknown as Enqueue, resumed, triage.resumeQuestion, questions);
       }
     }),
     noteStaffOffer: assign({ staffOffers: ({ context }) => context.staffOffers + 1, questionExhausted: false, triage: undefined }),
@@ -412,8 +411,10 @@ export const callMachineSetup = setup({
       misunderstandings: context.misunderstandings,
     })),
     setEndReason: assign({ endReason: (_, params: { reason: EndReason }) => params.reason }),
+    ...(Object.assign({}, ...parts.map((part) => part.actions ?? {})) as Record<string, never>),
   },
-});
+  });
+}
 
 /** Handlers for one utterance in a waiting state: each resets the silence count; anything else is "not understood". */
 // The result is typed loosely because XState cannot infer transition arrays built in a function; names are still checked at run time.
@@ -556,9 +557,12 @@ const intentTransitions: Array<Record<string, unknown>> = [
   { guard: 'heardOtherIntent', target: 'offerHuman' },
 ];
 
-export const callMachine = callMachineSetup.createMachine({
+/** The call line with these parts after verification: the statechart a flow's `machine` is. */
+// eslint-disable-next-line @typescript-eslint/explicit-module-boundary-types
+export function buildCallLine(parts: readonly CallLinePart[]): AnyStateMachine {
+  return callLineSetup(parts).createMachine({
   id: 'call',
-  context: ({ input }) => ({
+  context: ({ input }: { input: CallMachineInput }) => ({
     sessionId: input.sessionId,
     today: input.today,
     verification: {},
@@ -575,9 +579,10 @@ export const callMachine = callMachineSetup.createMachine({
     malformedHearings: { phone: 0, dateOfBirth: 0 },
     malformedNow: [],
     unsureFields: [],
+    ...Object.assign({}, ...parts.map((part) => part.context?.() ?? {})),
   }),
   initial: 'greeting',
-  output: ({ context }) => ({ endReason: context.endReason ?? 'completed' }),
+  output: ({ context }: { context: CallMachineContext }) => ({ endReason: context.endReason ?? 'completed' }),
   // Loop guard: a question that would be asked a fourth time in a row offers staff instead; a second time, staff takes the call.
   always: [
     { guard: 'questionExhaustedAgain', target: '.handoff' },
@@ -664,7 +669,7 @@ export const callMachine = callMachineSetup.createMachine({
           invoke: {
             id: 'verifyPatient',
             src: 'verifyPatient',
-            input: ({ context }) => ({ sessionId: context.sessionId, claim: verificationClaim(context.verification) }),
+            input: ({ context }: { context: CallMachineContext }) => ({ sessionId: context.sessionId, claim: verificationClaim(context.verification) }),
             onDone: [
               { guard: 'isVerified', target: '#call.verified', actions: ['markVerified', say('verified')] },
               { guard: 'isRecordLocked', target: '#call.lockout', actions: ['clearVerification'] },
@@ -688,228 +693,11 @@ export const callMachine = callMachineSetup.createMachine({
       states: {
         routing: {
           always: [
-            { guard: { type: 'intentIs', params: { intent: 'book' } }, target: 'booking' },
-            { guard: { type: 'intentIs', params: { intent: 'list' } }, target: 'listing' },
-            { guard: { type: 'intentIs', params: { intent: 'cancel' } }, target: 'cancelling' },
-            { guard: { type: 'intentIs', params: { intent: 'reschedule' } }, target: 'rescheduling' },
+            ...parts.flatMap((part) => part.routes.map((route) => ({ guard: { type: 'intentIs', params: { intent: route.intent } }, target: route.target }))),
             { target: 'anythingElse' },
           ],
         },
-        booking: {
-          initial: 'start',
-          states: {
-            start: {
-              always: [{ guard: 'hasSpecialty', target: 'searchingProviders' }, { target: 'askSpecialty' }],
-            },
-            askSpecialty: {
-              meta: meta(['specialty', 'location']),
-              entry: [say('askSpecialty')],
-              on: {
-                'caller.spoke': onSpoke([
-                  { guard: 'heardSpecialty', target: 'searchingProviders', actions: ['captureBookingRequest'] },
-                ]),
-              },
-            },
-            searchingProviders: {
-              invoke: {
-                id: 'searchProviders',
-                src: 'searchProviders',
-                input: ({ context }) => ({
-                  sessionId: context.sessionId,
-                  specialty: context.booking.specialty!,
-                  location: context.booking.location,
-                }),
-                onDone: [
-                  { guard: 'noneFound', target: 'askSpecialty', actions: ['clearSpecialty', say('noProviders')] },
-                  {
-                    guard: 'exactlyOneFound',
-                    target: 'askDate',
-                    actions: ['storeProviders', 'chooseOnlyProvider', say('providerChosen')],
-                  },
-                  { target: 'chooseProvider', actions: ['storeProviders'] },
-                ],
-                onError: { target: '#call.systemTrouble' },
-              },
-            },
-            chooseProvider: {
-              meta: meta(['choice']),
-              entry: [say('chooseProvider')],
-              on: {
-                'caller.spoke': onSpoke([
-                  { guard: 'heardValidChoice', target: 'askDate', actions: ['chooseProvider', say('providerChosen')] },
-                ]),
-              },
-            },
-            ...slotPicking({ askKey: 'askDate', chosen: 'slotChosen' }),
-            // A caller who already gave the reason (then lost the slot to another caller, or said no) is not asked again.
-            slotChosen: {
-              always: [{ guard: 'hasBookingReason', target: 'confirming' }, { target: 'askReason' }],
-            },
-            askReason: {
-              meta: meta(['reason']),
-              entry: [say('askReason')],
-              on: {
-                'caller.spoke': onSpoke([{ guard: 'heardReason', target: 'confirming', actions: ['captureReason'] }]),
-              },
-            },
-            confirming: {
-              meta: meta(['yesNo']),
-              entry: [say('confirmBooking')],
-              on: {
-                'caller.spoke': onSpoke([
-                  unsureYes,
-                  { guard: 'heardYes', target: 'submitting' },
-                  { guard: 'heardNo', target: 'askDate', actions: [say('notBooked')] },
-                ]),
-              },
-            },
-            submitting: {
-              invoke: {
-                id: 'bookAppointment',
-                src: 'bookAppointment',
-                input: ({ context }) => ({
-                  session: verifiedSession(context),
-                  slotId: context.booking.slot!.slotId,
-                  reason: context.booking.reason ?? '',
-                }),
-                onDone: { target: '#call.verified.anythingElse', actions: ['recordBooked', say('booked')] },
-                onError: [
-                  { guard: 'isSlotTaken', target: 'loadingSlots', actions: [say('slotTaken')] },
-                  { target: '#call.systemTrouble' },
-                ],
-              },
-            },
-          },
-        },
-        listing: {
-          invoke: {
-            id: 'listAppointments',
-            src: 'listAppointments',
-            input: ({ context }) => ({ session: verifiedSession(context) }),
-            onDone: [
-              { guard: 'noneFound', target: 'anythingElse', actions: ['storeAppointments', 'recordListed', say('noAppointments')] },
-              { target: 'anythingElse', actions: ['storeAppointments', 'recordListed', say('listAppointments')] },
-            ],
-            onError: { target: '#call.systemTrouble' },
-          },
-        },
-        cancelling: {
-          initial: 'loading',
-          states: {
-            loading: {
-              invoke: {
-                id: 'listAppointments',
-                src: 'listAppointments',
-                input: ({ context }) => ({ session: verifiedSession(context) }),
-                onDone: [
-                  {
-                    guard: 'noneFound',
-                    target: '#call.verified.anythingElse',
-                    actions: ['storeAppointments', say('noAppointments')],
-                  },
-                  { guard: 'exactlyOneFound', target: 'confirming', actions: ['storeAppointments', 'selectOnlyAppointment'] },
-                  { target: 'choosing', actions: ['storeAppointments'] },
-                ],
-                onError: { target: '#call.systemTrouble' },
-              },
-            },
-            choosing: {
-              meta: meta(['choice', 'date', 'time']),
-              entry: [say('chooseAppointmentToCancel')],
-              on: {
-                'caller.spoke': onSpoke([
-                  { guard: 'heardValidChoice', target: 'confirming', actions: ['selectAppointment'] },
-                ]),
-              },
-            },
-            confirming: {
-              meta: meta(['yesNo']),
-              entry: [say('confirmCancel')],
-              on: {
-                'caller.spoke': onSpoke([
-                  unsureYes,
-                  { guard: 'heardYes', target: 'submitting' },
-                  { guard: 'heardNo', target: '#call.verified.anythingElse', actions: [say('notCancelled')] },
-                ]),
-              },
-            },
-            submitting: {
-              invoke: {
-                id: 'cancelAppointment',
-                src: 'cancelAppointment',
-                input: ({ context }) => ({
-                  session: verifiedSession(context),
-                  appointmentId: context.selectedAppointment!.appointmentId,
-                }),
-                onDone: { target: '#call.verified.anythingElse', actions: ['recordCancelled', say('cancelled')] },
-                onError: { target: '#call.systemTrouble' },
-              },
-            },
-          },
-        },
-        rescheduling: {
-          initial: 'loading',
-          states: {
-            loading: {
-              invoke: {
-                id: 'listAppointments',
-                src: 'listAppointments',
-                input: ({ context }) => ({ session: verifiedSession(context) }),
-                onDone: [
-                  {
-                    guard: 'noneFound',
-                    target: '#call.verified.anythingElse',
-                    actions: ['storeAppointments', say('noAppointments')],
-                  },
-                  {
-                    guard: 'exactlyOneFound',
-                    target: 'askDate',
-                    actions: ['storeAppointments', 'selectOnlyAppointment', 'prepareReschedule'],
-                  },
-                  { target: 'choosing', actions: ['storeAppointments'] },
-                ],
-                onError: { target: '#call.systemTrouble' },
-              },
-            },
-            choosing: {
-              meta: meta(['choice', 'date', 'time']),
-              entry: [say('chooseAppointmentToReschedule')],
-              on: {
-                'caller.spoke': onSpoke([
-                  { guard: 'heardValidChoice', target: 'askDate', actions: ['selectAppointment', 'prepareReschedule'] },
-                ]),
-              },
-            },
-            ...slotPicking({ askKey: 'askRescheduleDate', chosen: 'confirming' }),
-            confirming: {
-              meta: meta(['yesNo']),
-              entry: [say('confirmReschedule')],
-              on: {
-                'caller.spoke': onSpoke([
-                  unsureYes,
-                  { guard: 'heardYes', target: 'submitting' },
-                  { guard: 'heardNo', target: '#call.verified.anythingElse', actions: [say('notRescheduled')] },
-                ]),
-              },
-            },
-            submitting: {
-              invoke: {
-                id: 'rescheduleAppointment',
-                src: 'rescheduleAppointment',
-                input: ({ context }) => ({
-                  session: verifiedSession(context),
-                  appointmentId: context.selectedAppointment!.appointmentId,
-                  newSlotId: context.booking.slot!.slotId,
-                }),
-                onDone: { target: '#call.verified.anythingElse', actions: ['recordRescheduled', say('rescheduled')] },
-                onError: [
-                  { guard: 'isSlotTaken', target: 'loadingSlots', actions: [say('slotTaken')] },
-                  { target: '#call.systemTrouble' },
-                ],
-              },
-            },
-          },
-        },
+        ...Object.assign({}, ...parts.map((part) => part.states)),
         anythingElse: {
           meta: meta(['yesNo', 'intent', 'specialty']),
           entry: [say('anythingElse')],
@@ -949,6 +737,269 @@ export const callMachine = callMachineSetup.createMachine({
     hangup: { type: 'final', entry: [{ type: 'setEndReason', params: { reason: 'hangup' } }] },
     noInput: { type: 'final', entry: [{ type: 'setEndReason', params: { reason: 'no-input' } }, say('noInputGoodbye')] },
   },
-});
+  } as never) as unknown as AnyStateMachine;
+}
+
+const schedulingActors = {
+  searchProviders: fromPromise<Provider[], { sessionId: string; specialty: Specialty; location?: string }>(async () =>
+    notProvided('searchProviders'),
+  ),
+  getAvailableSlots: fromPromise<Slot[], { sessionId: string; providerId: ProviderId; date: WallDate }>(async () =>
+    notProvided('getAvailableSlots'),
+  ),
+  getAvailableDates: fromPromise<WallDate[], { sessionId: string; providerId: ProviderId; after: WallDate }>(
+    async () => notProvided('getAvailableDates'),
+  ),
+  listAppointments: fromPromise<Appointment[], { session: VerifiedSession }>(async () =>
+    notProvided('listAppointments'),
+  ),
+  bookAppointment: fromPromise<Appointment, { session: VerifiedSession; slotId: SlotId; reason: string }>(async () =>
+    notProvided('bookAppointment'),
+  ),
+  cancelAppointment: fromPromise<Appointment, { session: VerifiedSession; appointmentId: AppointmentId }>(
+    async () => notProvided('cancelAppointment'),
+  ),
+  rescheduleAppointment: fromPromise<
+    { cancelled: Appointment; booked: Appointment },
+    { session: VerifiedSession; appointmentId: AppointmentId; newSlotId: SlotId }
+  >(async () => notProvided('rescheduleAppointment')),
+};
+
+/** Scheduling after verification: book, list, cancel and reschedule appointments. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const schedulingStates: Record<string, any> = {
+  booking: {
+    initial: 'start',
+    states: {
+      start: {
+        always: [{ guard: 'hasSpecialty', target: 'searchingProviders' }, { target: 'askSpecialty' }],
+      },
+      askSpecialty: {
+        meta: meta(['specialty', 'location']),
+        entry: [say('askSpecialty')],
+        on: {
+          'caller.spoke': onSpoke([
+            { guard: 'heardSpecialty', target: 'searchingProviders', actions: ['captureBookingRequest'] },
+          ]),
+        },
+      },
+      searchingProviders: {
+        invoke: {
+          id: 'searchProviders',
+          src: 'searchProviders',
+          input: ({ context }: { context: CallMachineContext }) => ({
+            sessionId: context.sessionId,
+            specialty: context.booking.specialty!,
+            location: context.booking.location,
+          }),
+          onDone: [
+            { guard: 'noneFound', target: 'askSpecialty', actions: ['clearSpecialty', say('noProviders')] },
+            {
+              guard: 'exactlyOneFound',
+              target: 'askDate',
+              actions: ['storeProviders', 'chooseOnlyProvider', say('providerChosen')],
+            },
+            { target: 'chooseProvider', actions: ['storeProviders'] },
+          ],
+          onError: { target: '#call.systemTrouble' },
+        },
+      },
+      chooseProvider: {
+        meta: meta(['choice']),
+        entry: [say('chooseProvider')],
+        on: {
+          'caller.spoke': onSpoke([
+            { guard: 'heardValidChoice', target: 'askDate', actions: ['chooseProvider', say('providerChosen')] },
+          ]),
+        },
+      },
+      ...slotPicking({ askKey: 'askDate', chosen: 'slotChosen' }),
+      // A caller who already gave the reason (then lost the slot to another caller, or said no) is not asked again.
+      slotChosen: {
+        always: [{ guard: 'hasBookingReason', target: 'confirming' }, { target: 'askReason' }],
+      },
+      askReason: {
+        meta: meta(['reason']),
+        entry: [say('askReason')],
+        on: {
+          'caller.spoke': onSpoke([{ guard: 'heardReason', target: 'confirming', actions: ['captureReason'] }]),
+        },
+      },
+      confirming: {
+        meta: meta(['yesNo']),
+        entry: [say('confirmBooking')],
+        on: {
+          'caller.spoke': onSpoke([
+            unsureYes,
+            { guard: 'heardYes', target: 'submitting' },
+            { guard: 'heardNo', target: 'askDate', actions: [say('notBooked')] },
+          ]),
+        },
+      },
+      submitting: {
+        invoke: {
+          id: 'bookAppointment',
+          src: 'bookAppointment',
+          input: ({ context }: { context: CallMachineContext }) => ({
+            session: verifiedSession(context),
+            slotId: context.booking.slot!.slotId,
+            reason: context.booking.reason ?? '',
+          }),
+          onDone: { target: '#call.verified.anythingElse', actions: ['recordBooked', say('booked')] },
+          onError: [
+            { guard: 'isSlotTaken', target: 'loadingSlots', actions: [say('slotTaken')] },
+            { target: '#call.systemTrouble' },
+          ],
+        },
+      },
+    },
+  },
+  listing: {
+    invoke: {
+      id: 'listAppointments',
+      src: 'listAppointments',
+      input: ({ context }: { context: CallMachineContext }) => ({ session: verifiedSession(context) }),
+      onDone: [
+        { guard: 'noneFound', target: 'anythingElse', actions: ['storeAppointments', 'recordListed', say('noAppointments')] },
+        { target: 'anythingElse', actions: ['storeAppointments', 'recordListed', say('listAppointments')] },
+      ],
+      onError: { target: '#call.systemTrouble' },
+    },
+  },
+  cancelling: {
+    initial: 'loading',
+    states: {
+      loading: {
+        invoke: {
+          id: 'listAppointments',
+          src: 'listAppointments',
+          input: ({ context }: { context: CallMachineContext }) => ({ session: verifiedSession(context) }),
+          onDone: [
+            {
+              guard: 'noneFound',
+              target: '#call.verified.anythingElse',
+              actions: ['storeAppointments', say('noAppointments')],
+            },
+            { guard: 'exactlyOneFound', target: 'confirming', actions: ['storeAppointments', 'selectOnlyAppointment'] },
+            { target: 'choosing', actions: ['storeAppointments'] },
+          ],
+          onError: { target: '#call.systemTrouble' },
+        },
+      },
+      choosing: {
+        meta: meta(['choice', 'date', 'time']),
+        entry: [say('chooseAppointmentToCancel')],
+        on: {
+          'caller.spoke': onSpoke([
+            { guard: 'heardValidChoice', target: 'confirming', actions: ['selectAppointment'] },
+          ]),
+        },
+      },
+      confirming: {
+        meta: meta(['yesNo']),
+        entry: [say('confirmCancel')],
+        on: {
+          'caller.spoke': onSpoke([
+            unsureYes,
+            { guard: 'heardYes', target: 'submitting' },
+            { guard: 'heardNo', target: '#call.verified.anythingElse', actions: [say('notCancelled')] },
+          ]),
+        },
+      },
+      submitting: {
+        invoke: {
+          id: 'cancelAppointment',
+          src: 'cancelAppointment',
+          input: ({ context }: { context: CallMachineContext }) => ({
+            session: verifiedSession(context),
+            appointmentId: context.selectedAppointment!.appointmentId,
+          }),
+          onDone: { target: '#call.verified.anythingElse', actions: ['recordCancelled', say('cancelled')] },
+          onError: { target: '#call.systemTrouble' },
+        },
+      },
+    },
+  },
+  rescheduling: {
+    initial: 'loading',
+    states: {
+      loading: {
+        invoke: {
+          id: 'listAppointments',
+          src: 'listAppointments',
+          input: ({ context }: { context: CallMachineContext }) => ({ session: verifiedSession(context) }),
+          onDone: [
+            {
+              guard: 'noneFound',
+              target: '#call.verified.anythingElse',
+              actions: ['storeAppointments', say('noAppointments')],
+            },
+            {
+              guard: 'exactlyOneFound',
+              target: 'askDate',
+              actions: ['storeAppointments', 'selectOnlyAppointment', 'prepareReschedule'],
+            },
+            { target: 'choosing', actions: ['storeAppointments'] },
+          ],
+          onError: { target: '#call.systemTrouble' },
+        },
+      },
+      choosing: {
+        meta: meta(['choice', 'date', 'time']),
+        entry: [say('chooseAppointmentToReschedule')],
+        on: {
+          'caller.spoke': onSpoke([
+            { guard: 'heardValidChoice', target: 'askDate', actions: ['selectAppointment', 'prepareReschedule'] },
+          ]),
+        },
+      },
+      ...slotPicking({ askKey: 'askRescheduleDate', chosen: 'confirming' }),
+      confirming: {
+        meta: meta(['yesNo']),
+        entry: [say('confirmReschedule')],
+        on: {
+          'caller.spoke': onSpoke([
+            unsureYes,
+            { guard: 'heardYes', target: 'submitting' },
+            { guard: 'heardNo', target: '#call.verified.anythingElse', actions: [say('notRescheduled')] },
+          ]),
+        },
+      },
+      submitting: {
+        invoke: {
+          id: 'rescheduleAppointment',
+          src: 'rescheduleAppointment',
+          input: ({ context }: { context: CallMachineContext }) => ({
+            session: verifiedSession(context),
+            appointmentId: context.selectedAppointment!.appointmentId,
+            newSlotId: context.booking.slot!.slotId,
+          }),
+          onDone: { target: '#call.verified.anythingElse', actions: ['recordRescheduled', say('rescheduled')] },
+          onError: [
+            { guard: 'isSlotTaken', target: 'loadingSlots', actions: [say('slotTaken')] },
+            { target: '#call.systemTrouble' },
+          ],
+        },
+      },
+    },
+  },
+};
+
+/** The scheduling part of a call line (flows/clinic puts it on the line next to others). */
+export const schedulingPart: CallLinePart = {
+  routes: [
+    { intent: 'book', target: 'booking' },
+    { intent: 'list', target: 'listing' },
+    { intent: 'cancel', target: 'cancelling' },
+    { intent: 'reschedule', target: 'rescheduling' },
+  ],
+  actors: schedulingActors,
+  states: schedulingStates,
+  questions: schedulingQuestionKeys,
+};
+
+export const callMachineSetup = callLineSetup([schedulingPart]);
+
+export const callMachine = buildCallLine([schedulingPart]);
 
 export type CallMachine = typeof callMachine;

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createFileAuditTrail } from '../audit/file-audit-trail.ts';
 import type { AuditTrail } from '../audit/types.ts';
-import { openDatabase, type Database } from '../postgres/database.ts';
+import type { Database } from '../postgres/database.ts';
 import { createClock, type Clock } from '../clock.ts';
 import { protectEhr } from '../ehr/protected.ts';
 import type { GuardedEhr } from '../ehr/guard.ts';
@@ -78,9 +78,16 @@ function openOrExplain<T>(what: string, path: string, open: () => T): T {
   }
 }
 
+/** The audit chain in the shared database; calls this instance left open in a crash are closed in it first. */
+async function openSharedAuditTrail(database: Database, instanceId: string, clock: Clock, logger: Logger): Promise<AuditTrail> {
+  const { openPostgresAuditTrail } = await import('../audit/postgres-audit-trail.ts');
+  return openPostgresAuditTrail({ database, instanceId, clock, logger });
+}
+
 export async function openCallRuntime(options: CallRuntimeOptions): Promise<CallRuntime> {
   const clock = createClock({ timeZone: options.timeZone ?? 'America/New_York', ...(options.now ? { startAt: options.now } : {}) });
-  const database = options.database ? await openDatabase({ url: options.database.url, logger: options.logger }) : undefined;
+  // Loaded on use: a process on SQLite and files never loads the Postgres client.
+  const database = options.database ? await (await import('../postgres/database.ts')).openDatabase({ url: options.database.url, logger: options.logger }) : undefined;
   const auditTrail =
     database && options.database && options.database.auditInDatabase !== false
       ? await openSharedAuditTrail(database, options.database.instanceId, clock, options.logger)

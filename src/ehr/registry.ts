@@ -5,6 +5,7 @@ import type { Clock } from '../clock.ts';
 import type { Config, EhrBackendName } from '../config.ts';
 import { FrontdeskError } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import type { Database } from '../postgres/database.ts';
 import type { EhrVocabulary } from './sqlite-ehr.ts';
 import type { Ehr } from './types.ts';
 
@@ -37,13 +38,20 @@ export interface EhrDependencies {
   logger: Logger;
   /** Seed data for a new embedded database; default fixtures/ehr of this checkout. */
   fixturesDir?: string;
+  /** The shared PostgreSQL (FRONTDESK_DATABASE_URL): the embedded EHR and its lockouts live there instead of the SQLite file. */
+  database?: Database;
 }
 
 type EhrFactory = (settings: EhrSettings, dependencies: EhrDependencies) => Promise<EhrBackend>;
 
 // Loaded on use, so a process on one backend never loads the other's code.
 const factories: Record<EhrBackendName, EhrFactory> = {
-  sqlite: async (settings, { clock, auditTrail, fixturesDir }) => {
+  sqlite: async (settings, { clock, auditTrail, fixturesDir, database }) => {
+    if (database) {
+      const { createPostgresEhr } = await import('./postgres-ehr.ts');
+      const ehr = await createPostgresEhr({ database, clock, auditTrail, ...(fixturesDir ? { fixturesDir } : {}) });
+      return { ...ehr, diagnose: async () => ({ backend: 'postgres', endpoint: 'FRONTDESK_DATABASE_URL', authentication: 'the database URL', refusedSearches: [] }) };
+    }
     const { createSqliteEhr } = await import('./sqlite-ehr.ts');
     const ehr = createSqliteEhr({ path: settings.databaseFile, clock, auditTrail, ...(fixturesDir ? { fixturesDir } : {}) });
     return { ...ehr, diagnose: async () => ({ backend: 'sqlite', endpoint: settings.databaseFile, authentication: 'none (a local file)', refusedSearches: [] }) };
