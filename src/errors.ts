@@ -17,6 +17,7 @@ export const errorCodes = {
   WIRE_INVALID: { retryable: false, message: 'Malformed message' },
   RECORDING_STORE_FAILED: { retryable: true, message: 'Storing the recording failed' },
   AUDIT_TAMPERED: { retryable: false, message: 'The audit trail does not verify' },
+  CALL_LOG_UNREADABLE: { retryable: false, message: 'The call log cannot be read' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

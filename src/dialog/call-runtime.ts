@@ -60,8 +60,8 @@ export interface CallRuntime {
   /** Last names the EHR knows, for the offline recogniser's grammar (kept in-process, never logged). */
   readonly patientLastNames: string[];
   readonly logger: Logger;
-  /** Opens a session; its verification grant is dropped when the call ends. */
-  openSession(options?: Pick<CallSessionOptions, 'sessionId' | 'replies' | 'turnTimeoutMs'>): CallSession;
+  /** Opens a session (on the runtime's flow unless `flow` names another); its verification grant is dropped when the call ends. */
+  openSession(options?: Pick<CallSessionOptions, 'sessionId' | 'replies' | 'turnTimeoutMs' | 'flow' | 'trace'>): CallSession;
   /** Sessions still running. */
   activeSessions(): number;
   close(): Promise<void>;

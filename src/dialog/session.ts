@@ -1,6 +1,6 @@
 // One call session of any flow: binds the EHR to the flow's actor names, turns utterances into the flow's events, reports what happens.
 import { randomUUID } from 'node:crypto';
-import { createActor, fromPromise, waitFor, type AnyActorRef, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
+import { createActor, fromPromise, waitFor, type AnyActorRef, type AnyMachineSnapshot, type AnyStateMachine, type EventObject } from 'xstate';
 import type { AuditTrail } from '../audit/types.ts';
 import { wallNow, type Clock } from '../clock.ts';
 import type { Ehr, EhrToolName } from '../ehr/types.ts';
@@ -16,6 +16,18 @@ export type SessionEvent =
   | { type: 'tool'; name: EhrToolName; ok: boolean; durationMs: number }
   | { type: 'slots'; slots: Record<string, unknown> }
   | { type: 'end'; reason: EndReason };
+
+/**
+ * What the engine heard and did, beyond the session events: for the call log (`frontdesk replay`). Holds PHI (caller
+ * words, tool results): a trace listener must keep it encrypted and never log it.
+ */
+export type SessionTrace =
+  | { type: 'started'; flow: string; clinicNow: string; today: string; replies: ReplyOptions; phrased: boolean }
+  | { type: 'caller'; input: { text?: string; dtmf?: string; confidence?: number }; event: EventObject }
+  | { type: 'silence'; event: EventObject }
+  | { type: 'hangup'; event: EventObject }
+  | { type: 'tool'; actor: string; name: EhrToolName; output: unknown }
+  | { type: 'tool'; actor: string; name: EhrToolName; error: unknown };
 
 export interface CallSessionOptions {
   sessionId?: string;
@@ -36,6 +48,8 @@ export interface CallSessionOptions {
   machine?: AnyStateMachine;
   /** How long a turn may wait for tools before the session gives up on it, ms. */
   turnTimeoutMs?: number;
+  /** Receives what was heard and what the tools returned (the call log); called synchronously, in order with `subscribe`. */
+  trace?: (entry: SessionTrace) => void;
 }
 
 export interface CallSession {
@@ -63,7 +77,13 @@ export interface CallSession {
 }
 
 /** Binds the flow's actor names to its EHR calls, reporting each as a `tool` event. */
-function provideTools(flow: Flow, machine: AnyStateMachine, ehr: Ehr, report: (name: EhrToolName, ok: boolean, startedAt: number) => void) {
+function provideTools(
+  flow: Flow,
+  machine: AnyStateMachine,
+  ehr: Ehr,
+  report: (name: EhrToolName, ok: boolean, startedAt: number) => void,
+  trace?: (entry: SessionTrace) => void,
+) {
   const actors = Object.fromEntries(
     Object.entries(flow.tools).map(([actor, binding]) => [
       actor,
@@ -72,10 +92,12 @@ function provideTools(flow: Flow, machine: AnyStateMachine, ehr: Ehr, report: (n
         const names = binding.reportsAs ?? [binding.name];
         try {
           const result = await binding.call(ehr, input as never);
+          trace?.({ type: 'tool', actor, name: binding.name, output: result });
           const ok = binding.succeeded ? binding.succeeded(result) : true;
           for (const name of names) report(name, ok, startedAt);
           return result;
         } catch (error) {
+          trace?.({ type: 'tool', actor, name: binding.name, error });
           // A call standing for several steps failed at its first.
           report(names[0]!, false, startedAt);
           throw error;
@@ -101,9 +123,10 @@ export function createCallSession(options: CallSessionOptions): CallSession {
     const durationMs = Math.round(performance.now() - startedAt);
     logger.info({ tool: name, ok, durationMs }, 'tool call');
     publish({ type: 'tool', name, ok, durationMs });
-  });
+  }, options.trace);
+  const clinicNow = wallNow(options.clock);
   const actor: AnyActorRef & { getSnapshot(): AnyMachineSnapshot; start(): void; stop(): void } = createActor(machine, {
-    input: flow.input({ sessionId, today: wallNow(options.clock).slice(0, 10) }),
+    input: flow.input({ sessionId, today: clinicNow.slice(0, 10) }),
   });
 
   let endReason: EndReason | undefined;
@@ -208,6 +231,7 @@ export function createCallSession(options: CallSessionOptions): CallSession {
       return enqueue(async () => {
       options.auditTrail.append({ sessionId, action: 'call_started', outcome: 'ok' });
       logger.info('call started');
+      options.trace?.({ type: 'started', flow: flow.name, clinicNow, today: clinicNow.slice(0, 10), replies: replyOptions, phrased: phraser !== undefined });
       actor.start();
       await settle();
       });
@@ -217,20 +241,26 @@ export function createCallSession(options: CallSessionOptions): CallSession {
         if (endReason) return;
         const understanding = await understand(input);
         if (endReason) return;
-        actor.send(flow.eventFor(understanding, input.confidence));
+        const event = flow.eventFor(understanding, input.confidence);
+        options.trace?.({ type: 'caller', input, event });
+        actor.send(event);
         await settle();
       });
     },
     silence() {
       return enqueue(async () => {
         if (endReason) return;
-        actor.send({ type: 'caller.stayed_silent' });
+        const event = { type: 'caller.stayed_silent' };
+        options.trace?.({ type: 'silence', event });
+        actor.send(event);
         await settle();
       });
     },
     hangUp() {
       if (endReason) return;
-      actor.send({ type: 'caller.hung_up' });
+      const event = { type: 'caller.hung_up' };
+      options.trace?.({ type: 'hangup', event });
+      actor.send(event);
       // A call that was already past its last state still ends cleanly.
       finish(endReason ?? 'hangup');
       actor.stop();

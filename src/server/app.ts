@@ -5,6 +5,7 @@ import type { Config } from '../config.ts';
 import type { CallRuntime } from '../dialog/call-runtime.ts';
 import type { Logger } from '../log.ts';
 import type { RecordingStore } from '../recording/types.ts';
+import { withCallLogs, type CallLogSettings } from './call-logs.ts';
 import { createCallRegistry, type CallRegistry } from './call-registry.ts';
 import { createInFlightWork, type InFlightWork } from './in-flight.ts';
 import { metrics as processMetrics, type ServerMetrics } from './metrics.ts';
@@ -41,6 +42,8 @@ export interface AppDependencies {
   metrics?: ServerMetrics;
   /** Registered after the core routes, e.g. /ws/call and /twilio/media. */
   routes?: FrontdeskRoutePlugin[];
+  /** Keep an encrypted call log of every call (`frontdesk replay` reads it); absent = no call logs. */
+  callLogs?: CallLogSettings;
 }
 
 /** The routes every server has, in registration order. */
@@ -68,9 +71,10 @@ const quietRoutes = new Set(['/healthz', '/readyz', '/metrics']);
 
 /** Builds the server; call `listen()` on the result (or `inject()` in tests). Shut it down with `closeGracefully`. */
 export function buildApp(dependencies: AppDependencies): FastifyInstance {
+  const callLogging = dependencies.callLogs ? withCallLogs(dependencies.runtime, dependencies.callLogs, dependencies.logger) : undefined;
   const context: ServerContext = {
     config: dependencies.config,
-    runtime: dependencies.runtime,
+    runtime: callLogging?.runtime ?? dependencies.runtime,
     logger: dependencies.logger,
     ...(dependencies.recordingStore ? { recordingStore: dependencies.recordingStore } : {}),
     metrics: dependencies.metrics ?? processMetrics,
@@ -101,6 +105,8 @@ export function buildApp(dependencies: AppDependencies): FastifyInstance {
 
   // However the app is closed, open calls end before anything they use (the runtime) can be closed after it.
   app.addHook('preClose', async () => context.calls.hangUpAll());
+  // Hung-up calls' logs are flushed and closed before the app reports closed.
+  if (callLogging) app.addHook('onClose', async () => callLogging.whenIdle());
 
   // Plugins load in this order on ready()/listen()/inject().
   void app.register(websocket, { options: { maxPayload: maxWebSocketMessageBytes } });

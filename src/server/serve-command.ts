@@ -6,6 +6,7 @@ import { isFrontdeskError } from '../errors.ts';
 import { createLogger } from '../log.ts';
 import { offlineSpeechAvailable } from '../stt/offline-speech.ts';
 import { buildApp } from './app.ts';
+import { callLogSettings } from './call-logs.ts';
 import { closeGracefully } from './graceful-shutdown.ts';
 import { voiceRoutes } from './routes/voice-routes.ts';
 import { createVoiceSetup, type VoiceSetup } from './voice-setup.ts';
@@ -104,6 +105,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
     logger,
     routes: setup ? [...voiceRoutes, ...setup.routes] : [],
     ...(setup?.recordingStore ? { recordingStore: setup.recordingStore } : {}),
+    // Call logs hold PHI: kept only with a recording key to encrypt them (FRONTDESK_RECORDINGS=none keeps none).
+    ...(config.recordings.key ? { callLogs: callLogSettings(config.dataDir, config.recordings.key) } : {}),
   });
   let address: string;
   try {
