@@ -9,7 +9,15 @@ import { cleanReason, requireDate } from './requests.ts';
 import { defaultFixturesDir, loadEhrFixtures } from './fixtures.ts';
 import { lastNameKey, normalisePhone } from './identity.ts';
 import { createSchema, extendSlots, isSeeded, seedDatabase } from './sqlite-schema.ts';
-import { createLockoutStore, defaultLockoutPolicy, type LockoutPolicy } from './verification-lockout.ts';
+import {
+  callerLockoutKey,
+  claimLockoutKeys,
+  createLockoutStore,
+  decideVerification,
+  defaultCallerLockoutPolicy,
+  defaultLockoutPolicy,
+  type LockoutPolicy,
+} from './verification-lockout.ts';
 import type {
   Appointment,
   AppointmentId,
@@ -48,8 +56,10 @@ export interface SqliteEhrOptions {
   fixturesDir?: string;
   /** Receives 'verification_locked' when a failed attempt starts a lock (only the store knows that moment). */
   auditTrail?: AuditTrail;
-  /** Defaults to 3 failures in 15 minutes. */
+  /** Per claim (last name + phone, last name + birth date); defaults to 3 failures in 15 minutes. */
   lockoutPolicy?: LockoutPolicy;
+  /** Per caller number, when the call has one; defaults to 6 failures in an hour. */
+  callerLockoutPolicy?: LockoutPolicy;
   /** How long a write waits for another process's transaction, ms. */
   busyTimeoutMs?: number;
   /** Country used to read national phone numbers into E.164. */
@@ -108,7 +118,10 @@ export function createSqliteEhr(options: SqliteEhrOptions): SqliteEhr {
     throw new FrontdeskError('EHR_UNAVAILABLE', 'the EHR database could not be opened', { cause: error });
   }
 
-  const lockout = createLockoutStore(database, policy);
+  const lockouts = {
+    claims: createLockoutStore(database, policy),
+    callers: createLockoutStore(database, options.callerLockoutPolicy ?? defaultCallerLockoutPolicy),
+  };
   let horizonExtendedOn = wallDateOf(wallNow(clock));
 
   /** A long-running process keeps the slot horizon moving: once per clinic day, generate the days that came into range. */
@@ -157,35 +170,19 @@ export function createSqliteEhr(options: SqliteEhrOptions): SqliteEhr {
 
   function verify(claim: VerificationClaim, context: CallContext): VerifyResult {
     const nowMs = clock.now().getTime();
-    const lockStarts: Array<{ patientId: string; until: number }> = [];
-    const result = database
-      .transaction((): VerifyResult => {
-        const claimed = statements.patientsByLastName.all(lastNameKey(claim.lastName)) as Array<{
-          patient_id: string;
-          date_of_birth: string;
-          phone: string;
-        }>;
-        const phone = normalisePhone(claim.phone, options.defaultCountry);
+    const nameKey = lastNameKey(claim.lastName);
+    const phone = normalisePhone(claim.phone, options.defaultCountry);
+    // Keyed on the claim, not on the records it names: a known and an unknown last name count and answer alike.
+    const claimKeys = claimLockoutKeys({ lastNameKey: nameKey, phone: phone ?? claim.phone, dateOfBirth: claim.dateOfBirth });
+    const callerKey = context.callerNumber ? callerLockoutKey(context.callerNumber) : undefined;
+    const { decision, lockStarts, targeted } = database
+      .transaction(() => {
+        const claimed = statements.patientsByLastName.all(nameKey) as Array<{ patient_id: string; date_of_birth: string; phone: string }>;
         const match = claimed.find((row) => row.date_of_birth === claim.dateOfBirth && row.phone === phone);
-        if (match) {
-          const until = lockout.lockedUntil(match.patient_id, nowMs);
-          if (until !== undefined) return { outcome: 'locked', until: wallTimeCeiling(until) };
-          lockout.clearFailures(match.patient_id);
-          return { outcome: 'verified', patientId: match.patient_id as PatientId };
-        }
-        // A failure counts against every record the claim names by last name; attempts on an already locked record
-        // are not counted, so the time told to the caller stays true.
-        let latestUntil: number | undefined;
-        for (const row of claimed) {
-          let until = lockout.lockedUntil(row.patient_id, nowMs);
-          if (until === undefined) {
-            until = lockout.recordFailure(row.patient_id, nowMs).lockStartedUntil;
-            if (until !== undefined) lockStarts.push({ patientId: row.patient_id, until });
-          }
-          if (until !== undefined) latestUntil = Math.max(latestUntil ?? 0, until);
-        }
-        if (latestUntil !== undefined) return { outcome: 'locked', until: wallTimeCeiling(latestUntil) };
-        return { outcome: 'mismatch' };
+        const outcome = decideVerification(lockouts, { claimKeys, ...(callerKey ? { callerKey } : {}), match: match?.patient_id, nowMs });
+        // For the audit only (never told to the caller): the record a name + phone lock protects, when one has both.
+        const byPhone = claimed.filter((row) => row.phone === phone);
+        return { ...outcome, targeted: byPhone.length === 1 ? byPhone[0]!.patient_id : undefined };
       })
       .immediate();
     for (const lock of lockStarts) {
@@ -193,11 +190,13 @@ export function createSqliteEhr(options: SqliteEhrOptions): SqliteEhr {
         sessionId: context.sessionId,
         action: 'verification_locked',
         outcome: 'locked',
-        patientId: lock.patientId,
-        detail: { until: wallTimeCeiling(lock.until) },
+        ...(lock.scope === 'name-and-phone' && targeted !== undefined ? { patientId: targeted } : {}),
+        detail: { until: wallTimeCeiling(lock.untilMs), scope: lock.scope },
       });
     }
-    return result;
+    if (decision.outcome === 'verified') return { outcome: 'verified', patientId: decision.patientId as PatientId };
+    if (decision.outcome === 'locked') return { outcome: 'locked', until: wallTimeCeiling(decision.untilMs) };
+    return { outcome: 'mismatch' };
   }
 
   /** Minute-resolution wall times round up, so "locked until 10:15" is never earlier than the real end. */

@@ -17,6 +17,8 @@ export type Specialty = (typeof specialties)[number];
 /** Where a call comes from: every EHR call names its session so the audit trail and guards can tie it to the call. */
 export interface CallContext {
   sessionId: string;
+  /** The number the call comes from, E.164, when the transport gives it (Twilio `From`): failed verifications from it are throttled. */
+  callerNumber?: string;
 }
 
 /** Proof, issued by a successful `verifyPatient`, that this session may touch this patient's records. */

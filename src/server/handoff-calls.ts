@@ -1,6 +1,7 @@
 // Twilio calls whose session ended in a hand-off, by CallSid, remembered for a few minutes so the <Connect> action that follows the stream can transfer them.
 import type { EndReason } from '../flow/types.ts';
 import type { ServerContext } from './app.ts';
+import { createPostgresHandoffCalls } from './postgres-handoff-calls.ts';
 
 /** End reasons whose last line tells the caller they are being put through to staff: a hand-off, and a lockout ("Please hold while I transfer you"). */
 export function endsInTransfer(reason: string): reason is Extract<EndReason, 'handoff' | 'lockout'> {
@@ -15,8 +16,8 @@ export const defaultMaxHandoffs = 10_000;
 export interface HandoffCalls {
   /** The call with this Twilio CallSid ended in a hand-off. */
   remember(callSid: string): void;
-  /** True while a hand-off of this call is remembered (not yet forgotten by age or by the size bound). */
-  isHandoff(callSid: string): boolean;
+  /** True while a hand-off of this call is remembered (not yet forgotten by age or by the size bound); a shared map answers asynchronously. */
+  isHandoff(callSid: string): boolean | Promise<boolean>;
   /** Entries held now, expired ones included until the next remember() sweeps them. */
   readonly size: number;
 }
@@ -30,7 +31,7 @@ export interface HandoffCallsOptions {
   nowMs?: () => number;
 }
 
-export function createHandoffCalls(options: HandoffCallsOptions = {}): HandoffCalls {
+export function createHandoffCalls(options: HandoffCallsOptions = {}): HandoffCalls & { isHandoff(callSid: string): boolean } {
   const memoryMs = options.memoryMs ?? defaultHandoffMemoryMs;
   const maxEntries = options.maxEntries ?? defaultMaxHandoffs;
   const nowMs = options.nowMs ?? (() => performance.now());
@@ -68,7 +69,9 @@ const byServer = new WeakMap<ServerContext, HandoffCalls>();
 export function handoffCallsOf(context: ServerContext): HandoffCalls {
   let calls = byServer.get(context);
   if (!calls) {
-    calls = createHandoffCalls();
+    // With FRONTDESK_DATABASE_URL the map is shared: Twilio's webhook may reach another instance than the media stream.
+    const database = context.runtime.database;
+    calls = database ? createPostgresHandoffCalls({ database, logger: context.logger }) : createHandoffCalls();
     byServer.set(context, calls);
   }
   return calls;

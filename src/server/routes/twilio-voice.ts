@@ -66,7 +66,7 @@ export const twilioVoiceRoute: FrontdeskRoutePlugin = async (app, context) => {
   app.post(twilioAfterStreamPath, signed(twilioAfterStreamPath), async (request, reply) => {
     const body = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, unknown>;
     const callSid = typeof body.CallSid === 'string' ? body.CallSid : undefined;
-    const handedOff = callSid !== undefined && handoffs.isHandoff(callSid);
+    const handedOff = callSid !== undefined && (await handoffs.isHandoff(callSid));
     // Ids only: the form also carries the caller's number.
     request.log.info({ callSid, handedOff, transfer: handedOff && handoffNumber !== undefined }, 'Twilio stream ended');
     return reply.type('text/xml; charset=utf-8').send(handedOff && handoffNumber ? dialTwiml(handoffNumber) : hangupTwiml());
