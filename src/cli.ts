@@ -37,6 +37,10 @@ commands:
   test [--flow NAME|PATH] FILE…
       Runs scenario files (docs/scenarios.md), each on a fresh SQLite EHR and audit file; a diff of what was expected
       and what happened for each that fails. Exit 0 all passed, 1 one failed, 2 a file cannot be read.
+  replay FILE [--flow NAME|PATH] [--key HEX] [--data-dir DIR]
+      Re-runs a call log kept by serve (docs/replay.md) against the flow as it is now, with the recorded caller events
+      and tool outcomes; prints the first turn whose states, agent lines or tools differ. Exit 0 identical, 1 a
+      difference, 2 bad input (no such file, wrong key).
   audit verify FILE [--key-file PATH] [--checkpoints PATH]
       Checks the audit file's MAC chain (key: FRONTDESK_AUDIT_KEY, else --key-file, default audit.key beside FILE)
       against its signed checkpoints (default FILE's name with .checkpoints.jsonl); exit 0 when intact, 1 naming each
@@ -97,6 +101,7 @@ export async function runtimeFromConfig(config: Config, logger: Logger): Promise
     databaseFile: config.databaseFile,
     ehr: config.ehr,
     auditFile: config.auditFile,
+    ...(config.database ? { database: config.database } : {}),
     timeZone: config.timeZone,
     ...(config.now ? { now: config.now } : {}),
     logger,

@@ -28,8 +28,14 @@ export const healthRoutes: FrontdeskRoutePlugin = async (app, context) => {
 
   app.get('/readyz', async (_request, reply) => {
     const store = context.recordingStore;
-    const [ehr, recordings] = await Promise.all([check(() => context.runtime.store.ping()), store ? check(() => store.ping()) : undefined]);
-    const checks: Record<string, Check> = { ehr, ...(recordings ? { recordings } : {}) };
+    const database = context.runtime.database;
+    const [ehr, recordings, shared] = await Promise.all([
+      check(() => context.runtime.store.ping()),
+      store ? check(() => store.ping()) : undefined,
+      database ? check(() => database.ping()) : undefined,
+    ]);
+    // With FRONTDESK_DATABASE_URL the shared database is reported on its own: lockouts, the audit chain and hand-offs live there.
+    const checks: Record<string, Check> = { ehr, ...(recordings ? { recordings } : {}), ...(shared ? { database: shared } : {}) };
     if (context.lifecycle.closing) checks.server = { ok: false, error: 'SHUTTING_DOWN' };
     // At FRONTDESK_MAX_CALLS a load balancer should send new calls elsewhere; calls in progress go on.
     else if (context.calls.full()) checks.server = { ok: false, error: 'AT_CAPACITY' };
