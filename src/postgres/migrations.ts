@@ -83,7 +83,11 @@ CREATE TABLE audit_open_calls (
   instance_id TEXT NOT NULL,
   started_at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
-CREATE INDEX audit_open_calls_by_instance ON audit_open_calls (instance_id);`,
+CREATE INDEX audit_open_calls_by_instance ON audit_open_calls (instance_id);
+-- Signed checkpoints (records, head MAC): rows removed from the end of the chain show as truncation.
+CREATE TABLE audit_checkpoints (id BIGSERIAL PRIMARY KEY, checkpoint JSONB NOT NULL);
+-- Used only when FRONTDESK_AUDIT_KEY is unset: one key every instance shares (weaker: whoever can write here can forge).
+CREATE TABLE audit_key (id INTEGER PRIMARY KEY CHECK (id = 1), key_hex TEXT NOT NULL);`,
   },
   {
     version: 4,

@@ -1,0 +1,321 @@
+// The embedded EHR on the shared PostgreSQL: the SQLite EHR's behaviour and fixtures, with bookings and lockouts made race-free in the database for several instances.
+import { randomUUID } from 'node:crypto';
+import type { PoolClient } from 'pg';
+import type { AuditTrail } from '../audit/types.ts';
+import { toWallTime, wallDateOf, wallNow, type Clock, type WallDate, type WallTime } from '../clock.ts';
+import { FrontdeskError, isFrontdeskError } from '../errors.ts';
+import type { Database } from '../postgres/database.ts';
+import { newConfirmationCode } from './confirmation-code.ts';
+import { defaultFixturesDir, loadEhrFixtures } from './fixtures.ts';
+import { lastNameKey, normalisePhone } from './identity.ts';
+import { createPostgresLockoutStore, lockRecordKeys } from './postgres-lockout.ts';
+import { extendSlots, isSeeded, seedEhr, seedLockKey } from './postgres-seed.ts';
+import { cleanReason, requireDate } from './requests.ts';
+import type { EhrVocabulary, SqliteEhr } from './sqlite-ehr.ts';
+import type { Appointment, AppointmentId, ConfirmationCode, PatientId, Provider, ProviderId, Slot, SlotId, Specialty, VerifyResult } from './types.ts';
+import { defaultLockoutPolicy, type LockoutPolicy } from './verification-lockout.ts';
+
+export interface PostgresEhrOptions {
+  database: Database;
+  clock: Clock;
+  /** Seed data for an empty database; defaults to fixtures/ehr of this checkout. */
+  fixturesDir?: string;
+  /** Receives 'verification_locked' when a failed attempt starts a lock. */
+  auditTrail?: AuditTrail;
+  /** Defaults to 3 failures in 15 minutes. */
+  lockoutPolicy?: LockoutPolicy;
+  defaultCountry?: 'US' | 'CA' | 'GB';
+  /** Receives how long each EHR call spent in the database, ms (bench:cluster). */
+  onDatabaseTime?: (operation: string, durationMs: number) => void;
+}
+
+/** Same extras as the SQLite EHR: the vocabulary and last names the recogniser needs. */
+export type PostgresEhr = SqliteEhr;
+
+interface SlotRow {
+  slot_id: string;
+  provider_id: string;
+  provider_name: string;
+  specialty: string;
+  location: string;
+  start: string;
+  duration_minutes: number;
+  status: string;
+}
+
+interface AppointmentRow extends SlotRow {
+  appointment_id: string;
+  confirmation_code: string;
+  patient_id: string;
+  reason: string;
+  appointment_status: 'booked' | 'cancelled';
+}
+
+const slotColumns = `s.slot_id, s.provider_id, p.name AS provider_name, p.specialty, p.location, s.start, s.duration_minutes, s.status`;
+const appointmentSelect = `SELECT a.appointment_id, a.confirmation_code, a.patient_id, a.reason, a.status AS appointment_status, ${slotColumns}
+  FROM appointments a JOIN slots s ON s.slot_id = a.slot_id JOIN providers p ON p.provider_id = s.provider_id`;
+
+/** Opens the EHR on a migrated database, seeding it from fixtures once (the first instance to start does it, under a lock). */
+export async function createPostgresEhr(options: PostgresEhrOptions): Promise<PostgresEhr> {
+  const { clock, database } = options;
+  const policy = options.lockoutPolicy ?? defaultLockoutPolicy;
+
+  await guarded('open', () =>
+    database.transaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [seedLockKey]);
+      if (!(await isSeeded(client))) await seedEhr(client, loadEhrFixtures(options.fixturesDir ?? defaultFixturesDir), wallNow(clock), clock.now());
+      else await extendSlots(client, wallNow(clock));
+    }),
+  );
+  let horizonExtendedOn = wallDateOf(wallNow(clock));
+
+  /** A long-running process keeps the slot horizon moving: once per clinic day. */
+  async function ensureHorizon(): Promise<void> {
+    const today = wallDateOf(wallNow(clock));
+    if (today === horizonExtendedOn) return;
+    await database.transaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [seedLockKey]);
+      await extendSlots(client, wallNow(clock));
+    });
+    horizonExtendedOn = today;
+  }
+
+  /** Errors we raise pass through; anything else (connection refused, timeout, restart) means the EHR is unavailable. */
+  async function guarded<T>(operation: string, work: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await work();
+    } catch (error) {
+      if (isFrontdeskError(error)) throw error;
+      throw new FrontdeskError('EHR_UNAVAILABLE', undefined, { cause: error });
+    } finally {
+      options.onDatabaseTime?.(operation, performance.now() - started);
+    }
+  }
+
+  function wallTimeCeiling(epochMs: number): WallTime {
+    return toWallTime(new Date(Math.ceil(epochMs / 60_000) * 60_000), clock.timeZone);
+  }
+
+  async function requirePatient(client: PoolClient, patientId: PatientId): Promise<void> {
+    const { rowCount } = await client.query('SELECT 1 FROM patients WHERE patient_id = $1', [patientId]);
+    if (!rowCount) throw new FrontdeskError('EHR_NOT_FOUND', 'unknown patient');
+  }
+
+  async function appointmentById(client: PoolClient, appointmentId: string): Promise<AppointmentRow | undefined> {
+    return (await client.query<AppointmentRow>(`${appointmentSelect} WHERE a.appointment_id = $1`, [appointmentId])).rows[0];
+  }
+
+  /**
+   * Inside a transaction: locks the slot's row (SELECT … FOR UPDATE), so of instances racing for one slot the first
+   * holds it until commit and every other one then reads it booked; the partial unique index is the second line.
+   */
+  async function bookSlot(client: PoolClient, patientId: PatientId, slotId: SlotId, reason: string, now: WallTime): Promise<Appointment> {
+    const { rows } = await client.query<{ status: string; start: string }>('SELECT status, start FROM slots WHERE slot_id = $1 FOR UPDATE', [slotId]);
+    const slot = rows[0];
+    if (!slot) throw new FrontdeskError('EHR_NOT_FOUND', 'unknown slot');
+    if (slot.start <= now) throw new FrontdeskError('EHR_INVALID_REQUEST', 'the slot has already started');
+    if (slot.status !== 'free') throw new FrontdeskError('EHR_SLOT_TAKEN');
+    await client.query(`UPDATE slots SET status = 'booked' WHERE slot_id = $1`, [slotId]);
+    const appointmentId = `A-${randomUUID()}`;
+    // Confirmation codes are unique in the table; a rare collision just draws again.
+    for (let attempt = 0; ; attempt += 1) {
+      const code = newConfirmationCode();
+      const inserted = await client.query(
+        `INSERT INTO appointments (appointment_id, confirmation_code, patient_id, slot_id, reason, status, booked_at)
+         SELECT $1, $2, $3, $4, $5, 'booked', $6 WHERE NOT EXISTS (SELECT 1 FROM appointments WHERE confirmation_code = $2)`,
+        [appointmentId, code, patientId, slotId, reason, clock.now().toISOString()],
+      );
+      if (inserted.rowCount === 1) break;
+      if (attempt > 20) throw new Error('no free confirmation code');
+    }
+    return toAppointment((await appointmentById(client, appointmentId)) as AppointmentRow);
+  }
+
+  async function upcomingAppointmentOf(client: PoolClient, patientId: PatientId, appointmentId: AppointmentId, now: WallTime): Promise<AppointmentRow> {
+    const row = (await client.query<AppointmentRow>(`${appointmentSelect} WHERE a.appointment_id = $1 FOR UPDATE OF a`, [appointmentId])).rows[0];
+    // Someone else's appointment reads exactly like a missing one.
+    if (!row || row.patient_id !== patientId || row.appointment_status !== 'booked' || row.start <= now) {
+      throw new FrontdeskError('EHR_NOT_FOUND', 'no such upcoming appointment');
+    }
+    return row;
+  }
+
+  async function cancelRow(client: PoolClient, row: AppointmentRow): Promise<Appointment> {
+    await client.query(`UPDATE appointments SET status = 'cancelled', cancelled_at = $1 WHERE appointment_id = $2 AND status = 'booked'`, [
+      clock.now().toISOString(),
+      row.appointment_id,
+    ]);
+    await client.query(`UPDATE slots SET status = 'free' WHERE slot_id = $1 AND status = 'booked'`, [row.slot_id]);
+    return toAppointment((await appointmentById(client, row.appointment_id)) as AppointmentRow);
+  }
+
+  return {
+    verifyPatient: (claim, context) =>
+      guarded('verify_patient', async () => {
+        const nowMs = clock.now().getTime();
+        const lockStarts: Array<{ patientId: string; until: number }> = [];
+        const result = await database.transaction(async (client): Promise<VerifyResult> => {
+          const lastName = lastNameKey(claim.lastName);
+          const ids = (await client.query<{ patient_id: string }>('SELECT patient_id FROM patients WHERE last_name_key = $1', [lastName])).rows.map(
+            (row) => row.patient_id,
+          );
+          // Every record the claim names is locked for this transaction: failures through any instance count one at a time.
+          await lockRecordKeys(client, ids);
+          const lockout = createPostgresLockoutStore(client, policy);
+          const claimed = (
+            await client.query<{ patient_id: string; date_of_birth: string; phone: string }>(
+              'SELECT patient_id, date_of_birth, phone FROM patients WHERE last_name_key = $1 ORDER BY patient_id',
+              [lastName],
+            )
+          ).rows;
+          const phone = normalisePhone(claim.phone, options.defaultCountry);
+          const match = claimed.find((row) => row.date_of_birth === claim.dateOfBirth && row.phone === phone);
+          if (match) {
+            const until = await lockout.lockedUntil(match.patient_id, nowMs);
+            if (until !== undefined) return { outcome: 'locked', until: wallTimeCeiling(until) };
+            await lockout.clearFailures(match.patient_id);
+            return { outcome: 'verified', patientId: match.patient_id as PatientId };
+          }
+          // As in SQLite: a failure counts against every record the claim names by last name; a locked record is not counted again.
+          let latestUntil: number | undefined;
+          for (const row of claimed) {
+            let until = await lockout.lockedUntil(row.patient_id, nowMs);
+            if (until === undefined) {
+              until = (await lockout.recordFailure(row.patient_id, nowMs)).lockStartedUntil;
+              if (until !== undefined) lockStarts.push({ patientId: row.patient_id, until });
+            }
+            if (until !== undefined) latestUntil = Math.max(latestUntil ?? 0, until);
+          }
+          if (latestUntil !== undefined) return { outcome: 'locked', until: wallTimeCeiling(latestUntil) };
+          return { outcome: 'mismatch' };
+        });
+        for (const lock of lockStarts) {
+          options.auditTrail?.append({
+            sessionId: context.sessionId,
+            action: 'verification_locked',
+            outcome: 'locked',
+            patientId: lock.patientId,
+            detail: { until: wallTimeCeiling(lock.until) },
+          });
+        }
+        return result;
+      }),
+
+    searchProviders: (query) =>
+      guarded('search_providers', async () => {
+        const location = query.location?.trim() || null;
+        const { rows } = await database.query<{ provider_id: string; name: string; specialty: Specialty; location: string }>(
+          `SELECT provider_id, name, specialty, location FROM providers
+           WHERE specialty = $1 AND ($2::text IS NULL OR lower(location) = lower($2)) ORDER BY location COLLATE "C", name COLLATE "C"`,
+          [query.specialty, location],
+        );
+        return rows.map((row): Provider => ({ providerId: row.provider_id as ProviderId, name: row.name, specialty: row.specialty, location: row.location }));
+      }),
+
+    getAvailableSlots: (query) =>
+      guarded('get_available_slots', async () => {
+        requireDate(query.date);
+        await ensureHorizon();
+        const { rows } = await database.query<SlotRow>(
+          `SELECT ${slotColumns} FROM slots s JOIN providers p ON p.provider_id = s.provider_id
+           WHERE s.provider_id = $1 AND s.status = 'free' AND s.start > $2 AND s.start >= $3 AND s.start < $4 ORDER BY s.start`,
+          // "T99" sorts after every "THH:mm" of that date: the range covers the whole clinic day.
+          [query.providerId, wallNow(clock), `${query.date}T00:00`, `${query.date}T99`],
+        );
+        return rows.map(toSlot);
+      }),
+
+    getAvailableDates: (query) =>
+      guarded('get_available_dates', async () => {
+        requireDate(query.after);
+        await ensureHorizon();
+        const limit = Math.max(0, Math.floor(query.limit));
+        const { rows } = await database.query<{ date: WallDate }>(
+          `SELECT DISTINCT substr(start, 1, 10) COLLATE "C" AS date FROM slots
+           WHERE provider_id = $1 AND status = 'free' AND start > $2 AND start >= $3 ORDER BY date LIMIT $4`,
+          [query.providerId, wallNow(clock), `${query.after}T99`, limit],
+        );
+        return rows.map((row) => row.date);
+      }),
+
+    bookAppointment: (session, request) =>
+      guarded('book_appointment', () =>
+        database.transaction(async (client) => {
+          await requirePatient(client, session.patientId);
+          return bookSlot(client, session.patientId, request.slotId, cleanReason(request.reason), wallNow(clock));
+        }),
+      ),
+
+    getPatientAppointments: (session) =>
+      guarded('get_patient_appointments', async () => {
+        const { rows } = await database.query<AppointmentRow>(
+          `${appointmentSelect} WHERE a.patient_id = $1 AND a.status = 'booked' AND s.start > $2 ORDER BY s.start`,
+          [session.patientId, wallNow(clock)],
+        );
+        return rows.map(toAppointment);
+      }),
+
+    cancelAppointment: (session, appointmentId) =>
+      guarded('cancel_appointment', () =>
+        database.transaction(async (client) => cancelRow(client, await upcomingAppointmentOf(client, session.patientId, appointmentId, wallNow(clock)))),
+      ),
+
+    rescheduleAppointment: (session, request) =>
+      guarded('reschedule_appointment', () =>
+        database.transaction(async (client) => {
+          const now = wallNow(clock);
+          const old = await upcomingAppointmentOf(client, session.patientId, request.appointmentId, now);
+          if (old.slot_id === request.newSlotId) throw new FrontdeskError('EHR_INVALID_REQUEST', 'the new slot is the current one');
+          // Book first: if the new slot is taken this throws and the rollback leaves the old appointment as it was.
+          const booked = await bookSlot(client, session.patientId, request.newSlotId, old.reason, now);
+          const cancelled = await cancelRow(client, old);
+          return { cancelled, booked };
+        }),
+      ),
+
+    listVocabulary: () =>
+      guarded('list_vocabulary', async (): Promise<EhrVocabulary> => {
+        const locations = await database.query<{ name: string }>('SELECT name FROM locations ORDER BY name COLLATE "C"');
+        const providers = await database.query<{ name: string }>('SELECT name FROM providers ORDER BY name COLLATE "C"');
+        return { locations: locations.rows.map((row) => row.name), providerNames: providers.rows.map((row) => row.name) };
+      }),
+
+    listPatientLastNames: () =>
+      guarded('list_patient_last_names', async () =>
+        (await database.query<{ last_name: string }>('SELECT DISTINCT last_name COLLATE "C" AS last_name FROM patients ORDER BY 1')).rows.map((row) => row.last_name),
+      ),
+
+    ping: () => guarded('ping', () => database.ping()),
+
+    // The pool belongs to the runtime, which closes it after everything that writes through it.
+    close: async () => {},
+  };
+}
+
+function toSlot(row: SlotRow): Slot {
+  return {
+    slotId: row.slot_id as SlotId,
+    providerId: row.provider_id as ProviderId,
+    providerName: row.provider_name,
+    specialty: row.specialty as Specialty,
+    location: row.location,
+    start: row.start,
+    durationMinutes: row.duration_minutes,
+  };
+}
+
+function toAppointment(row: AppointmentRow): Appointment {
+  return {
+    appointmentId: row.appointment_id as AppointmentId,
+    confirmationCode: row.confirmation_code as ConfirmationCode,
+    providerId: row.provider_id as ProviderId,
+    providerName: row.provider_name,
+    specialty: row.specialty as Specialty,
+    location: row.location,
+    start: row.start,
+    durationMinutes: row.duration_minutes,
+    reason: row.reason,
+    status: row.appointment_status,
+  };
+}
