@@ -55,8 +55,9 @@ describe('verifying a caller', () => {
     expect(await first.verifyPatient(wrongBirthDate(claims.weiChen), context)).toEqual({ outcome: 'locked', until: '2025-03-05T10:17' });
     expect(await second.verifyPatient(claims.weiChen, context)).toEqual({ outcome: 'locked', until: '2025-03-05T10:17' });
 
+    // The same wrong claim three times: both of its keys (name + phone, name + birth date) lock, each audited.
     const locks = trail.records().filter((record) => record.action === 'verification_locked');
-    expect(locks).toHaveLength(1);
+    expect(locks.map((record) => record.detail?.scope)).toEqual(['name-and-phone', 'name-and-birth-date']);
     expect(locks[0]).toMatchObject({ patientId: 'P1003', outcome: 'locked', sessionId: context.sessionId });
 
     // Other records are untouched by Wei Chen's lock.
@@ -91,21 +92,61 @@ describe('verifying a caller', () => {
 
   it('forgets earlier failures after a successful verification', async () => {
     const ehr = open(':memory:');
-    await ehr.verifyPatient(wrongBirthDate(claims.mariaGarcia), context);
-    await ehr.verifyPatient(wrongBirthDate(claims.mariaGarcia), context);
+    const misremembered = (day: number) => ({ ...claims.mariaGarcia, dateOfBirth: `1972-03-0${day}` });
+    await ehr.verifyPatient(misremembered(1), context);
+    await ehr.verifyPatient(misremembered(2), context);
     expect((await ehr.verifyPatient(claims.mariaGarcia, context)).outcome).toBe('verified');
-    await ehr.verifyPatient(wrongBirthDate(claims.mariaGarcia), context);
-    expect((await ehr.verifyPatient(wrongBirthDate(claims.mariaGarcia), context)).outcome).toBe('mismatch');
+    await ehr.verifyPatient(misremembered(3), context);
+    expect((await ehr.verifyPatient(misremembered(4), context)).outcome).toBe('mismatch');
   });
 
-  it('counts a failure against every record with the claimed last name', async () => {
-    const ehr = open(':memory:');
-    const wrong = { lastName: 'SMITH', dateOfBirth: '1970-01-01', phone: '+15550100000' };
-    await ehr.verifyPatient(wrong, context);
-    await ehr.verifyPatient(wrong, context);
-    expect((await ehr.verifyPatient(wrong, context)).outcome).toBe('locked');
+  it('a targeted brute force on one patient does not lock another patient with the same last name', async () => {
+    const trail = createMemoryAuditTrail();
+    const ehr = open(':memory:', newClock(), trail);
+    // Guessing John Smith's birth date with his last name and phone: three guesses, then his claim is locked.
+    for (const dateOfBirth of ['1980-01-01', '1980-01-02']) expect((await ehr.verifyPatient({ ...claims.johnSmith, dateOfBirth }, context)).outcome).toBe('mismatch');
+    expect((await ehr.verifyPatient({ ...claims.johnSmith, dateOfBirth: '1980-01-03' }, context)).outcome).toBe('locked');
     expect((await ehr.verifyPatient(claims.johnSmith, context)).outcome).toBe('locked');
-    expect((await ehr.verifyPatient(claims.janeSmith, context)).outcome).toBe('locked');
-    expect((await ehr.verifyPatient(claims.weiChen, context)).outcome).toBe('verified');
+    // Jane Smith shares only the last name: never locked by it.
+    expect(await ehr.verifyPatient(claims.janeSmith, context)).toEqual({ outcome: 'verified', patientId: 'P1004' });
+    expect(trail.records().filter((record) => record.action === 'verification_locked').map((record) => [record.patientId, record.detail?.scope])).toEqual([
+      ['P1001', 'name-and-phone'],
+    ]);
+  });
+
+  it('bounds guessing the phone too: last name + birth date is a key of its own', async () => {
+    const ehr = open(':memory:');
+    for (const phone of ['+15550100001', '+15550100002']) expect((await ehr.verifyPatient({ ...claims.mariaGarcia, phone }, context)).outcome).toBe('mismatch');
+    expect((await ehr.verifyPatient({ ...claims.mariaGarcia, phone: '+15550100003' }, context)).outcome).toBe('locked');
+    expect((await ehr.verifyPatient(claims.mariaGarcia, context)).outcome).toBe('locked');
+  });
+
+  it('answers a known and an unknown last name identically over five calls (no oracle)', async () => {
+    const outcomes = async (lastName: string) => {
+      const ehr = open(':memory:', newClock());
+      const seen: string[] = [];
+      // Five calls of one wrong claim each (the per-call limit ends a call after 3; across calls the claim key counts).
+      for (let call = 0; call < 5; call += 1) {
+        seen.push(JSON.stringify(await ehr.verifyPatient({ lastName, dateOfBirth: '1960-02-02', phone: '+15550100000' }, { sessionId: `call-${call}` })));
+      }
+      return seen;
+    };
+    const known = await outcomes('Garcia');
+    const unknown = await outcomes('Zorblatt');
+    expect(known).toEqual(unknown);
+    expect(known.map((text) => JSON.parse(text).outcome)).toEqual(['mismatch', 'mismatch', 'locked', 'locked', 'locked']);
+  });
+
+  it('throttles a caller number that keeps failing, whatever it claims', async () => {
+    const ehr = open(':memory:');
+    const from = { sessionId: 'twilio-call', callerNumber: '+15550199999' };
+    // Six different claims, none repeated enough to lock a claim: the number is throttled at the sixth failure.
+    const names = ['Garcia', 'Chen', 'Khan', 'Johnson', 'Zorblatt', 'Quill'];
+    const seen = [];
+    for (const lastName of names) seen.push((await ehr.verifyPatient({ lastName, dateOfBirth: '1960-02-02', phone: '+15550100000' }, from)).outcome);
+    expect(seen).toEqual(['mismatch', 'mismatch', 'mismatch', 'mismatch', 'mismatch', 'locked']);
+    // Even the right details are refused from that number for the hour; from another number they verify.
+    expect((await ehr.verifyPatient(claims.weiChen, from)).outcome).toBe('locked');
+    expect((await ehr.verifyPatient(claims.weiChen, { sessionId: 'other', callerNumber: '+15550188888' })).outcome).toBe('verified');
   });
 });

@@ -7,8 +7,8 @@ import type { AuditTrail } from '../../audit/types.ts';
 import { silentLogger, type Logger } from '../../log.ts';
 import { lastNameKey, normalisePhone } from '../identity.ts';
 import type { EhrBackend, EhrDiagnosis } from '../registry.ts';
-import type { LockoutPolicy } from '../verification-lockout.ts';
-import type { PatientId, VerificationClaim, VerifyResult } from '../types.ts';
+import { callerLockoutKey, claimLockoutKeys, type LockoutPolicy } from '../verification-lockout.ts';
+import type { CallContext, PatientId, VerificationClaim, VerifyResult } from '../types.ts';
 import { createFhirClient } from './fhir-client.ts';
 import { createFhirDirectory, displayNameOf } from './fhir-directory.ts';
 import { createFhirScheduling } from './fhir-scheduling.ts';
@@ -55,7 +55,7 @@ export function createFhirEhr(options: FhirEhrOptions): EhrBackend {
   /** Minute-resolution wall times round up, so "locked until 10:15" is never earlier than the real end. */
   const wallTimeCeiling = (epochMs: number): WallTime => toWallTime(new Date(Math.ceil(epochMs / 60_000) * 60_000), clock.timeZone);
 
-  async function verify(claim: VerificationClaim, sessionId: string): Promise<VerifyResult> {
+  async function verify(claim: VerificationClaim, context: CallContext): Promise<VerifyResult> {
     const lastName = claim.lastName.trim();
     const key = lastNameKey(lastName);
     if (!key || !/^\d{4}-\d{2}-\d{2}$/.test(claim.dateOfBirth)) return { outcome: 'mismatch' };
@@ -74,11 +74,15 @@ export function createFhirEhr(options: FhirEhrOptions): EhrBackend {
     );
     // Two records matching every field is as unverifiable as none: no record is chosen for the caller.
     const match = matches.length === 1 ? matches[0]!.id : undefined;
-    // A failure counts against every record the claim names by last name, as with the embedded EHR.
-    const named = match ? [] : (await client.search<Patient>('Patient', [['family', family], ['_count', '200']])).filter(hasLastName).map((patient) => patient.id);
-    const { decision, lockStarts } = lockouts.decide(match, named, clock.now().getTime());
+    // Keyed on the claim and the caller's number, never on the records a last name names: no oracle, as with the embedded EHR.
+    const { decision, lockStarts } = lockouts.decide({
+      claimKeys: claimLockoutKeys({ lastNameKey: key, phone, dateOfBirth: claim.dateOfBirth }),
+      ...(context.callerNumber ? { callerKey: callerLockoutKey(context.callerNumber) } : {}),
+      match,
+      nowMs: clock.now().getTime(),
+    });
     for (const lock of lockStarts) {
-      options.auditTrail?.append({ sessionId, action: 'verification_locked', outcome: 'locked', patientId: lock.patientId, detail: { until: wallTimeCeiling(lock.untilMs) } });
+      options.auditTrail?.append({ sessionId: context.sessionId, action: 'verification_locked', outcome: 'locked', detail: { until: wallTimeCeiling(lock.untilMs), scope: lock.scope } });
     }
     if (decision.outcome === 'verified') return { outcome: 'verified', patientId: decision.patientId as PatientId };
     if (decision.outcome === 'locked') return { outcome: 'locked', until: wallTimeCeiling(decision.untilMs) };
@@ -90,7 +94,7 @@ export function createFhirEhr(options: FhirEhrOptions): EhrBackend {
   }
 
   const ehr: EhrBackend = {
-    verifyPatient: (claim, context) => verify(claim, context.sessionId),
+    verifyPatient: (claim, context) => verify(claim, context),
     searchProviders: (query) => directory.searchProviders(query),
     async getAvailableSlots(query) {
       requireDate(query.date);

@@ -50,15 +50,18 @@ describe('FHIR EHR against a FHIR server', () => {
     expect(await fixture.ehr.verifyPatient(john, context)).toEqual({ outcome: 'mismatch' });
   });
 
-  it('locks every record named by last name after three failures, in the local lockout file, and audits the lock', async () => {
+  it('locks the claim, not the last name, after three failures, in the local lockout file, and audits the lock', async () => {
     fixture = await openFhirFixture();
-    const wrong = { ...john, dateOfBirth: '1980-03-03', phone: '+15550100000' };
-    expect(await fixture.ehr.verifyPatient(wrong, context)).toEqual({ outcome: 'mismatch' });
-    expect(await fixture.ehr.verifyPatient(wrong, context)).toEqual({ outcome: 'mismatch' });
-    expect(await fixture.ehr.verifyPatient(wrong, context)).toMatchObject({ outcome: 'locked' });
+    // Guessing John Smith's birth date with his last name and phone.
+    const guesses = ['1980-03-03', '1980-03-04', '1980-03-05'].map((dateOfBirth) => ({ ...john, dateOfBirth }));
+    expect(await fixture.ehr.verifyPatient(guesses[0]!, context)).toEqual({ outcome: 'mismatch' });
+    expect(await fixture.ehr.verifyPatient(guesses[1]!, context)).toEqual({ outcome: 'mismatch' });
+    expect(await fixture.ehr.verifyPatient(guesses[2]!, context)).toMatchObject({ outcome: 'locked' });
     expect(await fixture.ehr.verifyPatient(john, context)).toEqual({ outcome: 'locked', until: '2026-12-01T09:15' });
+    // Jane Smith shares only the last name: she is not locked.
+    expect(await fixture.ehr.verifyPatient({ lastName: 'Smith', dateOfBirth: '1991-06-30', phone: '+15550103456' }, context)).toMatchObject({ outcome: 'verified' });
     const locks = fixture.auditTrail.records().filter((record) => record.action === 'verification_locked');
-    expect(locks.map((record) => record.patientId).sort()).toEqual(['P1001', 'P1004']);
+    expect(locks.map((record) => record.detail?.scope)).toEqual(['name-and-phone']);
     fixture.clock.advance(16 * 60_000);
     expect(await fixture.ehr.verifyPatient(john, context)).toMatchObject({ outcome: 'verified' });
   });
