@@ -26,35 +26,35 @@ export async function lockRecordKeys(client: PoolClient, recordKeys: readonly st
 export function createPostgresLockoutStore(client: PoolClient, policy: LockoutPolicy): PostgresLockoutStore {
   return {
     async lockedUntil(recordKey, nowMs) {
-      const { rows } = await client.query<{ locked_until_ms: string }>('SELECT locked_until_ms FROM verification_locks WHERE record_key = $1', [recordKey]);
+      const { rows } = await client.query<{ locked_until_ms: string }>('SELECT locked_until_ms FROM lockout_locks WHERE lock_key = $1', [recordKey]);
       const row = rows[0];
       if (!row) return undefined;
       const until = Number(row.locked_until_ms);
       if (until > nowMs) return until;
-      await client.query('DELETE FROM verification_locks WHERE record_key = $1', [recordKey]);
+      await client.query('DELETE FROM lockout_locks WHERE lock_key = $1', [recordKey]);
       return undefined;
     },
     async recordFailure(recordKey, nowMs) {
       const windowStart = nowMs - policy.windowMs;
-      await client.query('DELETE FROM verification_failures WHERE record_key = $1 AND failed_at_ms <= $2', [recordKey, windowStart]);
-      await client.query('INSERT INTO verification_failures (record_key, failed_at_ms) VALUES ($1, $2)', [recordKey, nowMs]);
+      await client.query('DELETE FROM lockout_failures WHERE lock_key = $1 AND failed_at_ms <= $2', [recordKey, windowStart]);
+      await client.query('INSERT INTO lockout_failures (lock_key, failed_at_ms) VALUES ($1, $2)', [recordKey, nowMs]);
       const { rows } = await client.query<{ failures: string }>(
-        'SELECT COUNT(*) AS failures FROM verification_failures WHERE record_key = $1 AND failed_at_ms > $2',
+        'SELECT COUNT(*) AS failures FROM lockout_failures WHERE lock_key = $1 AND failed_at_ms > $2',
         [recordKey, windowStart],
       );
       if (Number(rows[0]?.failures ?? 0) < policy.maxFailures) return {};
       const until = nowMs + policy.windowMs;
       await client.query(
-        `INSERT INTO verification_locks (record_key, locked_until_ms) VALUES ($1, $2)
-         ON CONFLICT (record_key) DO UPDATE SET locked_until_ms = excluded.locked_until_ms`,
+        `INSERT INTO lockout_locks (lock_key, locked_until_ms) VALUES ($1, $2)
+         ON CONFLICT (lock_key) DO UPDATE SET locked_until_ms = excluded.locked_until_ms`,
         [recordKey, until],
       );
       // The lock now carries the penalty; the count starts afresh once it expires.
-      await client.query('DELETE FROM verification_failures WHERE record_key = $1', [recordKey]);
+      await client.query('DELETE FROM lockout_failures WHERE lock_key = $1', [recordKey]);
       return { lockStartedUntil: until };
     },
     async clearFailures(recordKey) {
-      await client.query('DELETE FROM verification_failures WHERE record_key = $1', [recordKey]);
+      await client.query('DELETE FROM lockout_failures WHERE lock_key = $1', [recordKey]);
     },
   };
 }

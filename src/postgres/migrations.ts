@@ -63,9 +63,9 @@ CREATE INDEX appointments_by_patient ON appointments (patient_id, status);`,
     version: 2,
     name: 'verification lockouts',
     sql: `
-CREATE TABLE verification_failures (record_key TEXT NOT NULL, failed_at_ms BIGINT NOT NULL);
-CREATE INDEX verification_failures_by_record ON verification_failures (record_key, failed_at_ms);
-CREATE TABLE verification_locks (record_key TEXT PRIMARY KEY, locked_until_ms BIGINT NOT NULL);`,
+CREATE TABLE lockout_failures (lock_key TEXT NOT NULL, failed_at_ms BIGINT NOT NULL);
+CREATE INDEX lockout_failures_by_key ON lockout_failures (lock_key, failed_at_ms);
+CREATE TABLE lockout_locks (lock_key TEXT PRIMARY KEY, locked_until_ms BIGINT NOT NULL);`,
   },
   {
     version: 3,
