@@ -61,7 +61,7 @@ export interface CallRuntime {
   readonly patientLastNames: string[];
   readonly logger: Logger;
   /** Opens a session (on the runtime's flow unless `flow` names another); its verification grant is dropped when the call ends. */
-  openSession(options?: Pick<CallSessionOptions, 'sessionId' | 'replies' | 'turnTimeoutMs' | 'flow' | 'trace'>): CallSession;
+  openSession(options?: Pick<CallSessionOptions, 'sessionId' | 'replies' | 'turnTimeoutMs' | 'flow' | 'trace' | 'callerNumber'>): CallSession;
   /** Sessions still running. */
   activeSessions(): number;
   close(): Promise<void>;

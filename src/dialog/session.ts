@@ -48,6 +48,8 @@ export interface CallSessionOptions {
   machine?: AnyStateMachine;
   /** How long a turn may wait for tools before the session gives up on it, ms. */
   turnTimeoutMs?: number;
+  /** The number the call comes from (Twilio `From`, E.164): verification failures from it are throttled. Never logged. */
+  callerNumber?: string;
   /** Receives what was heard and what the tools returned (the call log); called synchronously, in order with `subscribe`. */
   trace?: (entry: SessionTrace) => void;
 }
@@ -119,7 +121,15 @@ export function createCallSession(options: CallSessionOptions): CallSession {
   };
 
   const flow = options.flow;
-  const machine = provideTools(flow, options.machine ?? flow.machine, options.ehr, (name, ok, startedAt) => {
+  // The caller's number reaches verification through the EHR call's context, not through the flow.
+  const callerNumber = options.callerNumber;
+  const ehr: Ehr = callerNumber
+    ? Object.assign(Object.create(options.ehr) as Ehr, {
+        verifyPatient: (claim: Parameters<Ehr['verifyPatient']>[0], context: Parameters<Ehr['verifyPatient']>[1]) =>
+          options.ehr.verifyPatient(claim, { ...context, callerNumber }),
+      })
+    : options.ehr;
+  const machine = provideTools(flow, options.machine ?? flow.machine, ehr, (name, ok, startedAt) => {
     const durationMs = Math.round(performance.now() - startedAt);
     logger.info({ tool: name, ok, durationMs }, 'tool call');
     publish({ type: 'tool', name, ok, durationMs });
@@ -130,6 +140,7 @@ export function createCallSession(options: CallSessionOptions): CallSession {
   });
 
   let endReason: EndReason | undefined;
+  let callStarted = false;
   let resolveEnded!: (reason: EndReason) => void;
   const ended = new Promise<EndReason>((resolve) => {
     resolveEnded = resolve;
@@ -158,7 +169,8 @@ export function createCallSession(options: CallSessionOptions): CallSession {
   const finish = (reason: EndReason) => {
     if (endReason) return;
     endReason = reason;
-    options.auditTrail.append({ sessionId, action: 'call_ended', outcome: 'ok', detail: { reason } });
+    // Every call_ended has its call_started: a line dropped before the call started leaves no record at all.
+    if (callStarted) options.auditTrail.append({ sessionId, action: 'call_ended', outcome: 'ok', detail: { reason } });
     logger.info({ endReason: reason }, 'call ended');
     // The goodbye line (possibly being phrased) goes out before the end event.
     void replies.then(() => {
@@ -229,6 +241,8 @@ export function createCallSession(options: CallSessionOptions): CallSession {
     sessionId,
     start() {
       return enqueue(async () => {
+      if (endReason) return;
+      callStarted = true;
       options.auditTrail.append({ sessionId, action: 'call_started', outcome: 'ok' });
       logger.info('call started');
       options.trace?.({ type: 'started', flow: flow.name, clinicNow, today: clinicNow.slice(0, 10), replies: replyOptions, phrased: phraser !== undefined });

@@ -36,6 +36,8 @@ export interface LiveCallOptions {
   onFailure?(error: unknown): void;
   /** ms between timer ticks when no audio arrives (no-input, DTMF gap). Default 250. */
   tickIntervalMs?: number;
+  /** The number the call comes from (Twilio `From`, E.164), for the verification throttle. */
+  callerNumber?: string;
 }
 
 export interface LiveCall {
@@ -66,7 +68,7 @@ const defaultTickIntervalMs = 250;
 /** Opens a live call at once; the VoiceCall (turn detector, model sessions) is set up in the background and frames wait for it. */
 export function openLiveCall(options: LiveCallOptions): LiveCall {
   const { runtime, logger } = options;
-  const session = runtime.openSession();
+  const session = runtime.openSession(options.callerNumber ? { callerNumber: options.callerNumber } : {});
   const { sessionId } = session;
   const startedAt = performance.now();
   const startedAtEpochMs = runtime.clock.now().getTime();

@@ -69,6 +69,12 @@ export const twilioMessageSchema = z.discriminatedUnion('event', [connectedSchem
 export type TwilioMessage = z.infer<typeof twilioMessageSchema>;
 export type TwilioStart = z.infer<typeof startSchema>['start'];
 
+/** The caller's number our TwiML passed as the stream's `from` parameter (from the signed webhook's `From`), if it is E.164. */
+export function callerNumberOf(start: TwilioStart): string | undefined {
+  const from = start.customParameters.from;
+  return from !== undefined && /^\+[1-9]\d{6,14}$/.test(from) ? from : undefined;
+}
+
 const knownEvents = new Set(['connected', 'start', 'media', 'mark', 'dtmf', 'stop']);
 
 /** Why an inbound message was not used; never carries the message itself (it may hold caller parameters). */
@@ -345,6 +351,7 @@ export function createTwilioMediaStream(options: TwilioMediaStreamOptions): Twil
       ...options,
       sampleRate: twilioSampleRate,
       transport: 'twilio',
+      ...(callerNumberOf(message.start) ? { callerNumber: callerNumberOf(message.start) } : {}),
       onEvent: (event) => handleEvent(liveCall, event),
       onFailure: () => options.close(1011, 'call setup failed'),
     });

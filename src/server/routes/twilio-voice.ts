@@ -20,9 +20,13 @@ const xmlDeclaration = '<?xml version="1.0" encoding="UTF-8"?>\n';
  * The TwiML that connects the call to a bidirectional Media Stream at `streamUrl`; with `actionUrl`, Twilio requests it
  * when the stream ends and runs the TwiML it answers (without one, the call ends with the stream).
  */
-export function connectStreamTwiml(streamUrl: string, actionUrl?: string): string {
+export function connectStreamTwiml(streamUrl: string, actionUrl?: string, parameters: Record<string, string> = {}): string {
   const action = actionUrl === undefined ? '' : ` action="${escapeXml(actionUrl)}"`;
-  return `${xmlDeclaration}<Response><Connect${action}><Stream url="${escapeXml(streamUrl)}"/></Connect></Response>\n`;
+  const inner = Object.entries(parameters)
+    .map(([name, value]) => `<Parameter name="${escapeXml(name)}" value="${escapeXml(value)}"/>`)
+    .join('');
+  const stream = inner ? `<Stream url="${escapeXml(streamUrl)}">${inner}</Stream>` : `<Stream url="${escapeXml(streamUrl)}"/>`;
+  return `${xmlDeclaration}<Response><Connect${action}>${stream}</Connect></Response>\n`;
 }
 
 /** The TwiML that transfers the call to `phoneNumber` (E.164). */
@@ -59,7 +63,10 @@ export const twilioVoiceRoute: FrontdeskRoutePlugin = async (app, context) => {
     const origin = twilioPublicOrigin(request, publicUrl);
     if (!origin) return reply.code(400).send({ error: 'missing or malformed Host header; set FRONTDESK_PUBLIC_URL' });
     if (mustTurnAway(context, 'twilio')) return reply.type('text/xml; charset=utf-8').send(busyTwiml(handoffNumber));
-    const twiml = connectStreamTwiml(`${webSocketOrigin(origin)}${twilioMediaPath}`, `${origin}${twilioAfterStreamPath}`);
+    // The caller's number goes to the stream as a parameter, for the verification throttle (never logged).
+    const body = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, unknown>;
+    const from = typeof body.From === 'string' && /^\+[1-9]\d{6,14}$/.test(body.From) ? { from: body.From } : {};
+    const twiml = connectStreamTwiml(`${webSocketOrigin(origin)}${twilioMediaPath}`, `${origin}${twilioAfterStreamPath}`, from);
     return reply.type('text/xml; charset=utf-8').send(twiml);
   });
 
