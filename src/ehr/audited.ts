@@ -1,6 +1,7 @@
 // Audits every EHR call (ids and outcomes only, never names, dates of birth, phones or reasons) and turns an EHR that throws into EHR_UNAVAILABLE.
 import type { AuditAction, AuditEntry, AuditOutcome, AuditTrail } from '../audit/types.ts';
 import { FrontdeskError, isFrontdeskError } from '../errors.ts';
+import { supported } from './guard.ts';
 import type { Ehr } from './types.ts';
 
 type Detail = NonNullable<AuditEntry['detail']>;
@@ -114,6 +115,32 @@ export function auditEhr(ehr: Ehr, options: { auditTrail: AuditTrail }): Ehr {
         },
         () => ehr.rescheduleAppointment(session, request),
         (result) => ({ detail: { newAppointmentId: result.booked.appointmentId } }),
+      ),
+
+    getMedications: (session) =>
+      run(
+        { sessionId: session.sessionId, action: 'get_medications', patientId: session.patientId },
+        () => supported(ehr.getMedications, 'getMedications').call(ehr, session),
+        (list) => ({ detail: { results: list.medications.length } }),
+      ),
+
+    requestRefill: (session, request) =>
+      run(
+        {
+          sessionId: session.sessionId,
+          action: 'request_refill',
+          patientId: session.patientId,
+          detail: { medicationId: request.medicationId, pharmacyId: request.pharmacyId },
+        },
+        () => supported(ehr.requestRefill, 'requestRefill').call(ehr, session, request),
+        (refill) => ({ detail: { refillRequestId: refill.refillRequestId } }),
+      ),
+
+    messageCareTeam: (session, request) =>
+      run(
+        { sessionId: session.sessionId, action: 'message_care_team', patientId: session.patientId, detail: { medicationId: request.medicationId, topic: request.topic } },
+        () => supported(ehr.messageCareTeam, 'messageCareTeam').call(ehr, session, request),
+        (message) => ({ detail: { messageId: message.messageId } }),
       ),
 
     ping: async () => {

@@ -1,5 +1,5 @@
-// EHR seed data: reads and validates the JSON files in fixtures/ehr (patients, providers with weekly schedules, appointments, seed settings).
-import { readFileSync } from 'node:fs';
+// EHR seed data: reads and validates the JSON files in fixtures/ehr (patients, providers with weekly schedules, appointments, medications and pharmacies, seed settings).
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -58,6 +58,25 @@ const appointmentsSchema = z.object({
   ),
 });
 
+const medicationsSchema = z.object({
+  pharmacies: z.array(z.object({ pharmacyId: z.string().min(1), name: z.string().min(1) })),
+  /** Each patient's preferred pharmacy. */
+  pharmaciesOnFile: z.array(z.object({ patientId: z.string().min(1), pharmacyId: z.string().min(1) })),
+  medications: z.array(
+    z.object({
+      medicationId: z.string().min(1),
+      patientId: z.string().min(1),
+      name: z.string().min(1),
+      strength: z.string().min(1),
+      purpose: z.string().min(1).optional(),
+      /** A controlled substance: the care team handles its refills, never the phone line. */
+      controlled: z.boolean(),
+      /** Only active medications are offered for a refill. */
+      status: z.enum(['active', 'stopped']),
+    }),
+  ),
+});
+
 const seedSchema = z.object({
   /** Slots are generated for this many days after the clock's now. */
   horizonDays: z.number().int().min(1).max(366),
@@ -68,6 +87,7 @@ const seedSchema = z.object({
 export type Schedule = z.infer<typeof scheduleSchema>;
 export type PatientFixture = z.infer<typeof patientsSchema>['patients'][number];
 export type ProviderFixture = z.infer<typeof providersSchema>['providers'][number];
+export type MedicationFixtures = z.infer<typeof medicationsSchema>;
 export type AppointmentFixture = z.infer<typeof appointmentsSchema>['appointments'][number];
 
 export interface EhrFixtures {
@@ -75,6 +95,8 @@ export interface EhrFixtures {
   locations: string[];
   providers: ProviderFixture[];
   appointments: AppointmentFixture[];
+  /** From medications.json; empty when a fixtures directory has none. */
+  medications: MedicationFixtures;
   seed: z.infer<typeof seedSchema>;
 }
 
@@ -83,6 +105,9 @@ export function loadEhrFixtures(directory: string = defaultFixturesDir): EhrFixt
   const providers = readJson(directory, 'providers.json', providersSchema);
   const appointments = readJson(directory, 'appointments.json', appointmentsSchema);
   const seed = readJson(directory, 'seed.json', seedSchema);
+  const medications = existsSync(join(directory, 'medications.json'))
+    ? readJson(directory, 'medications.json', medicationsSchema)
+    : { pharmacies: [], pharmaciesOnFile: [], medications: [] };
   const patientIds = new Set(patients.patients.map((patient) => patient.patientId));
   const providerIds = new Set(providers.providers.map((provider) => provider.providerId));
   for (const provider of providers.providers) {
@@ -95,11 +120,19 @@ export function loadEhrFixtures(directory: string = defaultFixturesDir): EhrFixt
       throw new FrontdeskError('CONFIG_INVALID', 'EHR fixture: an appointment names an unknown patient or provider');
     }
   }
+  const pharmacyIds = new Set(medications.pharmacies.map((pharmacy) => pharmacy.pharmacyId));
+  for (const entry of [...medications.medications, ...medications.pharmaciesOnFile]) {
+    if (!patientIds.has(entry.patientId)) throw new FrontdeskError('CONFIG_INVALID', 'EHR fixture: a medication or pharmacy names an unknown patient');
+  }
+  for (const entry of medications.pharmaciesOnFile) {
+    if (!pharmacyIds.has(entry.pharmacyId)) throw new FrontdeskError('CONFIG_INVALID', 'EHR fixture: a pharmacy on file is not in the pharmacy list');
+  }
   return {
     patients: patients.patients,
     locations: providers.locations,
     providers: providers.providers,
     appointments: appointments.appointments,
+    medications,
     seed,
   };
 }

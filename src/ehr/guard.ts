@@ -10,9 +10,15 @@ export interface GuardedEhr extends Ehr {
   verifiedPatientOf(sessionId: string): PatientId | undefined;
 }
 
+/** An optional EHR call the backend has, or a clear error naming the one it lacks. */
+export function supported<F>(method: F | undefined, name: string): F {
+  if (method === undefined) throw new FrontdeskError('EHR_UNAVAILABLE', `this EHR backend does not implement ${name} (prescription refills)`, { retryable: false });
+  return method;
+}
+
 /**
  * A successful `verifyPatient` grants sessionId → patientId; any other outcome of a later attempt in the same session
- * withdraws the grant (the caller is claiming to be someone else now). Book, list, cancel and reschedule pass only when
+ * withdraws the grant (the caller is claiming to be someone else now). Book, list, cancel, reschedule and the medication calls pass only when
  * the `VerifiedSession` names the granted patient; otherwise they throw `EHR_NOT_VERIFIED` and an audit record with
  * outcome 'refused' is appended. Searches and free slots carry no PHI and pass through.
  */
@@ -58,6 +64,18 @@ export function guardEhr(ehr: Ehr, options: { auditTrail: AuditTrail }): Guarded
     async rescheduleAppointment(session, request) {
       admit(session, 'reschedule_appointment', { appointmentId: request.appointmentId, newSlotId: request.newSlotId });
       return ehr.rescheduleAppointment(session, request);
+    },
+    async getMedications(session) {
+      admit(session, 'get_medications');
+      return supported(ehr.getMedications, 'getMedications').call(ehr, session);
+    },
+    async requestRefill(session, request) {
+      admit(session, 'request_refill', { medicationId: request.medicationId, pharmacyId: request.pharmacyId });
+      return supported(ehr.requestRefill, 'requestRefill').call(ehr, session, request);
+    },
+    async messageCareTeam(session, request) {
+      admit(session, 'message_care_team', { medicationId: request.medicationId });
+      return supported(ehr.messageCareTeam, 'messageCareTeam').call(ehr, session, request);
     },
     ping: () => ehr.ping(),
     close: () => ehr.close(),

@@ -8,7 +8,7 @@ import { newConfirmationCode } from './confirmation-code.ts';
 import { cleanReason, requireDate } from './requests.ts';
 import { defaultFixturesDir, loadEhrFixtures } from './fixtures.ts';
 import { lastNameKey, normalisePhone } from './identity.ts';
-import { createSchema, extendSlots, isSeeded, seedDatabase } from './sqlite-schema.ts';
+import { createSchema, extendSlots, hasMedications, isSeeded, seedDatabase, seedMedications } from './sqlite-schema.ts';
 import {
   callerLockoutKey,
   claimLockoutKeys,
@@ -22,11 +22,17 @@ import type {
   Appointment,
   AppointmentId,
   CallContext,
+  CareTeamMessage,
   ConfirmationCode,
   Ehr,
+  Medication,
+  MedicationId,
   PatientId,
+  Pharmacy,
+  PharmacyId,
   Provider,
   ProviderId,
+  RefillRequest,
   Slot,
   SlotId,
   Specialty,
@@ -106,11 +112,14 @@ export function createSqliteEhr(options: SqliteEhrOptions): SqliteEhr {
     database
       .transaction(() => {
         createSchema(database);
+        const fixtures = () => loadEhrFixtures(options.fixturesDir ?? defaultFixturesDir);
         if (!isSeeded(database)) {
-          seedDatabase(database, loadEhrFixtures(options.fixturesDir ?? defaultFixturesDir), wallNow(clock), clock.now());
+          seedDatabase(database, fixtures(), wallNow(clock), clock.now());
         } else {
           extendSlots(database, wallNow(clock));
         }
+        // New databases and the migration of ones made before refills existed.
+        if (!hasMedications(database)) seedMedications(database, fixtures(), clock.now());
       })
       .immediate();
   } catch (error) {
@@ -150,7 +159,27 @@ export function createSqliteEhr(options: SqliteEhrOptions): SqliteEhr {
     slot: database.prepare(`SELECT ${slotColumns} FROM slots s JOIN providers p ON p.provider_id = s.provider_id WHERE s.slot_id = ?`),
     takeSlot: database.prepare(`UPDATE slots SET status = 'booked' WHERE slot_id = ? AND status = 'free' AND start > ?`),
     freeSlot: database.prepare(`UPDATE slots SET status = 'free' WHERE slot_id = ? AND status = 'booked'`),
-    codeExists: database.prepare('SELECT 1 FROM appointments WHERE confirmation_code = ?'),
+    codeExists: database.prepare(
+      'SELECT 1 FROM appointments WHERE confirmation_code = ? UNION ALL SELECT 1 FROM refill_requests WHERE confirmation_code = ?',
+    ),
+    activeMedications: database.prepare(
+      `SELECT medication_id, name, strength, purpose, controlled FROM medications WHERE patient_id = ? AND status = 'active' ORDER BY name`,
+    ),
+    activeMedication: database.prepare(
+      `SELECT medication_id, name, strength, purpose, controlled FROM medications WHERE medication_id = ? AND patient_id = ? AND status = 'active'`,
+    ),
+    pharmacyOnFile: database.prepare(
+      'SELECT p.pharmacy_id, p.name FROM pharmacies_on_file f JOIN pharmacies p ON p.pharmacy_id = f.pharmacy_id WHERE f.patient_id = ?',
+    ),
+    pharmacies: database.prepare('SELECT pharmacy_id, name FROM pharmacies ORDER BY name'),
+    pharmacy: database.prepare('SELECT pharmacy_id, name FROM pharmacies WHERE pharmacy_id = ?'),
+    insertRefillRequest: database.prepare(
+      `INSERT INTO refill_requests (refill_request_id, confirmation_code, patient_id, medication_id, pharmacy_id, status, requested_at)
+       VALUES (?, ?, ?, ?, ?, 'requested', ?)`,
+    ),
+    insertCareTeamMessage: database.prepare(
+      'INSERT INTO care_team_messages (message_id, patient_id, medication_id, topic, created_at) VALUES (?, ?, ?, ?, ?)',
+    ),
     insertAppointment: database.prepare(
       `INSERT INTO appointments (appointment_id, confirmation_code, patient_id, slot_id, reason, status, booked_at)
        VALUES (?, ?, ?, ?, ?, 'booked', ?)`,
@@ -219,7 +248,7 @@ export function createSqliteEhr(options: SqliteEhrOptions): SqliteEhr {
     }
     let code: ConfirmationCode;
     do code = newConfirmationCode();
-    while (statements.codeExists.get(code));
+    while (statements.codeExists.get(code, code));
     const appointmentId = `A-${randomUUID()}`;
     statements.insertAppointment.run(appointmentId, code, patientId, slotId, reason, clock.now().toISOString());
     return toAppointment(statements.appointment.get(appointmentId) as AppointmentRow);
@@ -233,6 +262,13 @@ export function createSqliteEhr(options: SqliteEhrOptions): SqliteEhr {
       throw new FrontdeskError('EHR_NOT_FOUND', 'no such upcoming appointment');
     }
     return row;
+  }
+
+  /** The patient's own active medication, or EHR_NOT_FOUND (someone else's reads like a missing one). */
+  function activeMedicationOf(patientId: PatientId, medicationId: MedicationId): Medication {
+    const row = statements.activeMedication.get(medicationId, patientId) as MedicationRow | undefined;
+    if (!row) throw new FrontdeskError('EHR_NOT_FOUND', 'no such active medication');
+    return toMedication(row);
   }
 
   function cancelRow(row: AppointmentRow): Appointment {
@@ -314,6 +350,46 @@ export function createSqliteEhr(options: SqliteEhrOptions): SqliteEhr {
           .immediate(),
       ),
 
+    getMedications: async (session) =>
+      guarded(() => {
+        requirePatient(session.patientId);
+        const onFile = statements.pharmacyOnFile.get(session.patientId) as PharmacyRow | undefined;
+        return {
+          medications: (statements.activeMedications.all(session.patientId) as MedicationRow[]).map(toMedication),
+          ...(onFile ? { pharmacyOnFile: toPharmacy(onFile) } : {}),
+          pharmacies: (statements.pharmacies.all() as PharmacyRow[]).map(toPharmacy),
+        };
+      }),
+
+    requestRefill: async (session, request) =>
+      guarded(() =>
+        database
+          .transaction((): RefillRequest => {
+            const medication = activeMedicationOf(session.patientId, request.medicationId);
+            if (medication.controlled) throw new FrontdeskError('EHR_INVALID_REQUEST', 'a controlled substance is not refilled by phone');
+            if (!statements.pharmacy.get(request.pharmacyId)) throw new FrontdeskError('EHR_NOT_FOUND', 'unknown pharmacy');
+            let code: ConfirmationCode;
+            do code = newConfirmationCode();
+            while (statements.codeExists.get(code, code));
+            const refillRequestId = `R-${randomUUID()}`;
+            statements.insertRefillRequest.run(refillRequestId, code, session.patientId, medication.medicationId, request.pharmacyId, clock.now().toISOString());
+            return { refillRequestId, confirmationCode: code, medicationId: medication.medicationId, pharmacyId: request.pharmacyId, status: 'requested' };
+          })
+          .immediate(),
+      ),
+
+    messageCareTeam: async (session, request) =>
+      guarded(() =>
+        database
+          .transaction((): CareTeamMessage => {
+            const medication = activeMedicationOf(session.patientId, request.medicationId);
+            const messageId = `MSG-${randomUUID()}`;
+            statements.insertCareTeamMessage.run(messageId, session.patientId, medication.medicationId, request.topic, clock.now().toISOString());
+            return { messageId, medicationId: medication.medicationId, topic: request.topic };
+          })
+          .immediate(),
+      ),
+
     listVocabulary: async () =>
       guarded(() => ({
         locations: (statements.locations.all() as Array<{ name: string }>).map((row) => row.name),
@@ -340,6 +416,33 @@ function guarded<T>(work: () => T): T {
     if (isFrontdeskError(error)) throw error;
     throw new FrontdeskError('EHR_UNAVAILABLE', undefined, { cause: error });
   }
+}
+
+interface MedicationRow {
+  medication_id: string;
+  name: string;
+  strength: string;
+  purpose: string | null;
+  controlled: number;
+}
+
+interface PharmacyRow {
+  pharmacy_id: string;
+  name: string;
+}
+
+function toMedication(row: MedicationRow): Medication {
+  return {
+    medicationId: row.medication_id as MedicationId,
+    name: row.name,
+    strength: row.strength,
+    ...(row.purpose ? { purpose: row.purpose } : {}),
+    controlled: row.controlled === 1,
+  };
+}
+
+function toPharmacy(row: PharmacyRow): Pharmacy {
+  return { pharmacyId: row.pharmacy_id as PharmacyId, name: row.name };
 }
 
 function toSlot(row: SlotRow): Slot {

@@ -48,6 +48,37 @@ CREATE INDEX IF NOT EXISTS appointments_by_patient ON appointments (patient_id, 
 CREATE TABLE IF NOT EXISTS verification_failures (patient_id TEXT NOT NULL, failed_at_ms INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS verification_failures_by_patient ON verification_failures (patient_id, failed_at_ms);
 CREATE TABLE IF NOT EXISTS verification_locks (patient_id TEXT PRIMARY KEY, locked_until_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS pharmacies (pharmacy_id TEXT PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS pharmacies_on_file (
+  patient_id TEXT PRIMARY KEY REFERENCES patients (patient_id),
+  pharmacy_id TEXT NOT NULL REFERENCES pharmacies (pharmacy_id)
+);
+CREATE TABLE IF NOT EXISTS medications (
+  medication_id TEXT PRIMARY KEY,
+  patient_id TEXT NOT NULL REFERENCES patients (patient_id),
+  name TEXT NOT NULL,
+  strength TEXT NOT NULL,
+  purpose TEXT,
+  controlled INTEGER NOT NULL CHECK (controlled IN (0, 1)),
+  status TEXT NOT NULL CHECK (status IN ('active', 'stopped'))
+);
+CREATE INDEX IF NOT EXISTS medications_by_patient ON medications (patient_id, status);
+CREATE TABLE IF NOT EXISTS refill_requests (
+  refill_request_id TEXT PRIMARY KEY,
+  confirmation_code TEXT NOT NULL UNIQUE,
+  patient_id TEXT NOT NULL REFERENCES patients (patient_id),
+  medication_id TEXT NOT NULL REFERENCES medications (medication_id),
+  pharmacy_id TEXT NOT NULL REFERENCES pharmacies (pharmacy_id),
+  status TEXT NOT NULL CHECK (status IN ('requested')),
+  requested_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS care_team_messages (
+  message_id TEXT PRIMARY KEY,
+  patient_id TEXT NOT NULL REFERENCES patients (patient_id),
+  medication_id TEXT NOT NULL REFERENCES medications (medication_id),
+  topic TEXT NOT NULL CHECK (topic IN ('controlled-refill')),
+  created_at TEXT NOT NULL
+);
 `;
 
 export function createSchema(database: Database): void {
@@ -65,6 +96,41 @@ function writeMeta(database: Database, key: string, value: string): void {
 
 export function isSeeded(database: Database): boolean {
   return readMeta(database, 'seeded_at') !== undefined;
+}
+
+/** Whether medications and pharmacies have been seeded (databases made before refills existed have not). */
+export function hasMedications(database: Database): boolean {
+  return readMeta(database, 'medications_seeded_at') !== undefined;
+}
+
+/**
+ * Seeds pharmacies and medications from fixtures: with a new database, and once as the migration of a database made
+ * before refills existed (fixture rows of patients that database does not have are skipped).
+ */
+export function seedMedications(database: Database, fixtures: EhrFixtures, seededAt: Date): void {
+  const patientExists = database.prepare('SELECT 1 FROM patients WHERE patient_id = ?');
+  const insertPharmacy = database.prepare('INSERT OR IGNORE INTO pharmacies (pharmacy_id, name) VALUES (?, ?)');
+  for (const pharmacy of fixtures.medications.pharmacies) insertPharmacy.run(pharmacy.pharmacyId, pharmacy.name);
+  const insertOnFile = database.prepare('INSERT OR IGNORE INTO pharmacies_on_file (patient_id, pharmacy_id) VALUES (?, ?)');
+  for (const entry of fixtures.medications.pharmaciesOnFile) {
+    if (patientExists.get(entry.patientId)) insertOnFile.run(entry.patientId, entry.pharmacyId);
+  }
+  const insertMedication = database.prepare(
+    'INSERT OR IGNORE INTO medications (medication_id, patient_id, name, strength, purpose, controlled, status) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  for (const medication of fixtures.medications.medications) {
+    if (!patientExists.get(medication.patientId)) continue;
+    insertMedication.run(
+      medication.medicationId,
+      medication.patientId,
+      medication.name,
+      medication.strength,
+      medication.purpose ?? null,
+      medication.controlled ? 1 : 0,
+      medication.status,
+    );
+  }
+  writeMeta(database, 'medications_seeded_at', seededAt.toISOString());
 }
 
 /** Seeds a new database from fixtures. Runs inside the caller's transaction; `now` is the clinic wall time. */

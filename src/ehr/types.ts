@@ -8,6 +8,8 @@ export type PatientId = Brand<string, 'PatientId'>;
 export type ProviderId = Brand<string, 'ProviderId'>;
 export type SlotId = Brand<string, 'SlotId'>;
 export type AppointmentId = Brand<string, 'AppointmentId'>;
+export type MedicationId = Brand<string, 'MedicationId'>;
+export type PharmacyId = Brand<string, 'PharmacyId'>;
 /** Short code read to the caller character by character, e.g. "K7Q2X". */
 export type ConfirmationCode = Brand<string, 'ConfirmationCode'>;
 
@@ -74,6 +76,50 @@ export interface Appointment {
   status: 'booked' | 'cancelled';
 }
 
+/** One of the patient's active medications, as the caller may hear it: name and strength only. */
+export interface Medication {
+  medicationId: MedicationId;
+  /** Generic name, e.g. "lisinopril". */
+  name: string;
+  /** e.g. "10 mg". */
+  strength: string;
+  /** What it is for in everyday words ("blood pressure"), so "the blood pressure one" can pick it. */
+  purpose?: string;
+  /** A controlled substance: never refilled by phone; the care team is messaged instead. */
+  controlled: boolean;
+}
+
+export interface Pharmacy {
+  pharmacyId: PharmacyId;
+  /** Spoken name, e.g. "Main Street Pharmacy". */
+  name: string;
+}
+
+/** What a refill call needs to know: the active medications, the pharmacy on file, and the pharmacies a caller may name. */
+export interface MedicationList {
+  medications: Medication[];
+  /** The patient's preferred pharmacy, if one is on file. */
+  pharmacyOnFile?: Pharmacy;
+  /** Every pharmacy the clinic can send a refill to. */
+  pharmacies: Pharmacy[];
+}
+
+/** A refill request waiting for the care team's sign-off. */
+export interface RefillRequest {
+  refillRequestId: string;
+  confirmationCode: ConfirmationCode;
+  medicationId: MedicationId;
+  pharmacyId: PharmacyId;
+  status: 'requested';
+}
+
+/** A message left for the care team (a controlled substance's refill is theirs to handle). */
+export interface CareTeamMessage {
+  messageId: string;
+  medicationId: MedicationId;
+  topic: 'controlled-refill';
+}
+
 export interface ProviderQuery {
   specialty: Specialty;
   /** Optional location name as known to the EHR; omitted = any location. */
@@ -102,6 +148,15 @@ export interface Ehr {
     session: VerifiedSession,
     request: { appointmentId: AppointmentId; newSlotId: SlotId },
   ): Promise<{ cancelled: Appointment; booked: Appointment }>;
+  /**
+   * The verified patient's active medications, pharmacy on file and the pharmacies a refill can go to. Optional: a
+   * backend without it makes the refill tools fail with EHR_UNAVAILABLE naming what is missing.
+   */
+  getMedications?(session: VerifiedSession): Promise<MedicationList>;
+  /** Writes a refill request for the care team. Throws EHR_INVALID_REQUEST for a controlled substance (never by phone). */
+  requestRefill?(session: VerifiedSession, request: { medicationId: MedicationId; pharmacyId: PharmacyId }): Promise<RefillRequest>;
+  /** Records a message for the patient's care team about one of their medications. */
+  messageCareTeam?(session: VerifiedSession, request: { medicationId: MedicationId; topic: CareTeamMessage['topic'] }): Promise<CareTeamMessage>;
   /** Cheap reachability check for /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -116,4 +171,7 @@ export type EhrToolName =
   | 'book_appointment'
   | 'get_patient_appointments'
   | 'cancel_appointment'
-  | 'reschedule_appointment';
+  | 'reschedule_appointment'
+  | 'get_medications'
+  | 'request_refill'
+  | 'message_care_team';
