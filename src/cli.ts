@@ -101,6 +101,7 @@ export async function runtimeFromConfig(config: Config, logger: Logger): Promise
     databaseFile: config.databaseFile,
     ehr: config.ehr,
     auditFile: config.auditFile,
+    ...(config.auditKey !== undefined ? { auditKey: config.auditKey } : {}),
     ...(config.database ? { database: config.database } : {}),
     timeZone: config.timeZone,
     ...(config.now ? { now: config.now } : {}),

@@ -22,8 +22,10 @@ export interface CallRuntimeOptions {
   databaseFile: string;
   /** Which EHR backend (FRONTDESK_EHR); default the embedded SQLite one. */
   ehr?: EhrSettings['ehr'];
-  /** JSON-lines audit file; its chain continues from the last record. */
+  /** JSON-lines audit file; its chain is verified since the last checkpoint and continued (or a new segment begun). */
   auditFile: string;
+  /** FRONTDESK_AUDIT_KEY (64 hex); unset = the 0600 `audit.key` beside the audit file, generated when new. */
+  auditKey?: string;
   /**
    * FRONTDESK_DATABASE_URL: the embedded EHR and its lockouts on the shared PostgreSQL, and (unless `auditInDatabase` is
    * false) the audit chain in its table; the hand-off map of a server uses it too. Unset: SQLite and files.
@@ -91,7 +93,14 @@ export async function openCallRuntime(options: CallRuntimeOptions): Promise<Call
   const auditTrail =
     database && options.database && options.database.auditInDatabase !== false
       ? await openSharedAuditTrail(database, options.database.instanceId, clock, options.logger)
-      : openOrExplain('audit file', options.auditFile, () => createFileAuditTrail(options.auditFile, { clock }));
+      : openOrExplain('audit file', options.auditFile, () =>
+          createFileAuditTrail(options.auditFile, {
+            clock,
+            ...(options.auditKey !== undefined ? { keyHex: options.auditKey } : {}),
+            // Kinds and positions only: the break is named in the trail itself too.
+            onBreak: (found) => options.logger.warn({ problem: found.problem, line: found.line }, 'audit chain broken at start; a new segment begins after it'),
+          }),
+        );
   let store: EhrBackend;
   try {
     store = await openOrExplain('EHR database', options.databaseFile, () =>
