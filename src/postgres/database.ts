@@ -54,6 +54,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     async transaction(work) {
       const client = await pool.connect();
       let broken = false;
+      // A connection cut while checked out (a restart mid-transaction) errors the query; the event must not crash the process.
+      const onError = () => {
+        broken = true;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await work(client);
@@ -66,6 +71,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
         throw error;
       } finally {
         // A connection that could not roll back is discarded rather than handed to the next query.
+        client.off('error', onError);
         client.release(broken);
       }
     },
