@@ -17,6 +17,8 @@ const slotDescriptions: Record<SlotName, string> = {
   choice: 'which of the offered options they pick',
   reason: 'the reason for the visit',
   yesNo: 'a yes or a no',
+  medication: 'which of the offered medications they mean (pick it as the choice)',
+  pharmacy: 'which of the offered pharmacies they name (pick it as the choice)',
 };
 
 function optionLine(option: NonNullable<Expectation['options']>[number], index: number): string {

@@ -31,6 +31,20 @@ const interruptWeight = 0.05;
 const lastNameCarrier = '(my | the) last name is | my name is | this is';
 const birthCarrier = '(my (date of birth | birthday | birth date) is) | i was born on';
 const phoneCarrier = '(my | the) [phone] number is';
+/** How a caller names the next field in one breath: "Chen, date of birth …, phone …", "…, born …". */
+const nextLastNameCarrier = `${lastNameCarrier} | last name [is]`;
+const nextBirthCarrier = `${birthCarrier} | [and] [my] (date of birth | birthday | birth date) [is] | born [on] | i was born [on]`;
+const nextPhoneCarrier = `${phoneCarrier} | [and] [my] (phone | phone number | number | cell | cell phone) [is]`;
+/** Words that mark a self-correction ("the tenth, no sorry, the eleventh"); the extractor keeps what follows. */
+const correctionWords = 'no | no sorry | sorry | no wait | i mean | actually | no no | sorry i mean';
+/**
+ * Common US given names, said before a surname ("this is John Smith"): without them the grammar had no path for the
+ * commonest way to give a name and returned nothing. A first name is never a value; the extractor keeps the surname.
+ */
+const givenNames =
+  'james john robert michael william david richard joseph thomas charles christopher daniel matthew anthony mark donald steven paul andrew joshua kenneth kevin brian george timothy ronald edward jason jeffrey ryan jacob gary nicholas eric jonathan stephen larry justin scott brandon benjamin samuel gregory alexander frank patrick raymond jack dennis jerry tyler aaron jose adam nathan henry douglas zachary peter kyle noah ethan jeremy walter christian keith roger terry austin sean gerald carl harold dylan arthur lawrence jordan jesse bryan billy bruce gabriel joe logan alan juan albert willie elijah wayne randy vincent mason roy ralph bobby russell bradley philip eugene ' +
+  'mary patricia jennifer linda elizabeth barbara susan jessica sarah karen lisa nancy betty sandra margaret ashley kimberly emily donna michelle carol amanda melissa deborah stephanie dorothy rebecca sharon laura cynthia amy kathleen angela shirley brenda emma anna pamela nicole samantha katherine christine helen debra rachel carolyn janet maria catherine heather diane olivia julie joyce victoria ruth virginia lauren kelly christina joan evelyn judith andrea hannah megan cheryl jacqueline martha madison teresa gloria sara janice ann kathryn abigail sophia frances jean alice judy isabella julia grace amber denise danielle marilyn beverly charlotte natalie theresa diana brittany doris kayla alexis lori marie ' +
+  'wei li ming mohammed ahmed ali fatima priya raj carlos luis jorge miguel ana rosa sofia lucia elena yuki hiroshi kim lee nguyen';
 
 const alternatives = (words: string): string => `(${words.trim().split(/\s+/).join(' | ')})`;
 
@@ -70,6 +84,9 @@ const intentPhrases = [
   '(list | check) my appointments',
   '[i (want | need)] an appointment',
   'book | cancel | reschedule | appointment',
+  '[<wanting>] [to] (refill | renew | get a refill of | request a refill of) my (prescription | medication | medicine | pills)',
+  '[<wanting>] a [prescription] refill | [a] prescription refill | refill',
+  "i am running out of my (prescription | medication | medicine | pills)",
 ];
 
 const yesNoPhrases = [
@@ -137,8 +154,17 @@ export function buildGrammar(
     }
     if (bodies.length > 0) {
       rules.set('name', `(${bodies.join(' | ')})`);
-      rules.set('lastName', `${carried('lastName', lastNameCarrier, `${lastNameCarrier} | it is | it's | last name`)} <name>`);
-      carriedFields.push(`(${lastNameCarrier}) <name>`);
+      const given = givenNames.split(' ').filter(canSay);
+      if (given.length > 0) rules.set('givenName', `(${given.join(' | ')})`);
+      const givenPart = given.length > 0 ? '[<givenName>] ' : '';
+      // A spelling after the name ("Smith, spelled S M I T H") follows a name already heard, so noise cannot pass as letters alone.
+      if (nameRule && letters.length > 0) {
+        rules.set('letter', `(${letters.join(' | ')})`);
+        rules.set('spelledAfter', '[spelled | spelling | spelled as | that is | that\'s | it is | it\'s] <letter> <letter>+');
+      }
+      const spelledPart = rules.has('spelledAfter') ? ' [<spelledAfter>]' : '';
+      rules.set('lastName', `${carried('lastName', lastNameCarrier, `${lastNameCarrier} | it is | it's | last name`)} ${givenPart}<name>${spelledPart}`);
+      carriedFields.push(`(${nextLastNameCarrier}) ${givenPart}<name>`);
       top.push('<lastName>');
     }
   }
@@ -205,6 +231,16 @@ export function buildGrammar(
       top.push('<choice>');
     }
   }
+  // A medication or pharmacy among those offered, by its name ("lisinopril") or, for a medication, what it is for.
+  for (const slot of ['medication', 'pharmacy'] as const) {
+    if (!wanted.has(slot)) continue;
+    const names = (expectation?.options ?? []).flatMap((option) => [
+      spokenWords(option.name ?? option.label).join(' '),
+      ...(option.keywords ?? []).map((keyword) => `the ${spokenWords(keyword).join(' ')} one`),
+    ]);
+    const named = keep(names.filter((name) => name.trim().length > 0));
+    if (named && add(slot, `[the | my] ${named} [please]`)) top.push(`<${slot}>`);
+  }
   add('interrupt', keep(interruptPhrases));
   top.push('<interrupt>');
   if (carriedFields.length > 1) {
@@ -252,7 +288,7 @@ export function externalWords(expectation: Expectation | undefined, options: Gra
   const sources = [
     ...(options.names ?? []),
     ...(expectation?.vocabulary?.locations ?? []),
-    ...(expectation?.options ?? []).flatMap((option) => [option.label, option.name ?? '']),
+    ...(expectation?.options ?? []).flatMap((option) => [option.label, option.name ?? '', ...(option.keywords ?? [])]),
   ];
   return [...new Set(sources.flatMap(spokenWords))];
 }

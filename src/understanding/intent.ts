@@ -1,4 +1,4 @@
-// What the caller wants to do: book, list, cancel, reschedule, or something else, said with or without the word "appointment".
+// What the caller wants to do: book, list, cancel, reschedule, a prescription refill, or something else, said with or without the word "appointment".
 import type { Intent } from './types.ts';
 
 const appointment = String.raw`(?:appointment|appt|visit|booking|consultation|check-?up|check up|physical)s?`;
@@ -73,13 +73,21 @@ const intentPatterns: Array<[Intent, RegExp[]]> = [
     ],
   ],
   [
+    'refill',
+    [
+      /\brefill\w*\b/,
+      /\bre-?new(?:ed|ing)? (?:my |a |the |our )?(?:\w+ ){0,2}(?:prescriptions?|medications?|medicines?|meds|pills|scripts?)\b/,
+      /\b(?:running|run|ran) (?:out|low) (?:of|on)\b/,
+      /\b(?:need|want|get|have|like) (?:some )?more (?:of )?(?:my |the |our )?(?:\w+ ){0,3}(?:pills|tablets|medications?|medicines?|meds|prescriptions?|inhalers?)\b/,
+      /\bprescriptions?\b/,
+    ],
+  ],
+  [
     'other',
     [
       /\bbill(?:ing|s)?\b/,
       /\binsurance\b/,
       /\bpayment|\bpay my\b/,
-      /\brefill\b/,
-      /\bprescription\b/,
       /\b(?:medical )?records\b/,
       /\bsomething else\b/,
       /\b(?:a |another )?(?:general )?question about (?!my appointment)/,

@@ -6,6 +6,7 @@ import { applyCorrection, splitAtCorrection } from './corrections.ts';
 import { dateOfBirthFromDigits, findDateOfBirth } from './date-of-birth.ts';
 import { withoutFillers } from './fillers.ts';
 import { findIntent } from './intent.ts';
+import { findOfferedName } from './offered-name.ts';
 import { findInterrupts } from './interrupts.ts';
 import { findLastName } from './last-name.ts';
 import { findLocation } from './location.ts';
@@ -97,6 +98,14 @@ function understandText(text: string, expectation: Expectation, now: string): Un
       result.choice = choice.choice;
       if (choice.time) result.time = choice.time;
     }
+  }
+
+  // A medication or pharmacy picked by what it is called, among those just offered.
+  for (const slot of ['medication', 'pharmacy'] as const) {
+    if (!expected.has(slot) || options.length === 0 || interrupted) continue;
+    const index = findOfferedName(cleaned, options);
+    const name = index === undefined ? undefined : options[index]!.name;
+    if (name) result[slot] = name;
   }
 
   const dateIsBirth = (expected.has('dateOfBirth') && !expected.has('date')) || mentionsBirth;

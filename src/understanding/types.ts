@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { specialties } from '../ehr/types.ts';
 
-export const intents = ['book', 'list', 'cancel', 'reschedule', 'other'] as const;
+export const intents = ['book', 'list', 'cancel', 'reschedule', 'refill', 'other'] as const;
 export type Intent = (typeof intents)[number];
 
 export const slotNames = [
@@ -17,6 +17,8 @@ export const slotNames = [
   'choice',
   'reason',
   'yesNo',
+  'medication',
+  'pharmacy',
 ] as const;
 export type SlotName = (typeof slotNames)[number];
 
@@ -30,6 +32,8 @@ export interface OfferedOption {
   date?: string;
   /** HH:mm (24 h), if the option is at a time. */
   time?: string;
+  /** Everyday words that also pick it, e.g. a medication's purpose ("blood pressure"). */
+  keywords?: string[];
 }
 
 /** What the current state of the call expects; built from the machine's state meta plus its context. */
@@ -72,6 +76,10 @@ export const understandingSchema = z
     /** Free-text visit reason. */
     reason: z.string().min(1).max(200).optional(),
     yesNo: z.boolean().optional(),
+    /** The `name` of the offered medication the caller named (by name or by what it is for). */
+    medication: z.string().min(1).max(80).optional(),
+    /** The `name` of the offered pharmacy the caller named. */
+    pharmacy: z.string().min(1).max(80).optional(),
     /**
      * Values the caller gave in a form no patient's can have, left out of the fields above: a run of digits that is
      * not a phone number's length, a date that cannot be a birth date. The machine re-asks with a hint.

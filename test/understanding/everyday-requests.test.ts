@@ -74,7 +74,7 @@ describe('no booking read into what is not a request', () => {
     ["I'm good thanks", ['yesNo', 'intent', 'specialty'], { yesNo: false }],
     ['I see', [...opening], {}],
     ['can you see my insurance', [...opening], { intent: 'other' }],
-    ['I need a refill of my prescription', [...opening], { intent: 'other' }],
+    ['I need a refill of my prescription', [...opening], { intent: 'refill' }],
     ['the doctor told me to come back in two weeks', [...opening], { date: '2026-12-14' }],
     ["a cough that won't go away", [...opening], {}],
     ['just a second', ['lastName', 'dateOfBirth', 'phone'], {}],
