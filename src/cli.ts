@@ -45,6 +45,9 @@ commands:
       Checks the audit file's MAC chain (key: FRONTDESK_AUDIT_KEY, else --key-file, default audit.key beside FILE)
       against its signed checkpoints (default FILE's name with .checkpoints.jsonl); exit 0 when intact, 1 naming each
       kind of tampering found and where.
+  audit verify | audit export [FILE]
+      With FRONTDESK_DATABASE_URL: verifies the audit chain kept in the database (FRONTDESK_AUDIT_KEY, else the key
+      kept there), or writes it as JSON lines to FILE (stdout without one).
   ehr check [--now ISO-8601] [--json]
       What the configured EHR (FRONTDESK_EHR) serves: authentication, practitioners, free slots in the next 14 days,
       searches the server refused; exit 1 when it cannot serve a call.
@@ -211,6 +214,10 @@ async function call(argv: string[]): Promise<number> {
 async function audit(argv: string[]): Promise<number> {
   const { positionals, values } = parse(argv, { 'key-file': { type: 'string' }, checkpoints: { type: 'string' } }, true);
   const [action, file, ...rest] = positionals;
+  // The shared chain in PostgreSQL (FRONTDESK_DATABASE_URL): verify without a file, export as JSON lines.
+  if ((action === 'verify' && !file) || (action === 'export' && rest.length === 0)) {
+    return (await import('./audit/database-audit-command.ts')).databaseAuditCommand(action, file);
+  }
   if (action !== 'verify' || !file || rest.length > 0) throw new UsageError('usage: frontdesk audit verify FILE [--key-file PATH] [--checkpoints PATH]');
   try {
     accessSync(file, constants.R_OK);
