@@ -53,7 +53,8 @@ export function expectationFor(
   const slots = expectedSlots(snapshot);
   return {
     slots,
-    options: slots.includes('choice') ? context.offered : undefined,
+    // Offered options are what a choice, a medication or a pharmacy is picked from.
+    options: slots.some((slot) => slot === 'choice' || slot === 'medication' || slot === 'pharmacy') ? context.offered : undefined,
     vocabulary,
   };
 }

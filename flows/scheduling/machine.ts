@@ -82,17 +82,17 @@ function verificationClaim(slots: VerificationSlots): VerificationClaim {
   return { lastName: slots.lastName, dateOfBirth, phone: slots.phone };
 }
 
-function verifiedSession(context: CallMachineContext): VerifiedSession {
+export function verifiedSession(context: CallMachineContext): VerifiedSession {
   if (!context.verifiedPatientId) throw new Error('no verified patient in this call');
   return { sessionId: context.sessionId, patientId: context.verifiedPatientId };
 }
 
-function heard(event: CallEvent): Understanding {
+export function heard(event: CallEvent): Understanding {
   return event.type === 'caller.spoke' ? event.understanding : {};
 }
 
 /** A recognizer hearing too unsure to act on for anything with consequences. */
-function unsure(event: CallEvent): boolean {
+export function unsure(event: CallEvent): boolean {
   const confidence = 'confidence' in event ? event.confidence : undefined;
   return confidence !== undefined && confidence < lowConfidenceBelow;
 }
@@ -129,7 +129,7 @@ export function speak(enqueue: Enqueue, context: CallMachineContext, key: Prompt
   enqueue.emit({ type: 'agent.say', key, context: { ...context, lastQuestion: key, questionRepeats: repeat }, repeat });
 }
 
-const meta = (expects: StateMeta['expects']): StateMeta => ({ expects });
+export const meta = (expects: StateMeta['expects']): StateMeta => ({ expects });
 
 /**
  * One part of a call line: the requests it serves after verification. The line (greeting, intent, verification, anything
@@ -419,7 +419,7 @@ export function callLineSetup(parts: readonly CallLinePart[]) {
 /** Handlers for one utterance in a waiting state: each resets the silence count; anything else is "not understood". */
 // The result is typed loosely because XState cannot infer transition arrays built in a function; names are still checked at run time.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-function onSpoke(transitions: Array<Record<string, unknown>>): any {
+export function onSpoke(transitions: Array<Record<string, unknown>>): any {
   return [
     ...[...triageTransitions, ...transitions].map((transition) => ({
       ...transition,
@@ -444,7 +444,7 @@ const triageTransitions: Array<Record<string, unknown>> = [
 ];
 
 /** A read-back's yes (or yes to a transfer) heard without confidence is checked before it is acted on. */
-const unsureYes = { guard: 'heardUnsureYes', actions: [{ type: 'say', params: { key: 'checkYes' } }, 'repeatQuestion'] };
+export const unsureYes = { guard: 'heardUnsureYes', actions: [{ type: 'say', params: { key: 'checkYes' } }, 'repeatQuestion'] };
 
 const say = (key: PromptKey) => ({ type: 'say' as const, params: { key } });
 

@@ -21,7 +21,7 @@ function slotTimes(slots: Slot[], limit: number): string {
   );
 }
 
-function doneSentence(item: DoneItem): string {
+export function doneSentence(item: DoneItem): string {
   switch (item.kind) {
     case 'booked':
       return `booked ${appointmentPhrase(item.appointment)}`;

@@ -9,6 +9,8 @@ import { openCallRuntime, type CallRuntime, type CallRuntimeOptions } from '../d
 import type { Appointment, PatientId, SlotId } from '../ehr/types.ts';
 import { silentLogger } from '../log.ts';
 import { runJsonlChannel, type ChannelEvent } from '../transports/text-channel.ts';
+import { defaultScenarioFlowName } from '../../flows/index.ts';
+import { loadFlow } from './catalogue.ts';
 import type { Flow } from './types.ts';
 
 const otherCallerBooks = z.object({ otherCallerBooks: z.object({ patientId: z.string(), slotId: z.string() }) }).strict();
@@ -18,6 +20,8 @@ const appointmentShape = z.object({ providerId: z.string(), start: z.string(), r
 export const scenarioSchema = z
   .object({
     description: z.string(),
+    /** The flow the call runs (a catalogue name); default "scheduling", the flow scenarios were first written for. */
+    flow: z.string().optional(),
     /** The clinic clock's start, ISO-8601. */
     now: z.string(),
     /** Earlier calls on the same EHR and audit file (e.g. failed attempts before this one). */
@@ -77,7 +81,8 @@ async function runCall(runtime: CallRuntime, steps: Scenario['steps'], events: C
 
 /**
  * Runs the scenario on a fresh EHR (the embedded SQLite one seeded from fixtures/ehr, unless `runtime` names another)
- * and a fresh audit file, with the clinic clock at the scenario's `now`.
+ * and a fresh audit file, with the clinic clock at the scenario's `now`; the flow is `options.flow`, else the one the
+ * scenario names, else scheduling.
  */
 export async function runScenario(
   scenario: Scenario,
@@ -91,7 +96,7 @@ export async function runScenario(
     timeZone: 'America/New_York',
     now: new Date(scenario.now),
     logger: silentLogger(),
-    ...(options.flow ? { flow: options.flow } : {}),
+    flow: options.flow ?? (await loadFlow(scenario.flow ?? defaultScenarioFlowName)),
     ...options.runtime,
   });
   const events: ChannelEvent[] = [];

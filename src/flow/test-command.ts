@@ -1,5 +1,6 @@
-// `frontdesk test [--flow NAME|PATH] FILE…`: runs scenario files on a fresh SQLite EHR and audit file each, and prints what differed for each that failed.
+// `frontdesk test [--flow NAME|PATH] FILE…`: runs scenario files (each on the flow it names, or --flow's) on a fresh SQLite EHR and audit file each, and prints what differed for each that failed.
 import { parseArgs } from 'node:util';
+import { defaultScenarioFlowName } from '../../flows/index.ts';
 import { loadFlow } from './catalogue.ts';
 import { loadScenario, runScenario, scenarioDifferences, type Scenario } from './scenario.ts';
 
@@ -29,15 +30,19 @@ export async function testCommand(argv: string[], output: Output = process): Pro
       return fail(`${file} is not a scenario file: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
     }
   }
+  // --flow runs every file on that flow; without it each scenario runs the flow it names (default scheduling).
   let flow;
+  const flowsRun = new Set<string>();
   try {
-    flow = await loadFlow(flowName);
+    if (flowName !== undefined) flow = await loadFlow(flowName);
+    for (const { scenario } of scenarios) if (!flow) await loadFlow(scenario.flow ?? defaultScenarioFlowName);
   } catch (error) {
     return fail(error instanceof Error ? error.message : String(error));
   }
   let failed = 0;
   for (const { file, scenario } of scenarios) {
-    const differences = scenarioDifferences(scenario, await runScenario(scenario, { flow }));
+    flowsRun.add(flow?.name ?? scenario.flow ?? defaultScenarioFlowName);
+    const differences = scenarioDifferences(scenario, await runScenario(scenario, flow ? { flow } : {}));
     if (differences.length === 0) {
       output.stdout.write(`✓ ${file}: ${scenario.description}\n`);
       continue;
@@ -45,6 +50,7 @@ export async function testCommand(argv: string[], output: Output = process): Pro
     failed += 1;
     output.stdout.write(`✗ ${file}: ${scenario.description}\n${differences.map((line) => `    ${line}\n`).join('')}`);
   }
-  output.stdout.write(`\n${scenarios.length - failed} passed, ${failed} failed (flow ${flow.name})\n`);
+  const names = [...flowsRun];
+  output.stdout.write(`\n${scenarios.length - failed} passed, ${failed} failed (flow${names.length === 1 ? '' : 's'} ${names.join(', ')})\n`);
   return failed === 0 ? 0 : 1;
 }

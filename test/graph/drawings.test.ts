@@ -2,6 +2,8 @@
 import { PassThrough } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { callMachine, phiActorNames } from '../../flows/scheduling/machine.ts';
+import { clinicFlow } from '../../flows/clinic/index.ts';
+import { phiActorsOf } from '../../src/flow/types.ts';
 import { buildCallGraph } from '../../src/graph/call-graph.ts';
 import { graphCommand } from '../../src/graph/graph-command.ts';
 import { anyStateId, mermaidId, renderMermaid } from '../../src/graph/mermaid.ts';
@@ -118,12 +120,19 @@ describe('frontdesk graph', () => {
   }
 
   it('prints Mermaid by default and SVG with --format svg', async () => {
-    const mermaid = await run([]);
+    const mermaid = await run(['--flow', 'scheduling']);
     expect(mermaid).toMatchObject({ code: 0, stderr: '' });
     expect(mermaid.stdout).toBe(renderMermaid(graph));
     const svg = await run(['--format', 'svg']);
     expect(svg.code).toBe(0);
     expect(xmlProblem(svg.stdout)).toBeUndefined();
+  });
+
+  it('draws the default line, the clinic one: scheduling and refills after one verification', async () => {
+    const line = await run([]);
+    expect(line.code).toBe(0);
+    expect(line.stdout).toBe(renderMermaid(buildCallGraph(clinicFlow.machine, { phiActors: phiActorsOf(clinicFlow) })));
+    expect(line.stdout).not.toBe(renderMermaid(graph));
   });
 
   it('exits 2 naming the flag for an unknown format or option', async () => {
