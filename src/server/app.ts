@@ -7,6 +7,7 @@ import type { Logger } from '../log.ts';
 import type { RecordingStore } from '../recording/types.ts';
 import { withCallLogs, type CallLogSettings } from './call-logs.ts';
 import { createCallRegistry, type CallRegistry } from './call-registry.ts';
+import { createFlowChoices, type FlowChoices } from './flow-choices.ts';
 import { createInFlightWork, type InFlightWork } from './in-flight.ts';
 import { metrics as processMetrics, type ServerMetrics } from './metrics.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -28,6 +29,8 @@ export interface ServerContext {
   readonly inFlight: InFlightWork;
   /** Set once shutdown begins: new calls are refused and /readyz answers 503. */
   readonly lifecycle: { closing: boolean };
+  /** The flows a new call may ask for (/ws/text?flow=NAME, the playground's picker), with their path coverage. */
+  readonly flows: FlowChoices;
 }
 
 /** A route plugin in fastify's own shape; its options are the server context. */
@@ -44,6 +47,8 @@ export interface AppDependencies {
   routes?: FrontdeskRoutePlugin[];
   /** Keep an encrypted call log of every call (`frontdesk replay` reads it); absent = no call logs. */
   callLogs?: CallLogSettings;
+  /** Flow name → catalogue name or module path, the flows a call may pick; default the catalogue's and the runtime's. */
+  flows?: Readonly<Record<string, string>>;
 }
 
 /** The routes every server has, in registration order. */
@@ -81,6 +86,11 @@ export function buildApp(dependencies: AppDependencies): FastifyInstance {
     calls: createCallRegistry({ ...(dependencies.config.server.maxCalls === undefined ? {} : { maxCalls: dependencies.config.server.maxCalls }) }),
     inFlight: createInFlightWork(),
     lifecycle: { closing: false },
+    flows: createFlowChoices({
+      defaultFlow: { flow: dependencies.runtime.flow, ...(dependencies.config.flow ? { spec: dependencies.config.flow } : {}) },
+      ...(dependencies.flows ? { specs: dependencies.flows } : {}),
+      logger: dependencies.logger,
+    }),
   };
   const serverLogger = dependencies.logger.child({ component: 'server' }, { serializers: { req: requestSummary, res: responseSummary } });
   // Fastify's own request lines would carry the URL; the hooks below log the route pattern instead.
@@ -104,7 +114,10 @@ export function buildApp(dependencies: AppDependencies): FastifyInstance {
   });
 
   // However the app is closed, open calls end before anything they use (the runtime) can be closed after it.
-  app.addHook('preClose', async () => context.calls.hangUpAll());
+  app.addHook('preClose', async () => {
+    context.flows.close();
+    await context.calls.hangUpAll();
+  });
   // Hung-up calls' logs are flushed and closed before the app reports closed.
   if (callLogging) app.addHook('onClose', async () => callLogging.whenIdle());
 

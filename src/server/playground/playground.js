@@ -1,4 +1,4 @@
-// The playground page: one call at a time over /ws/text (or /ws/call with the microphone), shown as transcript, slots, tools, latency and a live statechart.
+// The playground page: one call at a time over /ws/text (or /ws/call with the microphone) on the picked flow, shown as transcript, slots, tools, latency, a live statechart with the states visited, and the flow's path coverage.
 
 const element = (id) => document.getElementById(id);
 const transcript = element('transcript');
@@ -12,11 +12,16 @@ const lineInput = element('line');
 const sendButton = element('send');
 const microphoneButton = element('microphone');
 const voiceMessage = element('voice-message');
+const flowPicker = element('flow-picker');
+const coverageList = element('coverage');
+const visitedCount = element('visited-count');
 
 /** Microphone audio goes to the server at this rate, as 16-bit mono PCM. */
 const microphoneSampleRate = 16000;
 
-let call; // { socket, kind: 'text' | 'voice', ended, turnSentAt, turns }
+let call; // { socket, kind: 'text' | 'voice', ended, turnSentAt, turns, visited: Set<state path> }
+let flows = []; // [{ name, description, default }] from /flows
+let selectedFlow; // the name new text calls run; undefined = the server's default
 let voice; // { context, source, stream, node, playback: { rate, playhead, sources } }
 
 function endpoint(path) {
@@ -50,6 +55,22 @@ function clearCallView() {
   toolsList.replaceChildren();
   latencyList.replaceChildren();
   highlightState('');
+  markVisited(new Set());
+}
+
+/** Every state a call has been in, and the states containing each, get class "visited" (drawn green). */
+function markVisited(visited) {
+  for (const node of diagram.querySelectorAll('g.state.visited')) node.classList.remove('visited');
+  for (const path of visited) diagram.querySelector(`g.state[data-state="${CSS.escape(path)}"]`)?.classList.add('visited');
+  visitedCount.textContent = String(visited.size);
+}
+
+function noteVisited(activeCall, value) {
+  for (const path of value ? value.split('+') : []) {
+    const parts = path.split('.');
+    for (let length = 1; length <= parts.length; length += 1) activeCall.visited.add(parts.slice(0, length).join('.'));
+  }
+  markVisited(activeCall.visited);
 }
 
 /** Marks the state's <g data-state> as current and its ancestors as active; "a+b" is parallel regions. */
@@ -115,6 +136,7 @@ function handleEvent(activeCall, event) {
       break;
     case 'state':
       highlightState(event.value);
+      noteVisited(activeCall, event.value);
       break;
     case 'slots':
       showSlots(event.slots);
@@ -161,8 +183,8 @@ function startTextCall() {
   hangUp();
   clearCallView();
   delete document.body.dataset.callEnd;
-  const socket = new WebSocket(endpoint('/ws/text'));
-  const activeCall = { socket, kind: 'text', ended: false, turnSentAt: undefined, turns: 0 };
+  const socket = new WebSocket(endpoint(selectedFlow ? `/ws/text?flow=${encodeURIComponent(selectedFlow)}` : '/ws/text'));
+  const activeCall = { socket, kind: 'text', ended: false, turnSentAt: undefined, turns: 0, visited: new Set() };
   call = activeCall;
   setStatus('connecting…');
   updateControls();
@@ -275,7 +297,7 @@ async function startMicrophone() {
   delete document.body.dataset.microphoneMs;
   delete document.body.dataset.agentAudioMs;
   delete document.body.dataset.agentAudioPlayedMs;
-  const activeCall = { socket, kind: 'voice', ended: false, turnSentAt: undefined, turns: 0 };
+  const activeCall = { socket, kind: 'voice', ended: false, turnSentAt: undefined, turns: 0, visited: new Set() };
   call = activeCall;
   const context = new AudioContext();
   voice = { context, playback: { rate: microphoneSampleRate, playhead: 0, sources: new Set() } };
@@ -314,6 +336,99 @@ async function startMicrophone() {
   }
 }
 
+// ---- flows: the picker, the drawing of the picked flow, and its path coverage ----
+
+const isDefaultFlow = (name) => flows.find((flow) => flow.name === name)?.default === true;
+
+function coverageRow(term, text, state) {
+  const title = document.createElement('dt');
+  title.textContent = term;
+  const detail = document.createElement('dd');
+  detail.textContent = text;
+  if (state) detail.className = state;
+  return [title, detail];
+}
+
+function showCoverage(name, answer) {
+  if (name !== selectedFlow) return;
+  document.body.dataset.coverage = answer.status;
+  if (answer.status === 'computing') {
+    coverageList.replaceChildren(...coverageRow('walk', 'walking every path… (this takes a few seconds)'));
+    return;
+  }
+  if (answer.status === 'failed') {
+    coverageList.replaceChildren(...coverageRow('walk', `failed: ${answer.message}`, 'failed'));
+    return;
+  }
+  const coverage = answer.coverage;
+  const number = (value) => value.toLocaleString('en-US');
+  coverageList.replaceChildren(
+    ...coverageRow('states', `${coverage.statesVisited} of ${coverage.states} visited${coverage.unvisited.length ? ` (never: ${coverage.unvisited.join(', ')})` : ''}`, coverage.unvisited.length ? 'failed' : 'ok'),
+    ...coverageRow('paths', `${number(coverage.waitingPoints)} waiting points, ${number(coverage.turns)} caller turns tried in ${coverage.worlds.length} world${coverage.worlds.length === 1 ? '' : 's'}`),
+    ...coverageRow('PHI steps', `${number(coverage.phiSteps)} (${coverage.phiActors.join(', ') || 'no PHI actors'}), all under ${coverage.verifiedStateId}: ${coverage.gatingOk ? 'ok' : 'FAILED'}`, coverage.gatingOk ? 'ok' : 'failed'),
+    ...coverage.gatingViolations.flatMap((violation) => coverageRow('', violation, 'failed')),
+    ...coverageRow('loop check', `no question more than ${coverage.maxAsksInARow} times in a row (longest ${coverage.longestRun}): ${coverage.loopOk ? 'ok' : 'FAILED'}`, coverage.loopOk ? 'ok' : 'failed'),
+    ...coverage.loopViolations.flatMap((violation) => coverageRow('', violation, 'failed')),
+    ...coverageRow('walked in', `${(coverage.durationMs / 1000).toFixed(1)} s, once per flow`),
+  );
+}
+
+/** Asks for the flow's coverage until the server's walk is done (202 while it runs). */
+async function loadCoverage(name) {
+  for (let attempt = 0; name === selectedFlow; attempt += 1) {
+    let answer;
+    try {
+      const response = await fetch(`/coverage?flow=${encodeURIComponent(name)}`);
+      answer = await response.json();
+    } catch (error) {
+      answer = { status: 'failed', message: error instanceof Error ? error.message : String(error) };
+    }
+    showCoverage(name, answer);
+    if (answer.status !== 'computing') return;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(4000, 500 + attempt * 250)));
+  }
+}
+
+/** Draws the picked flow (the page came with the default one inlined). */
+async function showDiagram(name) {
+  const response = await fetch(`/graph.svg?flow=${encodeURIComponent(name)}`);
+  const svg = (await response.text()).replace(/^<\?xml[^>]*>\s*/, '');
+  if (name !== selectedFlow) return;
+  diagram.innerHTML = svg;
+}
+
+async function pickFlow(name) {
+  selectedFlow = name;
+  document.body.dataset.flow = name;
+  // Voice calls run the server's own flow (FRONTDESK_FLOW): the microphone is offered with that one only.
+  microphoneButton.disabled = !isDefaultFlow(name);
+  microphoneButton.title = isDefaultFlow(name) ? '' : 'Voice calls run the server\'s default flow';
+  void loadCoverage(name);
+  await showDiagram(name);
+  if (name === selectedFlow) startTextCall();
+}
+
+async function loadFlows() {
+  try {
+    flows = (await (await fetch('/flows')).json()).flows;
+  } catch {
+    flows = [];
+  }
+  flowPicker.replaceChildren(
+    ...flows.map((flow) => {
+      const option = document.createElement('option');
+      option.value = flow.name;
+      option.textContent = flow.name;
+      option.title = flow.description;
+      option.selected = flow.default;
+      return option;
+    }),
+  );
+  selectedFlow = flows.find((flow) => flow.default)?.name;
+  document.body.dataset.flow = selectedFlow ?? '';
+  if (selectedFlow) void loadCoverage(selectedFlow);
+}
+
 // ---- wiring ----
 
 element('say').addEventListener('submit', (event) => {
@@ -324,5 +439,7 @@ element('say').addEventListener('submit', (event) => {
 element('new-call').addEventListener('click', () => startTextCall());
 microphoneButton.addEventListener('click', () => (voice ? stopMicrophone() : void startMicrophone()));
 element('fit-diagram').addEventListener('change', (event) => diagram.classList.toggle('fit', event.target.checked));
+flowPicker.addEventListener('change', () => void pickFlow(flowPicker.value));
 
 startTextCall();
+void loadFlows();

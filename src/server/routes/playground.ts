@@ -1,5 +1,6 @@
-// The playground: GET / (the page with the statechart inlined), its script, styles and microphone worklet, and GET /graph.svg.
+// The playground: GET / (the page with the statechart inlined), its script, styles and microphone worklet, GET /graph.svg, and the flow picker's /flows and /coverage.
 import { readFile } from 'node:fs/promises';
+import type { FastifyReply } from 'fastify';
 import type { Flow } from '../../flow/types.ts';
 import { phiActorsOf } from '../../flow/types.ts';
 import { buildCallGraph } from '../../graph/call-graph.ts';
@@ -36,13 +37,22 @@ function statechartSvg(flow: Flow): Promise<string> {
   return diagram;
 }
 
+/** The flow a playground request names (`?flow=NAME`), else the server's default; undefined for a name it does not offer. */
+function chosenFlow(context: Parameters<FrontdeskRoutePlugin>[1], query: unknown): Flow | undefined {
+  const name = (query as Record<string, unknown> | undefined)?.flow;
+  return context.flows.get(typeof name === 'string' ? name : context.flows.defaultName)?.flow;
+}
+
 export const playgroundRoutes: FrontdeskRoutePlugin = async (app, context) => {
-  const flow = context.runtime.flow;
+  await context.flows.ready();
   const read = (name: string) => readFile(new URL(name, assetDirectory), 'utf8');
   const [page, ...files] = await Promise.all([read('index.html'), ...Object.values(assets).map(([name]) => read(name))]);
   const fileContents = new Map(Object.keys(assets).map((path, index) => [path, files[index]!]));
+  const unknownFlow = (reply: FastifyReply) => reply.code(404).send({ error: `unknown flow; this server offers: ${context.flows.list().map((flow) => flow.name).join(', ')}` });
 
-  app.get('/', async (_request, reply) => {
+  app.get('/', async (request, reply) => {
+    const flow = chosenFlow(context, request.query);
+    if (!flow) return unknownFlow(reply);
     const svg = (await statechartSvg(flow)).replace(/^<\?xml[^>]*>\s*/, '');
     return reply
       .type('text/html; charset=utf-8')
@@ -51,7 +61,27 @@ export const playgroundRoutes: FrontdeskRoutePlugin = async (app, context) => {
       .send(page.replace(diagramPlaceholder, svg));
   });
 
-  app.get('/graph.svg', async (_request, reply) => reply.type('image/svg+xml; charset=utf-8').header('cache-control', 'no-cache').send(await statechartSvg(flow)));
+  app.get('/graph.svg', async (request, reply) => {
+    const flow = chosenFlow(context, request.query);
+    if (!flow) return unknownFlow(reply);
+    return reply.type('image/svg+xml; charset=utf-8').header('cache-control', 'no-cache').send(await statechartSvg(flow));
+  });
+
+  // The flow picker's list: name, one line, and which one a call runs when none is picked.
+  app.get('/flows', async () => ({
+    flows: context.flows.list().map(({ name, description }) => ({ name, description, default: name === context.flows.defaultName })),
+  }));
+
+  // `frontdesk paths` for one flow, walked once (in a worker) on first ask: 202 while it runs, then 200 with the numbers.
+  app.get('/coverage', async (request, reply) => {
+    const name = (request.query as Record<string, unknown> | undefined)?.flow;
+    const state = context.flows.coverage(typeof name === 'string' ? name : context.flows.defaultName);
+    if (!state) return unknownFlow(reply);
+    reply.header('cache-control', 'no-cache');
+    if (state.status === 'computing') return reply.code(202).send(state);
+    if (state.status === 'failed') return reply.code(500).send(state);
+    return reply.send(state);
+  });
 
   for (const [path, [, contentType]] of Object.entries(assets)) {
     app.get(path, async (_request, reply) => reply.type(contentType).header('cache-control', 'no-cache').send(fileContents.get(path)));

@@ -13,8 +13,8 @@ export interface TextErrorFrame {
   message: string;
 }
 
-/** Close codes: 1000 the call ended, 1001 the server is shutting down, 1013 not accepting calls now. */
-export const textCloseCodes = { callEnded: 1000, goingAway: 1001, tryAgainLater: tryAgainLaterCloseCode } as const;
+/** Close codes: 1000 the call ended, 1001 the server is shutting down, 1008 no such flow, 1013 not accepting calls now. */
+export const textCloseCodes = { callEnded: 1000, goingAway: 1001, unknownFlow: 1008, tryAgainLater: tryAgainLaterCloseCode } as const;
 
 function asBuffer(data: RawData): Buffer {
   if (Buffer.isBuffer(data)) return data;
@@ -23,13 +23,23 @@ function asBuffer(data: RawData): Buffer {
 }
 
 export const textChannelRoute: FrontdeskRoutePlugin = async (app, context) => {
+  await context.flows.ready();
   app.get('/ws/text', { websocket: true }, (socket: WebSocket, request) => {
     if (context.lifecycle.closing) {
       socket.close(textCloseCodes.tryAgainLater, 'server shutting down');
       return;
     }
+    // ?flow=NAME picks one of the server's flows for this call (the playground's picker); never a path.
+    const flowName = (request.query as Record<string, unknown> | undefined)?.flow;
+    const choice = typeof flowName === 'string' ? context.flows.get(flowName) : undefined;
+    if (flowName !== undefined && !choice) {
+      const known = context.flows.list().map((flow) => flow.name).join(', ');
+      socket.send(JSON.stringify({ type: 'error', message: `unknown flow; this server offers: ${known}` } satisfies TextErrorFrame));
+      socket.close(textCloseCodes.unknownFlow, 'unknown flow');
+      return;
+    }
     if (turnAwayIfFull(socket, context, 'text')) return;
-    const session = context.runtime.openSession();
+    const session = context.runtime.openSession(choice ? { flow: choice.flow } : {});
     const log = request.log.child({ sessionId: session.sessionId, transport: 'text' });
     log.info('text call connected');
     context.metrics.observeSession(session);
