@@ -8,6 +8,7 @@ import { offlineSpeechAvailable } from '../stt/offline-speech.ts';
 import { buildApp } from './app.ts';
 import { callLogSettings } from './call-logs.ts';
 import { closeGracefully } from './graceful-shutdown.ts';
+import { launchedByNpm, watchLauncher } from './launcher-watch.ts';
 import { voiceRoutes } from './routes/voice-routes.ts';
 import { createVoiceSetup, type VoiceSetup } from './voice-setup.ts';
 
@@ -119,14 +120,18 @@ export async function serveCommand(argv: string[]): Promise<number> {
   }
   process.stdout.write(`frontdesk: listening on ${address} (playground at ${address}/)\n`);
 
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    const stop = (received: NodeJS.Signals) => {
+  const signal = await new Promise<NodeJS.Signals | 'launcher-gone'>((resolve) => {
+    const stop = (received: NodeJS.Signals | 'launcher-gone') => {
       process.off('SIGTERM', stop);
       process.off('SIGINT', stop);
+      stopWatching();
       resolve(received);
     };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
+    // npm's shell may die of the signal without passing it on: the server is then re-parented, and stops the same way.
+    // The environment is read here, not in config: it says how the process was launched, not how it is configured.
+    const stopWatching = watchLauncher({ launchedByNpm: launchedByNpm(process.env), onGone: () => stop('launcher-gone') });
   });
   logger.info({ signal }, 'shutting down');
   await closeGracefully(app, { timeoutMs: shutdownTimeoutMs });
