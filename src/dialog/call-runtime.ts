@@ -63,7 +63,7 @@ export interface CallRuntime {
   readonly patientLastNames: string[];
   readonly logger: Logger;
   /** Opens a session (on the runtime's flow unless `flow` names another); its verification grant is dropped when the call ends. */
-  openSession(options?: Pick<CallSessionOptions, 'sessionId' | 'replies' | 'turnTimeoutMs' | 'flow' | 'trace' | 'callerNumber'>): CallSession;
+  openSession(options?: Pick<CallSessionOptions, 'sessionId' | 'replies' | 'turnTimeoutMs' | 'trace' | 'callerNumber'> & { flow?: Flow }): CallSession;
   /** Sessions still running. */
   activeSessions(): number;
   close(): Promise<void>;
@@ -81,9 +81,9 @@ function openOrExplain<T>(what: string, path: string, open: () => T): T {
 }
 
 /** The audit chain in the shared database; calls this instance left open in a crash are closed in it first. */
-async function openSharedAuditTrail(database: Database, instanceId: string, clock: Clock, logger: Logger): Promise<AuditTrail> {
+async function openSharedAuditTrail(database: Database, instanceId: string, clock: Clock, logger: Logger, keyHex: string | undefined): Promise<AuditTrail> {
   const { openPostgresAuditTrail } = await import('../audit/postgres-audit-trail.ts');
-  return openPostgresAuditTrail({ database, instanceId, clock, logger });
+  return openPostgresAuditTrail({ database, instanceId, clock, logger, ...(keyHex !== undefined ? { key: Buffer.from(keyHex, 'hex') } : {}) });
 }
 
 export async function openCallRuntime(options: CallRuntimeOptions): Promise<CallRuntime> {
@@ -92,7 +92,7 @@ export async function openCallRuntime(options: CallRuntimeOptions): Promise<Call
   const database = options.database ? await (await import('../postgres/database.ts')).openDatabase({ url: options.database.url, logger: options.logger }) : undefined;
   const auditTrail =
     database && options.database && options.database.auditInDatabase !== false
-      ? await openSharedAuditTrail(database, options.database.instanceId, clock, options.logger)
+      ? await openSharedAuditTrail(database, options.database.instanceId, clock, options.logger, options.auditKey)
       : openOrExplain('audit file', options.auditFile, () =>
           createFileAuditTrail(options.auditFile, {
             clock,
