@@ -76,21 +76,27 @@ export async function replayCall(flow: Flow, recording: RecordedCall, options: {
   }
   const turns: Turn[] = [{ index: 0, observations: [] }];
   const observe = (observation: Observation) => turns.at(-1)!.observations.push(observation);
+  let answering = 0;
 
   const actors = Object.fromEntries(
     Object.entries(flow.tools).map(([actor, binding]) => [
       actor,
       fromPromise(async () => {
-        // As a real EHR call does, answer after the state that invoked it has been reported.
-        await new Promise((resolve) => setImmediate(resolve));
-        const outcome = outcomes.get(actor)?.shift();
-        if (!outcome) {
-          observe({ kind: 'tool', actor, name: binding.name, missing: true });
-          throw new NoRecordedOutcome(actor);
+        answering += 1;
+        try {
+          // As a real EHR call does, answer after the state that invoked it has been reported.
+          await new Promise((resolve) => setImmediate(resolve));
+          const outcome = outcomes.get(actor)?.shift();
+          if (!outcome) {
+            observe({ kind: 'tool', actor, name: binding.name, missing: true });
+            throw new NoRecordedOutcome(actor);
+          }
+          observe({ kind: 'tool', actor, name: binding.name });
+          if (outcome.error) throw reviveError(outcome.error);
+          return outcome.output;
+        } finally {
+          answering -= 1;
         }
-        observe({ kind: 'tool', actor, name: binding.name });
-        if (outcome.error) throw reviveError(outcome.error);
-        return outcome.output;
       }),
     ]),
   );
@@ -122,10 +128,14 @@ export async function replayCall(flow: Flow, recording: RecordedCall, options: {
   });
 
   // As the session does: a turn is over when the call waits for the caller again, or has ended.
+  // Tools invoked by a state that also waits for the caller answer within the turn too, so each lands in the turn that invoked it.
+  const awaitingCaller = (snapshot: AnyMachineSnapshot) => snapshot.status !== 'active' || flow.expectation(snapshot).slots.length > 0;
   const settle = async () => {
-    await waitFor(actor, (snapshot: AnyMachineSnapshot) => snapshot.status !== 'active' || flow.expectation(snapshot).slots.length > 0, {
-      timeout: options.settleTimeoutMs ?? 5_000,
-    }).catch(() => {});
+    const deadline = Date.now() + (options.settleTimeoutMs ?? 5_000);
+    do {
+      await waitFor(actor, awaitingCaller, { timeout: Math.max(1, deadline - Date.now()) }).catch(() => {});
+      while (answering > 0 && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
+    } while (!awaitingCaller(actor.getSnapshot()) && Date.now() < deadline);
   };
 
   actor.start();

@@ -24,7 +24,7 @@ function filesUnder(directory: string): string[] {
 
 /** Runs `frontdesk serve` as operators do, takes one typed booking over /ws/text, stops it with SIGTERM; returns the call log's path. */
 async function recordBookingWithServe(): Promise<string> {
-  const child = spawn(process.execPath, [binary, 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, '--now', '2026-12-01T09:00:00-05:00'], {
+  const child = spawn(process.execPath, [binary, 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, '--now', '2026-12-01T09:00:00-05:00', '--flow', 'scheduling'], {
     // No FRONTDESK_RECORDING_KEY: the server generates the key into its data directory, as on a first start.
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'info', FRONTDESK_RECORDINGS: 'local', FRONTDESK_TIMEZONE: 'America/New_York' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -97,6 +97,14 @@ describe('frontdesk replay', () => {
     expect(result.stdout).toMatch(/ {2}recorded {2}agent \[confirmBooking\] "To confirm: Wednesday, December ninth at nine thirty AM with Dr\. Samuel Whitfield/);
     expect(result.stdout).toContain('  replayed  agent [confirmBooking] "Shall I book that for you?"');
     expect(result.stdout).toContain('result: DIFFERENT at turn 8');
+    expect(result.code).toBe(1);
+  });
+
+  it('reports a tool the changed flow invokes that the recorded call never answered: the greeting that lists appointments', async () => {
+    const result = await replay([logFile, '--flow', join(import.meta.dirname, 'leaky-flow.ts'), '--key', key]);
+    expect(result.stdout).toContain('turn 0 differs: the greeting');
+    expect(result.stdout).toContain('  same      state greeting');
+    expect(result.stdout).toContain('  replayed  tool listAppointments (get_patient_appointments): invoked, but the recorded call has no outcome for it here');
     expect(result.code).toBe(1);
   });
 
