@@ -11,6 +11,7 @@ import { callerLockoutKey, claimLockoutKeys, type LockoutPolicy } from '../verif
 import type { CallContext, PatientId, VerificationClaim, VerifyResult } from '../types.ts';
 import { createFhirClient } from './fhir-client.ts';
 import { createFhirDirectory, displayNameOf } from './fhir-directory.ts';
+import { createFhirMedications } from './fhir-medications.ts';
 import { createFhirScheduling } from './fhir-scheduling.ts';
 import { openLocalLockouts } from './local-lockouts.ts';
 import { createSmartAuth, type SmartAuth } from './smart-auth.ts';
@@ -50,6 +51,7 @@ export function createFhirEhr(options: FhirEhrOptions): EhrBackend {
   });
   const directory = createFhirDirectory({ client, specialtyCodes: options.specialtyCodes ?? defaultSpecialtyCodes });
   const scheduling = createFhirScheduling({ client, directory, clock, logger });
+  const medications = createFhirMedications({ client, clock });
   const lockouts = openLocalLockouts(options.lockoutFile, options.lockoutPolicy);
 
   /** Minute-resolution wall times round up, so "locked until 10:15" is never earlier than the real end. */
@@ -111,6 +113,12 @@ export function createFhirEhr(options: FhirEhrOptions): EhrBackend {
     cancelAppointment: (session, appointmentId) => scheduling.cancel(session.patientId, appointmentId),
     rescheduleAppointment: (session, request) =>
       scheduling.reschedule(session.patientId, request.appointmentId, request.newSlotId, `${session.sessionId}:${request.newSlotId}`),
+
+    getMedications: (session) => medications.list(session.patientId),
+    requestRefill: (session, request) =>
+      medications.requestRefill(session.patientId, request.medicationId, request.pharmacyId, `${session.sessionId}:${request.medicationId}`),
+    messageCareTeam: (session, request) =>
+      medications.messageCareTeam(session.patientId, request.medicationId, request.topic, `${session.sessionId}:${request.medicationId}`),
 
     async listVocabulary() {
       // Names for the extractor and speech hints; a server that is down at start must not stop the process.

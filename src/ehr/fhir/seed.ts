@@ -1,9 +1,9 @@
 // The demo clinic of fixtures/ehr as FHIR R4 resources: a static transaction Bundle (patients, practitioners, roles, locations, schedules) and the slots and visits placed relative to now with the SQLite EHR's seeding logic.
-import type { Appointment, Bundle, BundleEntry, CodeableConcept, Location, Patient, Practitioner, PractitionerRole, Resource, Schedule, Slot } from '@medplum/fhirtypes';
+import type { Appointment, Bundle, BundleEntry, CodeableConcept, Location, MedicationRequest, Organization, Patient, Practitioner, PractitionerRole, Resource, Schedule, Slot } from '@medplum/fhirtypes';
 import { addDays, wallDateOf, type WallTime } from '../../clock.ts';
 import type { EhrFixtures, ProviderFixture } from '../fixtures.ts';
 import { isBlockedAtSeed, nextDateWithSlotAt, slotIdOf, slotStartsOn } from '../schedule.ts';
-import { confirmationCodeSystem } from './fhir-identifiers.ts';
+import { confirmationCodeSystem, controlledSubstanceExtension, pharmacyType, preferredPharmacyExtension } from './fhir-identifiers.ts';
 import { fhirInstantOf } from './fhir-time.ts';
 import { defaultSpecialtyCodes } from './specialty-codes.ts';
 
@@ -68,7 +68,20 @@ export function buildClinicBundle(fixtures: EhrFixtures): Bundle {
       } as Schedule & { id: string }),
     );
   });
+  for (const pharmacy of fixtures.medications.pharmacies) {
+    entries.push(
+      transactionEntry({
+        resourceType: 'Organization',
+        id: pharmacy.pharmacyId,
+        active: true,
+        type: [{ coding: [{ ...pharmacyType }], text: 'Pharmacy' }],
+        name: pharmacy.name,
+      } as Organization & { id: string }),
+    );
+  }
+  const preferredPharmacy = new Map(fixtures.medications.pharmaciesOnFile.map((entry) => [entry.patientId, entry.pharmacyId]));
   for (const patient of fixtures.patients) {
+    const pharmacyId = preferredPharmacy.get(patient.patientId);
     const digits = patient.phone.replace(/\D/g, '').replace(/^1/, '');
     entries.push(
       transactionEntry({
@@ -79,7 +92,24 @@ export function buildClinicBundle(fixtures: EhrFixtures): Bundle {
         birthDate: patient.dateOfBirth,
         // National format on purpose: the adapter compares phones in E.164, as records hold them every which way.
         telecom: [{ system: 'phone', use: 'mobile', value: `(${digits.slice(0, 3)}) ${digits.slice(3, 6)}-${digits.slice(6)}` }],
+        ...(pharmacyId ? { extension: [{ url: preferredPharmacyExtension, valueReference: { reference: `Organization/${pharmacyId}` } }] } : {}),
       } as Patient & { id: string }),
+    );
+  }
+  for (const medication of fixtures.medications.medications) {
+    const [value, unit] = medication.strength.split(/\s+/);
+    entries.push(
+      transactionEntry({
+        resourceType: 'MedicationRequest',
+        id: medication.medicationId,
+        status: medication.status,
+        intent: 'order',
+        subject: { reference: `Patient/${medication.patientId}` },
+        medicationCodeableConcept: { coding: [{ display: medication.name }], text: `${medication.name} ${medication.strength}` },
+        dosageInstruction: [{ doseAndRate: [{ doseQuantity: { value: Number(value), unit: unit ?? '' } }] }],
+        ...(medication.purpose ? { reasonCode: [{ text: medication.purpose }] } : {}),
+        ...(medication.controlled ? { extension: [{ url: controlledSubstanceExtension, valueBoolean: true }] } : {}),
+      } as MedicationRequest & { id: string }),
     );
   }
   return { resourceType: 'Bundle', type: 'transaction', entry: entries };
