@@ -141,7 +141,9 @@ export async function openPostgresAuditTrail(options: PostgresAuditTrailOptions)
     crashedCalls,
     append(entry) {
       if (closed) throw new FrontdeskError('AUDIT_TAMPERED', 'append after close');
-      pending.push({ entry, at: now() });
+      // In a shared chain a call's start names the instance that carried it (an id, no PHI).
+      const named = entry.action === 'call_started' ? { ...entry, detail: { ...entry.detail, instance: instanceId } } : entry;
+      pending.push({ entry: named, at: now() });
       void startWriting();
     },
     pending: () => pending.length,

@@ -157,20 +157,18 @@ export async function createPostgresEhr(options: PostgresEhrOptions): Promise<Po
         const lockStarts: Array<{ patientId: string; until: number }> = [];
         const result = await database.transaction(async (client): Promise<VerifyResult> => {
           const lastName = lastNameKey(claim.lastName);
-          const ids = (await client.query<{ patient_id: string }>('SELECT patient_id FROM patients WHERE last_name_key = $1', [lastName])).rows.map(
-            (row) => row.patient_id,
-          );
-          // Every record the claim names is locked for this transaction: failures through any instance count one at a time.
-          await lockRecordKeys(client, ids);
-          const lockout = createPostgresLockoutStore(client, policy);
           const claimed = (
             await client.query<{ patient_id: string; date_of_birth: string; phone: string }>(
               'SELECT patient_id, date_of_birth, phone FROM patients WHERE last_name_key = $1 ORDER BY patient_id',
               [lastName],
             )
           ).rows;
+          const lockout = createPostgresLockoutStore(client, policy);
           const phone = normalisePhone(claim.phone, options.defaultCountry);
           const match = claimed.find((row) => row.date_of_birth === claim.dateOfBirth && row.phone === phone);
+          // A failure locks every record the claim names for this transaction, so failures through any instance count
+          // one at a time. A match reads the lock without waiting: many callers verifying one record do not queue.
+          if (!match) await lockRecordKeys(client, claimed.map((row) => row.patient_id));
           if (match) {
             const until = await lockout.lockedUntil(match.patient_id, nowMs);
             if (until !== undefined) return { outcome: 'locked', until: wallTimeCeiling(until) };

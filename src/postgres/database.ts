@@ -17,7 +17,7 @@ export interface Database {
 export interface DatabaseOptions {
   url: string;
   logger?: Logger;
-  /** Connections at most, default 10. */
+  /** Connections at most, default 20 (three instances stay well under PostgreSQL's default 100). */
   maxConnections?: number;
   /** How long a query waits for a connection, ms; default 3000, so a database that is down fails a tool call quickly. */
   connectionTimeoutMs?: number;
@@ -40,7 +40,7 @@ export function redactDatabaseUrl(url: string): string {
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: options.url,
-    max: options.maxConnections ?? 10,
+    max: options.maxConnections ?? 20,
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 3000,
     statement_timeout: options.statementTimeoutMs ?? 10_000,
     idleTimeoutMillis: 30_000,
