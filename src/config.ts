@@ -69,6 +69,7 @@ export const configVariables = [
   'FRONTDESK_MAX_CALLS',
   'FRONTDESK_HANDOFF_NUMBER',
   'LOG_LEVEL',
+  'FRONTDESK_NO_INPUT_MS',
   'FRONTDESK_VAD_THRESHOLD',
   'FRONTDESK_VAD_SILENCE_MS',
   'FRONTDESK_VAD_MIN_SPEECH_MS',
@@ -179,6 +180,8 @@ export interface Config {
     handoffNumber?: string;
   };
   logLevel: (typeof logLevels)[number];
+  /** Silence after the agent's last line before the call hears a silent turn, ms, voice and text alike. Default 8000. */
+  noInputMs: number;
   vad: {
     /** Speech probability above which a frame is speech, 0–1. Default 0.5. */
     threshold: number;
@@ -548,6 +551,7 @@ export function loadConfig(env: Environment = process.env, overrides: ConfigOver
     recordings,
     twilio: { ...(twilioToken === undefined ? {} : { authToken: twilioToken }), ...(handoffNumber === undefined ? {} : { handoffNumber }) },
     logLevel: logLevelText === undefined ? 'info' : parseWith('LOG_LEVEL', logLevelText.toLowerCase(), z.enum(logLevels), `one of ${logLevels.join(', ')}`),
+    noInputMs: integerSetting(read, 'FRONTDESK_NO_INPUT_MS', 8000, 1000, 120_000),
     vad: {
       threshold: thresholdText === undefined ? 0.5 : parseWith('FRONTDESK_VAD_THRESHOLD', thresholdText, z.coerce.number().gt(0).lt(1), 'a number between 0 and 1'),
       silenceMs: integerSetting(read, 'FRONTDESK_VAD_SILENCE_MS', 800, 100, 10_000),

@@ -10,6 +10,7 @@ import { createCallRegistry, type CallRegistry } from './call-registry.ts';
 import { createFlowChoices, type FlowChoices } from './flow-choices.ts';
 import { createInFlightWork, type InFlightWork } from './in-flight.ts';
 import { metrics as processMetrics, type ServerMetrics } from './metrics.ts';
+import { createProtocolErrors, isClientProtocolError, protocolErrorKind, type ProtocolErrors } from './protocol-errors.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoute } from './routes/metrics.ts';
 import { playgroundRoutes } from './routes/playground.ts';
@@ -31,6 +32,8 @@ export interface ServerContext {
   readonly lifecycle: { closing: boolean };
   /** The flows a new call may ask for (/ws/text?flow=NAME, the playground's picker), with their path coverage. */
   readonly flows: FlowChoices;
+  /** Client protocol errors: counted, logged once per connection at warn. */
+  readonly protocolErrors: ProtocolErrors;
 }
 
 /** A route plugin in fastify's own shape; its options are the server context. */
@@ -86,6 +89,7 @@ export function buildApp(dependencies: AppDependencies): FastifyInstance {
     calls: createCallRegistry({ ...(dependencies.config.server.maxCalls === undefined ? {} : { maxCalls: dependencies.config.server.maxCalls }) }),
     inFlight: createInFlightWork(),
     lifecycle: { closing: false },
+    protocolErrors: createProtocolErrors({ metrics: dependencies.metrics ?? processMetrics, logger: dependencies.logger.child({ component: 'server' }) }),
     flows: createFlowChoices({
       defaultFlow: { flow: dependencies.runtime.flow, ...(dependencies.config.flow ? { spec: dependencies.config.flow } : {}) },
       ...(dependencies.flows ? { specs: dependencies.flows } : {}),
@@ -122,7 +126,15 @@ export function buildApp(dependencies: AppDependencies): FastifyInstance {
   if (callLogging) app.addHook('onClose', async () => callLogging.whenIdle());
 
   // Plugins load in this order on ready()/listen()/inject().
-  void app.register(websocket, { options: { maxPayload: maxWebSocketMessageBytes } });
+  void app.register(websocket, {
+    options: { maxPayload: maxWebSocketMessageBytes },
+    // A frame the client got wrong is counted and logged once per connection, without a stack; anything else is ours.
+    errorHandler: (error, socket, request) => {
+      if (isClientProtocolError(error)) context.protocolErrors.report(socket, requestSummary(request).route, protocolErrorKind(error));
+      else request.log.error({ err: error, route: requestSummary(request).route }, 'websocket handler failed');
+      socket.terminate();
+    },
+  });
   for (const route of [...coreRoutes, ...(dependencies.routes ?? [])]) {
     void app.register(async (instance) => route(instance, context));
   }

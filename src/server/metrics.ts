@@ -21,6 +21,8 @@ export interface ServerMetrics {
   turn(): void;
   /** One EHR tool call finished. */
   tool(name: string, ok: boolean): void;
+  /** A client protocol error on `route` (an oversized or invalid frame, a message the route cannot use). */
+  protocolError(route: string, kind: string): void;
   /** Counts a session as one call until it ends, and its tool calls. */
   observeSession(session: CallSession): void;
   /** The Prometheus text exposition of every metric. */
@@ -45,6 +47,12 @@ export function createServerMetrics(options: { processMetrics?: boolean } = {}):
     name: 'frontdesk_tool_calls_total',
     help: 'EHR tool calls by tool name and whether they succeeded',
     labelNames: ['tool', 'ok'] as const,
+    registers: [registry],
+  });
+  const protocolErrors = new Counter({
+    name: 'frontdesk_protocol_errors_total',
+    help: 'Client protocol errors (oversized or invalid frames, unusable messages) by route and kind',
+    labelNames: ['route', 'kind'] as const,
     registers: [registry],
   });
   const stages = new Histogram({
@@ -74,6 +82,7 @@ export function createServerMetrics(options: { processMetrics?: boolean } = {}):
     callRefused: (transport) => refused.inc({ transport }),
     turn: () => turns.inc(),
     tool: (name, ok) => tools.inc({ tool: name, ok: String(ok) }),
+    protocolError: (route, kind) => protocolErrors.inc({ route, kind }),
     observeSession(session) {
       metrics.callStarted();
       const unsubscribe = session.subscribe((event) => {

@@ -9,6 +9,7 @@ import { buildApp } from './app.ts';
 import { callLogSettings } from './call-logs.ts';
 import { closeGracefully } from './graceful-shutdown.ts';
 import { launchedByNpm, watchLauncher } from './launcher-watch.ts';
+import { privateFileCreation, secureDataDirectory } from './data-directory.ts';
 import { voiceRoutes } from './routes/voice-routes.ts';
 import { createVoiceSetup, type VoiceSetup } from './voice-setup.ts';
 
@@ -69,6 +70,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
     process.stderr.write(`frontdesk serve: ${message}\n`);
     return code;
   };
+  // Before anything is written (the recording key, the EHR, the audit trail): data files are private whatever the umask.
+  privateFileCreation();
   let config: Readonly<Config>;
   try {
     config = loadConfig(process.env, overridesFrom(argv));
@@ -77,6 +80,11 @@ export async function serveCommand(argv: string[]): Promise<number> {
     throw error;
   }
   const logger = createLogger({ level: config.logLevel });
+  try {
+    secureDataDirectory(config.dataDir);
+  } catch (error) {
+    return fail(`cannot secure the data directory ${config.dataDir} (FRONTDESK_DATA_DIR): ${error instanceof Error ? error.message : String(error)}`);
+  }
   for (const warning of config.warnings) logger.warn({ warning }, 'configuration warning');
   logger.info(describeConfig(config), 'configuration');
 

@@ -64,6 +64,7 @@ export async function createVoiceSetup(config: Config, runtime: CallRuntime, log
     await Promise.all([stt.close?.(), tts.close?.()]);
   };
   const voice = {
+    noInputMs: config.noInputMs,
     turns: { threshold: config.vad.threshold, endSilenceMs: config.vad.silenceMs, speechPadMs: config.vad.padMs, silenceFloorDbfs: config.vad.silenceFloorDbfs },
   };
   const bind =

@@ -69,6 +69,8 @@ export interface PcmWebSocketCallOptions extends Omit<LiveCallOptions, 'transpor
   close(code: number, reason: string): void;
   /** Every VoiceCall event after the adapter has handled it. */
   onEvent?(event: VoiceCallEvent): void;
+  /** A client message was refused (the server counts it and logs the first per connection); without it the transport logs the first. */
+  onRefused?(): void;
   /** ms after the agent's last audio is due to finish before the socket is closed at the end of the call. Default 500. */
   closeGraceMs?: number;
 }
@@ -98,7 +100,8 @@ export function createPcmWebSocketCall(options: PcmWebSocketCallOptions): PcmWeb
 
   const refuse = (message: string) => {
     stats.rejected += 1;
-    if (stats.rejected === 1) logger.warn({ sessionId: call.sessionId, problem: message }, 'pcm client message refused');
+    options.onRefused?.();
+    if (stats.rejected === 1 && !options.onRefused) logger.warn({ sessionId: call.sessionId, problem: message }, 'pcm client message refused');
     sendJson({ type: 'error', message });
   };
 

@@ -156,6 +156,8 @@ export interface TwilioMediaStreamOptions extends Omit<LiveCallOptions, 'sampleR
   onCallStarted?(call: LiveCall, start: TwilioStart): void;
   /** Every VoiceCall event after the adapter has handled it (tests, metrics). */
   onEvent?(event: VoiceCallEvent): void;
+  /** A message was not usable (the server counts it and logs the first per connection); without it the transport logs the first of each kind. */
+  onRejected?(reason: keyof TwilioStreamStats['rejected']): void;
   /** ms after the agent's last audio is due to finish before the socket is closed even if Twilio never sends the last mark back. Default 2000. */
   closeGraceMs?: number;
   /** How far ahead of real time agent audio is sent, ms; Twilio plays it from its own buffer. Default 400. */
@@ -205,8 +207,9 @@ export function createTwilioMediaStream(options: TwilioMediaStreamOptions): Twil
 
   const reject = (reason: keyof TwilioStreamStats['rejected'], problem?: string) => {
     stats.rejected[reason] += 1;
-    // First of each kind at warn, then debug: a misbehaving peer must not flood the log.
-    const level = stats.rejected[reason] === 1 ? 'warn' : 'debug';
+    options.onRejected?.(reason);
+    // First of each kind at warn, then debug: a misbehaving peer must not flood the log (with `onRejected`, the server logs).
+    const level = stats.rejected[reason] === 1 && !options.onRejected ? 'warn' : 'debug';
     logger[level]({ sessionId: call?.sessionId, streamSid, reason, ...(problem ? { problem } : {}), count: stats.rejected[reason] }, 'twilio message ignored');
   };
 

@@ -76,17 +76,39 @@ export const textChannelRoute: FrontdeskRoutePlugin = async (app, context) => {
         socket.close(textCloseCodes.goingAway, 'server shutting down');
       },
     });
-    const run = (work: Promise<void>) =>
-      void context.inFlight.track(work).catch((error: unknown) => log.error({ err: error }, 'text turn failed'));
+    // No-input, as on a voice call: after the same silence budget with nothing typed and no turn running, the call
+    // hears a silent turn (the machine re-prompts twice, then says the no-input goodbye and ends).
+    let turnsRunning = 0;
+    let silenceTimer: NodeJS.Timeout | undefined;
+    const waitForInput = () => {
+      clearTimeout(silenceTimer);
+      if (turnsRunning > 0 || session.isEnded() || socket.readyState !== socket.OPEN) return;
+      silenceTimer = setTimeout(() => run(session.silence()), context.config.noInputMs);
+    };
+    const run = (work: Promise<void>) => {
+      turnsRunning += 1;
+      clearTimeout(silenceTimer);
+      void context.inFlight
+        .track(work)
+        .catch((error: unknown) => log.error({ err: error }, 'text turn failed'))
+        .finally(() => {
+          turnsRunning -= 1;
+          waitForInput();
+        });
+    };
 
     run(session.start());
 
+    const refuse = (kind: string, message: string) => {
+      context.protocolErrors.report(socket, '/ws/text', kind);
+      sendError(message);
+    };
     socket.on('message', (data: RawData, isBinary: boolean) => {
-      if (isBinary) return sendError('binary frames are not accepted here: send each caller line as a text frame');
+      if (isBinary) return refuse('binary', 'binary frames are not accepted here: send each caller line as a text frame');
       const bytes = asBuffer(data);
-      if (bytes.length > maxCallerLineBytes) return sendError(`a caller line may be at most ${maxCallerLineBytes} bytes`);
+      if (bytes.length > maxCallerLineBytes) return refuse('oversized', `a caller line may be at most ${maxCallerLineBytes} bytes`);
       const input = parseCallerLine(bytes.toString('utf8'));
-      if (input.kind === 'invalid') return sendError(input.message);
+      if (input.kind === 'invalid') return refuse('invalid', input.message);
       if (session.isEnded()) return sendError('the call has ended');
       context.metrics.turn();
       lineArrivedAt ??= performance.now();
@@ -94,6 +116,7 @@ export const textChannelRoute: FrontdeskRoutePlugin = async (app, context) => {
     });
 
     socket.on('close', () => {
+      clearTimeout(silenceTimer);
       unregister();
       hangUp();
       void session.ended.then(() => unsubscribe());

@@ -4,11 +4,15 @@ import type { VoiceCallEvent } from '../../dialog/voice-call.ts';
 import { createTwilioMediaStream } from '../../transports/twilio-media.ts';
 import type { ServerContext } from '../app.ts';
 import { turnAwayIfFull } from '../call-registry.ts';
+import { createProtocolErrors } from '../protocol-errors.ts';
 import { endsInTransfer, handoffCallsOf } from '../handoff-calls.ts';
 import { twilioSignatureCheck } from '../twilio-signature.ts';
 import { bindSocket, liveCallSettings, observeLiveCall, type MediaRouteOptions } from './ws-call.ts';
 
 export type { MediaRouteOptions };
+
+/** How long a Media Streams socket may stay open without a `start` message, ms. */
+export const twilioStartTimeoutMs = 10_000;
 
 /**
  * Inside `buildApp` the route takes the server's Twilio settings from its context: with TWILIO_AUTH_TOKEN set, an upgrade
@@ -22,6 +26,7 @@ export async function twilioMediaRoute(app: FastifyInstance, options: MediaRoute
   const authToken = context?.config.twilio.authToken;
   const handoffs = context ? handoffCallsOf(context) : undefined;
   const path = options.path ?? '/twilio/media';
+  const protocolErrors = context?.protocolErrors ?? createProtocolErrors({ ...(options.metrics ? { metrics: options.metrics } : {}), logger });
   const routeOptions = {
     websocket: true as const,
     ...(context && authToken ? { preValidation: twilioSignatureCheck({ authToken, publicUrl: context.config.server.publicUrl, request: 'media-stream', route: path }) } : {}),
@@ -45,8 +50,16 @@ export async function twilioMediaRoute(app: FastifyInstance, options: MediaRoute
         }
       },
       onEvent: (event) => report(event),
+      onRejected: (reason) => protocolErrors.report(socket, path, reason),
     });
     bindSocket(socket, stream, logger);
+    // Twilio sends `start` right after connecting: a socket that has not started a call by then only holds a line.
+    const startTimer = setTimeout(() => {
+      if (stream.call || socket.readyState !== socket.OPEN) return;
+      protocolErrors.report(socket, path, 'no-start');
+      socket.close(1008, 'no start message');
+    }, options.startTimeoutMs ?? twilioStartTimeoutMs);
+    socket.once('close', () => clearTimeout(startTimer));
     void stream.done.then(() => {
       const { stats } = stream;
       const rejected = Object.values(stats.rejected).reduce((sum, count) => sum + count, 0);

@@ -11,6 +11,7 @@ import { createPcmWebSocketCall, parsePcmSampleRate } from '../../transports/pcm
 import type { TextToSpeech } from '../../tts/types.ts';
 import { turnAwayIfFull, type CallRegistry } from '../call-registry.ts';
 import type { ServerMetrics } from '../metrics.ts';
+import { createProtocolErrors } from '../protocol-errors.ts';
 
 /** What the voice routes need; the app builds it once and passes the same to each (the caller registers @fastify/websocket). */
 export interface MediaRouteOptions {
@@ -27,6 +28,8 @@ export interface MediaRouteOptions {
   hooks?: LiveCallHooks;
   /** Route path; defaults to the route's own. */
   path?: string;
+  /** /twilio/media: ms a socket may stay open without a `start` message before it is closed. Default 10,000. */
+  startTimeoutMs?: number;
 }
 
 /** The live-call settings both voice routes pass from their options to their transport adapter. */
@@ -77,13 +80,15 @@ export function bindSocket(
   });
   socket.on('close', () => adapter.socketClosed());
   socket.on('error', (error) => {
-    logger.warn({ error: error.name }, 'call socket error');
+    // The server's WebSocket error handler counts and logs it (once per connection).
+    logger.debug({ error: error.name }, 'call socket error');
     adapter.socketClosed();
   });
 }
 
 export async function wsCallRoute(app: FastifyInstance, options: MediaRouteOptions): Promise<void> {
   const { logger } = options;
+  const protocolErrors = app.hasDecorator('frontdesk') ? app.frontdesk.protocolErrors : createProtocolErrors({ ...(options.metrics ? { metrics: options.metrics } : {}), logger });
   app.get(options.path ?? '/ws/call', { websocket: true }, (socket, request) => {
     const rate = parsePcmSampleRate((request.query as Record<string, unknown> | undefined)?.sampleRate);
     if (!rate.ok) {
@@ -99,6 +104,7 @@ export async function wsCallRoute(app: FastifyInstance, options: MediaRouteOptio
       sendBinary: (bytes) => socket.send(bytes, { binary: true }),
       close: (code, reason) => socket.close(code, reason),
       onEvent: (event) => report(event),
+      onRefused: () => protocolErrors.report(socket, options.path ?? '/ws/call', 'refused-message'),
     });
     report = observeLiveCall(adapter.call, options, 'call', socket);
     bindSocket(socket, adapter, logger);
