@@ -49,6 +49,8 @@ export async function startInstance(options: InstanceOptions): Promise<Frontdesk
       PORT: String(options.port ?? 0),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
+      // Scripted callers pause only when the machine is busy; a silent-turn prompt would change what they hear.
+      FRONTDESK_NO_INPUT_MS: '60000',
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
