@@ -1,5 +1,5 @@
 // `npm run bench:callers`: adaptive simulated callers (five goals, three synthesizers at several rates) ring `frontdesk serve` over /ws/call and Twilio Media Streams; writes bench/results/callers.{json,md}.
-// `-- --quick`: one voice, each persona once per transport. `--concurrency N` calls at once (default 12; each on its own server), `--seed N` another set of phrasings, `--voices a,b` voice ids containing those words.
+// `-- --quick`: one voice, each persona once per transport. `--concurrency N` calls at once (default 12; each on its own server), `--seed N` another set of phrasings, `--voices a,b` voice ids containing those words, `--transports twilio` one transport, `--personas book,list` some personas.
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,22 +27,23 @@ interface Job {
 }
 
 const { values } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, concurrency: { type: 'string' }, seed: { type: 'string', default: '1' }, voices: { type: 'string' } },
+  options: { quick: { type: 'boolean', default: false }, concurrency: { type: 'string' }, seed: { type: 'string', default: '1' }, voices: { type: 'string' }, transports: { type: 'string' }, personas: { type: 'string' } },
   strict: true,
 });
 const quick = values.quick ?? false;
 const concurrency = Number(values.concurrency ?? (quick ? 5 : 12));
 const baseSeed = Number(values.seed);
+const transports = (values.transports?.split(',').map((word) => word.trim()) ?? ['ws-call', 'twilio']) as Transport[];
 const voiceFilter = values.voices?.split(',').map((word) => word.trim().toLowerCase());
 const voices = quick ? allVoices.slice(0, 1) : voiceFilter ? allVoices.filter((voice) => voiceFilter.some((word) => voice.id.toLowerCase().includes(word))) : allVoices;
-if (voices.length === 0 || !Number.isInteger(concurrency) || concurrency < 1 || !Number.isFinite(baseSeed)) {
-  process.stderr.write('usage: npm run bench:callers -- [--quick] [--concurrency N] [--seed N] [--voices espeak,flite]\n');
+if (transports.some((transport) => transport !== 'ws-call' && transport !== 'twilio') || voices.length === 0 || !Number.isInteger(concurrency) || concurrency < 1 || !Number.isFinite(baseSeed)) {
+  process.stderr.write('usage: npm run bench:callers -- [--quick] [--concurrency N] [--seed N] [--voices espeak,flite] [--transports ws-call,twilio] [--personas book,cancel]\n');
   process.exit(2);
 }
 await checkVoices(voices);
 
-const transports: Transport[] = ['ws-call', 'twilio'];
-const jobs: Array<Omit<Job, 'index' | 'seed'>> = voices.flatMap((voice) => personaNames.flatMap((persona) => transports.map((transport) => ({ voice, persona, transport }))));
+const personaFilter = values.personas?.split(',').map((word) => word.trim());
+const jobs: Array<Omit<Job, 'index' | 'seed'>> = voices.flatMap((voice) => personaNames.filter((persona) => !personaFilter || personaFilter.includes(persona)).flatMap((persona) => transports.map((transport) => ({ voice, persona, transport }))));
 // Interleave so each moment has a mix of voices, personas and transports.
 const planned = jobs.map((job, index) => ({ ...job, index, seed: baseSeed * 1000 + index })).sort((a, b) => ((a.index * 7919) % jobs.length) - ((b.index * 7919) % jobs.length));
 

@@ -58,12 +58,16 @@ const sharedRules: Record<string, string> = {
   dayOrdinal: `(${alternatives(ordinalUnits)} | ${alternatives(ordinalTeens)} | twentieth | twenty ${alternatives(ordinalUnits)} | thirtieth | thirty first)`,
   dayCardinal: `(${alternatives(units)} | ${alternatives(teens)} | twenty [${alternatives(units)}] | thirty [one])`,
   year: `(nineteen (<upToNinetyNine> | oh <unit> | hundred) | two thousand [and] [<upToNinetyNine>] | twenty (<upToNinetyNine> | oh <unit>))`,
+  shortYear: '(<upToNinetyNine> | oh <unit>)',
+  monthNumber: '(one | two | three | four | five | six | seven | eight | nine | ten | eleven | twelve | oh <unit>)',
   hour: `(${alternatives(units)} | ten | eleven | twelve)`,
   minute: `(oh <unit> | ${alternatives(teens)} | (twenty | thirty | forty | fifty) [<unit>])`,
   // A phone number is ten digits, or eleven with the country's leading one, said in chunks ("five five five, oh one oh,
   // one two three four") with hesitations between them. An open digit loop let noise add digits ("five five five eight eight oh …").
   phoneDigits: '[one] <digit> <digit> <digit> [<hesitation>] <digit> <digit> <digit> [<hesitation>] <digit> <digit> <digit> <digit>',
   hesitation: '(um | uh | and)',
+  kindOfDoctor: '(family doctor | family medicine [doctor] | primary care [doctor] | regular doctor | heart doctor | skin doctor | cardiologist | dermatologist | pediatrician | cardiology | dermatology | pediatrics | kids doctor | doctor)',
+  whenSaid: '([on | this | next] <weekday> | today | tomorrow | next week | this week | [as soon as possible])',
   // How callers put a request: "i want", "i'd like", "can i", "i was hoping to".
   wanting: "(i (want | need | would like | wanna) | i'd like | can i | could i | i was hoping to | i am calling to | i'm calling to)",
 };
@@ -84,15 +88,28 @@ const intentPhrases = [
   '(list | check) my appointments',
   '[i (want | need)] an appointment',
   'book | cancel | reschedule | appointment',
+  // Requests that name a visit or a kind of doctor rather than "an appointment".
+  '[<wanting>] [to] (book | make | schedule | set up) [an | a] (visit | checkup | check up | physical) [with [a | an | the] <kindOfDoctor>] [<whenSaid>]',
+  '[<wanting>] [to] (see | get in with | come in to see | come in for) [a | an | the | my] (<kindOfDoctor> | checkup | check up | physical | yearly physical) [<whenSaid>]',
+  '[<wanting>] [to] (book | make | schedule | get) [an | a] <kindOfDoctor> appointment [<whenSaid>]',
+  "i (can't | cannot | can not) make [it to] my appointment [[and] [so] [<wanting>] [to] cancel [it]]",
+  '[<wanting>] [to] (cancel | move | change | reschedule) it',
+  '[<wanting>] [to] (move | change) my appointment to (another | a different) (day | time)',
+  '(can you tell me | i want to know | i would like to know) (what | when) [my] (appointment | appointments) (i have | are | is)',
+  'what appointments do i have | when is my next appointment | do i have any appointments',
+  // Endings, said where the line asks what else it can do.
+  "(that's | that is) (it | all) [thanks | thank you] [bye | goodbye] | nothing else [thanks | thank you] | (i'm | i am) good [thanks | thank you] | no thanks [bye | goodbye] | bye | goodbye",
   '[<wanting>] [to] (refill | renew | get a refill of | request a refill of) my (prescription | medication | medicine | pills)',
   '[<wanting>] a [prescription] refill | [a] prescription refill | refill',
   "i am running out of my (prescription | medication | medicine | pills)",
 ];
 
 const yesNoPhrases = [
-  "yes [please | that is right | that is correct | that's right | that's correct | it is]",
+  "yes [please | that is right | that is correct | that's right | that's correct | it is | that sounds good | sounds good | go ahead | that works | that's fine | that is fine | i do]",
+  "sounds good | go ahead | that works | that's fine | that is fine | perfect | please do | yes please go ahead",
+  "no [let me try again | i can do it | i can do it with you | i will try again | i'll try again]",
   "yeah | yep | correct | right | sure | okay | that is right | that is correct | that's right | that's correct | that is it",
-  "no [thanks | thank you | it is not | it's not | that is wrong | that's wrong | that is all | that's all | that is it | that's it | i am good | nothing else] | nope | not really | incorrect | that is wrong | that's wrong",
+  "no [thanks | thank you | it is not | it's not | that is wrong | that's wrong | that is all | that's all | that is it | that's it | i am good | i'm good | nothing else] [thanks | thank you] [bye | goodbye] | nope | not really | incorrect | that is wrong | that's wrong | (that's | that is) (it | all) [thanks | thank you] [bye | goodbye] | nothing else | (i'm | i am) good | bye | goodbye",
 ];
 
 const interruptPhrases = [
@@ -157,14 +174,19 @@ export function buildGrammar(
       const given = givenNames.split(' ').filter(canSay);
       if (given.length > 0) rules.set('givenName', `(${given.join(' | ')})`);
       const givenPart = given.length > 0 ? '[<givenName>] ' : '';
-      // A spelling after the name ("Smith, spelled S M I T H") follows a name already heard, so noise cannot pass as letters alone.
-      if (nameRule && letters.length > 0) {
-        rules.set('letter', `(${letters.join(' | ')})`);
-        rules.set('spelledAfter', '[spelled | spelling | spelled as | that is | that\'s | it is | it\'s] <letter> <letter>+');
-      }
-      const spelledPart = rules.has('spelledAfter') ? ' [<spelledAfter>]' : '';
-      rules.set('lastName', `${carried('lastName', lastNameCarrier, `${lastNameCarrier} | it is | it's | last name`)} ${givenPart}<name>${spelledPart}`);
-      carriedFields.push(`(${nextLastNameCarrier}) ${givenPart}<name>`);
+      // A name followed by its own spelling ("Smith, spelled S M I T H"): only the letters of a name on file, in order.
+      // An open letter loop after the name swallowed the rest of a one-breath answer ("chen x o u c a …").
+      const spellings = names.flatMap((name) => {
+        const nameLetters = name.replace(/[^a-z]/g, '').split('');
+        return nameLetters.length > 1 && nameLetters.every(canSay) ? [`${name} [spelled | that is | it is] ${nameLetters.join(' ')}`] : [];
+      });
+      if (spellings.length > 0) rules.set('nameSpelled', `(${spellings.join(' | ')})`);
+      // A given name only after "this is" / "my name is": anywhere else its many short words let noise and digits through as a name.
+      const introduced = `(this is | my name is | my name's | it is | it's) ${givenPart}<name>`;
+      const spelledName = spellings.length > 0 ? ' | <nameSpelled>' : '';
+      const surname = `${carried('lastName', '(my | the) last name is', "(my | the) last name is | last name | it is | it's")} (<name>${spelledName})`;
+      rules.set('lastName', `(${surname} | ${introduced})`);
+      carriedFields.push(`((${nextLastNameCarrier}) <name> | ${introduced})`);
       top.push('<lastName>');
     }
   }
@@ -174,11 +196,16 @@ export function buildGrammar(
       ? `[${birthCarrier} | it is | it's]`
       : carried('dateOfBirth', `${birthCarrier} | born on | born`, `${birthCarrier} | it is | it's`);
     if (wanted.has('dateOfBirth')) {
-      rules.set('calendar', calendar);
-      carriedFields.push(`(${birthCarrier}) <calendar>`);
+      // Birth dates are also said as numbers ("eleven two ninety", "one fifteen eighty five"), or, asked for the year, as a year alone.
+      rules.set('calendar', `(${calendar} | [on] <monthNumber> <dayCardinal> (<year> | <shortYear>))`);
+      carriedFields.push(`(${nextBirthCarrier}) <calendar>`);
     }
     const relative = '[on] ([next | this] <weekday> | today | tomorrow | the day after tomorrow | next week | this week | [as soon as possible | the earliest] | anytime)';
-    rules.set('date', wanted.has('date') ? `(${birth} ${calendar} | ${relative})` : `${birth} ${calendar}`);
+    const said = wanted.has('dateOfBirth') ? '<calendar>' : calendar;
+    const corrected = `${said} [<correction> ${said}]`;
+    rules.set('correction', `(${correctionWords})`);
+    const yearAlone = wanted.has('dateOfBirth') && !wanted.has('date') ? ' | [i was born in | born in | in | it was | it is | it\'s] <year>' : '';
+    rules.set('date', wanted.has('date') ? `(${birth} ${corrected} | ${relative})` : `(${birth} ${corrected}${yearAlone})`);
     top.push('<date>');
   }
   if (wanted.has('time') || wanted.has('date')) {
@@ -187,7 +214,7 @@ export function buildGrammar(
   }
   if (wanted.has('phone')) {
     rules.set('phone', `${carried('phone', phoneCarrier, `${phoneCarrier} | it is | it's`)} <phoneDigits>`);
-    carriedFields.push(`(${phoneCarrier}) <phoneDigits>`);
+    carriedFields.push(`(${nextPhoneCarrier}) <phoneDigits>`);
     top.push('<phone>');
   }
   if (wanted.has('specialty')) {

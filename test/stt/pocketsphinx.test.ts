@@ -2,6 +2,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { isFrontdeskError } from '../../src/errors.ts';
 import { createPocketSphinxStt } from '../../src/stt/pocketsphinx.ts';
+import { extractWithRules } from '../../src/understanding/rule-extractor.ts';
 import { offlineSpeechAvailable } from '../../src/stt/offline-speech.ts';
 import type { TranscriptEvent } from '../../src/stt/types.ts';
 import type { Expectation } from '../../src/understanding/types.ts';
@@ -98,6 +99,25 @@ describe('pocketsphinx recognises what the state expects', () => {
     expect(events.at(-1)).toMatchObject({ type: 'final', text: 'january fifteenth nineteen eighty five' });
     expect((events.at(-1) as { confidence?: number }).confidence).toBeGreaterThan(0.7);
   }, 20000);
+
+  // How callers give their identity when asked for it: a first name before the surname and the rest in one breath, a
+  // name spelled after it, a birth date as numbers, the year alone when asked for it. Before, the grammar had no path
+  // for these and returned nothing or another patient's name.
+  const identity: Expectation = { slots: ['lastName', 'dateOfBirth', 'phone'] };
+  const ways: Array<{ text: string; expectation: Expectation; values: Record<string, unknown> }> = [
+    { text: 'this is john smith, born january fifteenth, nineteen eighty five', expectation: identity, values: { lastName: 'SMITH', dateOfBirth: { year: 1985, month: 1, day: 15 } } },
+    { text: 'smith, spelled s m i t h', expectation: identity, values: { lastName: 'SMITH' } },
+    { text: 'eleven two ninety', expectation: { slots: ['dateOfBirth', 'lastName', 'phone'] }, values: { dateOfBirth: { year: 1990, month: 11, day: 2 } } },
+    { text: 'nineteen eighty five', expectation: { slots: ['dateOfBirth', 'lastName', 'phone'] }, values: { dateOfBirth: { year: 1985 } } },
+  ];
+  for (const sampleRate of [16000, 8000]) {
+    for (const { text, expectation, values } of ways) {
+      it(`gets the values of "${text}" from a klatt voice at ${sampleRate / 1000} kHz`, async () => {
+        const heard = (await transcribe(stt, text, 'en-us+klatt', sampleRate, expectation)) ?? '';
+        expect(extractWithRules({ text: heard, expectation, now: '2026-12-01T09:00' })).toMatchObject(values);
+      }, 20000);
+    }
+  }
 
   it('listens with the generic model when nothing specific is expected', async () => {
     const heard = await transcribe(stt, 'i would like to book an appointment', 'en-us+klatt', 16000, undefined);
