@@ -8,12 +8,12 @@ import type { Database } from '../postgres/database.ts';
 import { newConfirmationCode } from './confirmation-code.ts';
 import { defaultFixturesDir, loadEhrFixtures } from './fixtures.ts';
 import { lastNameKey, normalisePhone } from './identity.ts';
-import { createPostgresLockoutStore, lockRecordKeys } from './postgres-lockout.ts';
+import { decideVerificationInPostgres } from './postgres-lockout.ts';
 import { extendSlots, isSeeded, seedEhr, seedLockKey } from './postgres-seed.ts';
 import { cleanReason, requireDate } from './requests.ts';
 import type { EhrVocabulary, SqliteEhr } from './sqlite-ehr.ts';
 import type { Appointment, AppointmentId, ConfirmationCode, PatientId, Provider, ProviderId, Slot, SlotId, Specialty, VerifyResult } from './types.ts';
-import { defaultLockoutPolicy, type LockoutPolicy } from './verification-lockout.ts';
+import { callerLockoutKey, claimLockoutKeys, defaultCallerLockoutPolicy, defaultLockoutPolicy, type LockoutPolicy } from './verification-lockout.ts';
 
 export interface PostgresEhrOptions {
   database: Database;
@@ -22,8 +22,10 @@ export interface PostgresEhrOptions {
   fixturesDir?: string;
   /** Receives 'verification_locked' when a failed attempt starts a lock. */
   auditTrail?: AuditTrail;
-  /** Defaults to 3 failures in 15 minutes. */
+  /** Per claim key; defaults to 3 failures in 15 minutes. */
   lockoutPolicy?: LockoutPolicy;
+  /** Per caller number; defaults to 6 failures in an hour. */
+  callerLockoutPolicy?: LockoutPolicy;
   defaultCountry?: 'US' | 'CA' | 'GB';
   /** Receives how long each EHR call spent in the database, ms (bench:cluster). */
   onDatabaseTime?: (operation: string, durationMs: number) => void;
@@ -58,7 +60,7 @@ const appointmentSelect = `SELECT a.appointment_id, a.confirmation_code, a.patie
 /** Opens the EHR on a migrated database, seeding it from fixtures once (the first instance to start does it, under a lock). */
 export async function createPostgresEhr(options: PostgresEhrOptions): Promise<PostgresEhr> {
   const { clock, database } = options;
-  const policy = options.lockoutPolicy ?? defaultLockoutPolicy;
+  const policies = { claims: options.lockoutPolicy ?? defaultLockoutPolicy, callers: options.callerLockoutPolicy ?? defaultCallerLockoutPolicy };
 
   await guarded('open', () =>
     database.transaction(async (client) => {
@@ -154,50 +156,36 @@ export async function createPostgresEhr(options: PostgresEhrOptions): Promise<Po
     verifyPatient: (claim, context) =>
       guarded('verify_patient', async () => {
         const nowMs = clock.now().getTime();
-        const lockStarts: Array<{ patientId: string; until: number }> = [];
-        const result = await database.transaction(async (client): Promise<VerifyResult> => {
-          const lastName = lastNameKey(claim.lastName);
+        const nameKey = lastNameKey(claim.lastName);
+        const phone = normalisePhone(claim.phone, options.defaultCountry);
+        // Keyed on the claim, as in SQLite: a known and an unknown last name count and answer alike.
+        const claimKeys = claimLockoutKeys({ lastNameKey: nameKey, phone: phone ?? claim.phone, dateOfBirth: claim.dateOfBirth });
+        const callerKey = context.callerNumber ? callerLockoutKey(context.callerNumber) : undefined;
+        const { decision, lockStarts, targeted } = await database.transaction(async (client) => {
           const claimed = (
             await client.query<{ patient_id: string; date_of_birth: string; phone: string }>(
               'SELECT patient_id, date_of_birth, phone FROM patients WHERE last_name_key = $1 ORDER BY patient_id',
-              [lastName],
+              [nameKey],
             )
           ).rows;
-          const lockout = createPostgresLockoutStore(client, policy);
-          const phone = normalisePhone(claim.phone, options.defaultCountry);
           const match = claimed.find((row) => row.date_of_birth === claim.dateOfBirth && row.phone === phone);
-          // A failure locks every record the claim names for this transaction, so failures through any instance count
-          // one at a time. A match reads the lock without waiting: many callers verifying one record do not queue.
-          if (!match) await lockRecordKeys(client, claimed.map((row) => row.patient_id));
-          if (match) {
-            const until = await lockout.lockedUntil(match.patient_id, nowMs);
-            if (until !== undefined) return { outcome: 'locked', until: wallTimeCeiling(until) };
-            await lockout.clearFailures(match.patient_id);
-            return { outcome: 'verified', patientId: match.patient_id as PatientId };
-          }
-          // As in SQLite: a failure counts against every record the claim names by last name; a locked record is not counted again.
-          let latestUntil: number | undefined;
-          for (const row of claimed) {
-            let until = await lockout.lockedUntil(row.patient_id, nowMs);
-            if (until === undefined) {
-              until = (await lockout.recordFailure(row.patient_id, nowMs)).lockStartedUntil;
-              if (until !== undefined) lockStarts.push({ patientId: row.patient_id, until });
-            }
-            if (until !== undefined) latestUntil = Math.max(latestUntil ?? 0, until);
-          }
-          if (latestUntil !== undefined) return { outcome: 'locked', until: wallTimeCeiling(latestUntil) };
-          return { outcome: 'mismatch' };
+          const outcome = await decideVerificationInPostgres(client, policies, { claimKeys, ...(callerKey ? { callerKey } : {}), match: match?.patient_id, nowMs });
+          // For the audit only (never told to the caller): the record a name + phone lock protects, when one has both.
+          const byPhone = claimed.filter((row) => row.phone === phone);
+          return { ...outcome, targeted: byPhone.length === 1 ? byPhone[0]!.patient_id : undefined };
         });
         for (const lock of lockStarts) {
           options.auditTrail?.append({
             sessionId: context.sessionId,
             action: 'verification_locked',
             outcome: 'locked',
-            patientId: lock.patientId,
-            detail: { until: wallTimeCeiling(lock.until) },
+            ...(lock.scope === 'name-and-phone' && targeted !== undefined ? { patientId: targeted } : {}),
+            detail: { until: wallTimeCeiling(lock.untilMs), scope: lock.scope },
           });
         }
-        return result;
+        if (decision.outcome === 'verified') return { outcome: 'verified', patientId: decision.patientId as PatientId } satisfies VerifyResult;
+        if (decision.outcome === 'locked') return { outcome: 'locked', until: wallTimeCeiling(decision.untilMs) } satisfies VerifyResult;
+        return { outcome: 'mismatch' } satisfies VerifyResult;
       }),
 
     searchProviders: (query) =>

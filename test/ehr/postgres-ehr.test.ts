@@ -131,7 +131,7 @@ describe('the embedded EHR on PostgreSQL', () => {
     await expectCode(second!.cancelAppointment(john, booked.appointmentId), 'EHR_NOT_FOUND');
   });
 
-  it('locks a record after three failures spread over three instances, audited once, until the window passes', async () => {
+  it('locks a claim after three failures spread over three instances, audited once per key, until the window passes', async () => {
     const clock = newClock();
     const trail = createMemoryAuditTrail({ clock });
     const ehrs = await instances(3, clock, trail);
@@ -139,7 +139,10 @@ describe('the embedded EHR on PostgreSQL', () => {
     expect((await ehrs[1]!.verifyPatient(wrongBirthDate(claims.weiChen), context)).outcome).toBe('mismatch');
     expect((await ehrs[2]!.verifyPatient(wrongBirthDate(claims.weiChen), context)).outcome).toBe('locked');
     expect((await ehrs[0]!.verifyPatient(claims.weiChen, context)).outcome).toBe('locked');
-    expect(trail.records().filter((record) => record.action === 'verification_locked')).toHaveLength(1);
+    // As in SQLite: the same wrong claim three times locks both of its keys, each audited once.
+    const locks = trail.records().filter((record) => record.action === 'verification_locked');
+    expect(locks.map((record) => record.detail?.scope)).toEqual(['name-and-phone', 'name-and-birth-date']);
+    expect(locks[0]).toMatchObject({ patientId: 'P1003', outcome: 'locked' });
     expect((await ehrs[1]!.verifyPatient(claims.mariaGarcia, context)).outcome).toBe('verified');
     clock.advance(15 * minute);
     expect(await ehrs[2]!.verifyPatient(claims.weiChen, context)).toEqual({ outcome: 'verified', patientId: 'P1003' });
@@ -150,9 +153,9 @@ describe('the embedded EHR on PostgreSQL', () => {
     const trail = createMemoryAuditTrail({ clock });
     const ehrs = await instances(3, clock, trail);
     const outcomes = await Promise.all(Array.from({ length: 12 }, (_, index) => ehrs[index % 3]!.verifyPatient(wrongBirthDate(claims.mariaGarcia), context)));
-    // Without the per-record lock, concurrent counts miss each other and more than two answer mismatch.
+    // Without the per-key advisory lock, concurrent counts miss each other and more than two answer mismatch.
     expect(outcomes.filter((outcome) => outcome.outcome === 'mismatch')).toHaveLength(2);
-    expect(trail.records().filter((record) => record.action === 'verification_locked')).toHaveLength(1);
+    expect(trail.records().filter((record) => record.action === 'verification_locked')).toHaveLength(2);
   });
 
   it('reports a database that is down as unavailable, and serves again once it is back', async () => {
