@@ -65,7 +65,7 @@ export const twilioVoiceRoute: FrontdeskRoutePlugin = async (app, context) => {
     if (mustTurnAway(context, 'twilio')) return reply.type('text/xml; charset=utf-8').send(busyTwiml(handoffNumber));
     // The caller's number goes to the stream as a parameter, for the verification throttle (never logged).
     const body = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, unknown>;
-    const from = typeof body.From === 'string' && /^\+[1-9]\d{6,14}$/.test(body.From) ? { from: body.From } : {};
+    const from: Record<string, string> = typeof body.From === 'string' && /^\+[1-9]\d{6,14}$/.test(body.From) ? { from: body.From } : {};
     const twiml = connectStreamTwiml(`${webSocketOrigin(origin)}${twilioMediaPath}`, `${origin}${twilioAfterStreamPath}`, from);
     return reply.type('text/xml; charset=utf-8').send(twiml);
   });
