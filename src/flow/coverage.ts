@@ -11,6 +11,10 @@ export interface FlowCoverage {
   statesVisited: number;
   states: number;
   unvisited: string[];
+  /** Event transitions of the definition taken in the walk, of all (eventless ones not counted), and the first few never taken. */
+  transitionsTaken: number;
+  transitions: number;
+  untaken: string[];
   /** Distinct waiting points reached, each by one shortest path. */
   waitingPoints: number;
   /** Caller turns tried, over every world. */
@@ -43,6 +47,9 @@ export function computeCoverage(flow: Flow): FlowCoverage {
     statesVisited: walk.statesVisited,
     states: walk.states,
     unvisited: walk.unvisited,
+    transitionsTaken: walk.transitionsTaken,
+    transitions: walk.transitions,
+    untaken: walk.untaken.slice(0, 10),
     waitingPoints: walk.vertices,
     turns: walk.turns,
     worlds: flow.exploration.worlds.map((world) => world.name),

@@ -1,5 +1,7 @@
 // Walks a flow's graph breadth-first with pure transitions: caller turns from every waiting point, the EHR answering from fixed "worlds"; checks PHI gating and the loop guard on every step.
 import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateNode, type EventObject } from 'xstate';
+
+type TransitionDefinition = AnyStateNode['transitions'] extends Map<string, Array<infer Definition>> ? Definition : never;
 import { phiActorsOf, type Flow, type FlowWorld } from './types.ts';
 
 /** No question may be heard more than this many times in a row. */
@@ -23,6 +25,11 @@ export interface Exploration {
   longestRun: number;
   /** State ids never visited (dead or unreachable with this alphabet). */
   unvisited: string[];
+  /** Event transitions of the machine's definition taken at least once (caller events and actor answers; eventless and delayed ones not counted). */
+  transitionsTaken: number;
+  transitions: number;
+  /** Event transitions never taken, as "state id: event type (n-th candidate)". */
+  untaken: string[];
 }
 
 function activeNodes(snapshot: AnyMachineSnapshot): AnyStateNode[] {
@@ -57,9 +64,22 @@ interface Step {
   visited: string[];
 }
 
+/** Every event transition of the machine's definition (not eventless `always` ones), by state. */
+function eventTransitions(node: AnyStateNode): TransitionDefinition[] {
+  const own = [...(node.transitions as Map<string, TransitionDefinition[]>).values()].flat();
+  return [...own, ...Object.values(node.states as Record<string, AnyStateNode>).flatMap(eventTransitions)];
+}
+
+/** Notes which transitions of the definition `event` takes from `snapshot` (when a set to note them in is given). */
+function noteTaken(flow: Flow, snapshot: AnyMachineSnapshot, event: EventObject, taken?: Set<TransitionDefinition>): void {
+  if (!taken) return;
+  for (const definition of flow.machine.getTransitionData(snapshot as never, event) as TransitionDefinition[]) taken.add(definition);
+}
+
 /** One caller event, then the world's EHR answers until the call waits for the caller again (or ends). */
-export function step(flow: Flow, snapshot: AnyMachineSnapshot, event: EventObject, world: FlowWorld): Step {
+export function step(flow: Flow, snapshot: AnyMachineSnapshot, event: EventObject, world: FlowWorld, taken?: Set<TransitionDefinition>): Step {
   const phiActors = new Set(phiActorsOf(flow));
+  noteTaken(flow, snapshot, event, taken);
   let [next, actions] = transition(flow.machine, snapshot, event);
   const lines = said(actions);
   const phi: Step['phi'] = [];
@@ -73,6 +93,7 @@ export function step(flow: Flow, snapshot: AnyMachineSnapshot, event: EventObjec
     if (!answer) throw new Error(`world "${world.name}" has no answer for actor ${first.src}`);
     const outcome = answer(next.context);
     const reply = 'output' in outcome ? { type: `xstate.done.actor.${first.id}`, output: outcome.output } : { type: `xstate.error.actor.${first.id}`, error: outcome.error };
+    noteTaken(flow, next, reply, taken);
     [next, actions] = transition(flow.machine, next, reply);
     lines.push(...said(actions));
     visited.push(...activeNodes(next).map((node) => node.id));
@@ -94,6 +115,12 @@ export function questionsHeard(flow: Flow, events: EventObject[], world: FlowWor
 
 const describeEvent = (event: EventObject) => JSON.stringify(event).slice(0, 140);
 
+function describeTransition(definition: TransitionDefinition): string {
+  const candidates = (definition.source.transitions as Map<string, TransitionDefinition[]>).get(definition.eventType) ?? [];
+  const position = candidates.length > 1 ? ` (candidate ${candidates.indexOf(definition) + 1} of ${candidates.length})` : '';
+  return `${definition.source.id}: ${definition.eventType}${position}`;
+}
+
 /**
  * Breadth-first over every sequence of the flow's caller events in each of its worlds. A vertex is the state, what
  * the flow says matters (`exploration.vertex`), and the question last heard with how many times in a row, so any
@@ -106,6 +133,7 @@ export function exploreFlow(flow: Flow, options: { maxVertices?: number; worlds?
   const awaiting = (snapshot: AnyMachineSnapshot) => snapshot.status === 'active' && flow.expectation(snapshot).slots.length > 0;
   const stateIds = allStateIds(flow.machine.root).filter((id) => id !== flow.machine.root.id);
   const visitedStates = new Set<string>();
+  const taken = new Set<TransitionDefinition>();
   const gatingViolations: string[] = [];
   const loopViolations: string[] = [];
   let vertices = 0;
@@ -125,7 +153,7 @@ export function exploreFlow(flow: Flow, options: { maxVertices?: number; worlds?
       const vertex = queue[index]!;
       for (const event of flow.exploration.callerEvents) {
         turns += 1;
-        const result = step(flow, vertex.snapshot, event, world);
+        const result = step(flow, vertex.snapshot, event, world, taken);
         for (const id of result.visited) visitedStates.add(id);
         const way = () => `${[...vertex.path, describeEvent(event)].join(' → ')} (${world.name})`;
         for (const actor of result.phi) {
@@ -153,6 +181,7 @@ export function exploreFlow(flow: Flow, options: { maxVertices?: number; worlds?
     }
     vertices += seen.size;
   }
+  const allTransitions = eventTransitions(flow.machine.root);
   return {
     vertices,
     turns,
@@ -163,6 +192,9 @@ export function exploreFlow(flow: Flow, options: { maxVertices?: number; worlds?
     loopViolations,
     longestRun,
     unvisited: stateIds.filter((id) => !visitedStates.has(id)),
+    transitionsTaken: allTransitions.filter((definition) => taken.has(definition)).length,
+    transitions: allTransitions.length,
+    untaken: allTransitions.filter((definition) => !taken.has(definition)).map(describeTransition),
   };
 }
 

@@ -33,6 +33,7 @@ export async function pathsCommand(argv: string[], output: Output = process): Pr
 
   write(`flow ${flow.name}: ${flow.description}`);
   write(`states: ${walk.statesVisited} of ${walk.states} visited${walk.unvisited.length > 0 ? ` (never reached: ${walk.unvisited.join(', ')})` : ''}`);
+  write(`transitions: ${walk.transitionsTaken} of ${walk.transitions} event transitions taken${walk.untaken.length > 0 ? ` (never: ${walk.untaken.slice(0, 5).join('; ')}${walk.untaken.length > 5 ? `; and ${walk.untaken.length - 5} more` : ''})` : ''}`);
   write(`paths: ${number(walk.vertices)} waiting points, each reached by one shortest path; ${number(walk.turns)} caller turns tried in ${flow.exploration.worlds.length} world${flow.exploration.worlds.length === 1 ? '' : 's'} (${worlds})`);
   write(`PHI actors: ${phi.join(', ') || 'none'}`);
   write(`  declared only under ${flow.verifiedStateId}: ${declared.length === 0 ? 'ok' : 'FAILED'}`);

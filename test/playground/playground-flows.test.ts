@@ -86,11 +86,14 @@ describe.skipIf(!haveChromium)('playground flow picker (headless Chromium)', () 
     const coverage = await opened.$$eval('#coverage dt', (terms) => Object.fromEntries(terms.map((term) => [term.textContent, term.nextElementSibling?.textContent])));
     expect(coverage).toMatchObject({
       states: `${expected.states} of ${expected.states} visited`,
+      // The page's example never tries a hang-up while the hours are read: the one transition the walk cannot take.
+      transitions: `${expected.transitionsTaken} of ${expected.transitions} event transitions taken (never: ${expected.untaken.join('; ')})`,
       paths: `${expected.waitingPoints} waiting points, ${expected.turns} caller turns tried in 1 world`,
       'PHI steps': '0 (no PHI actors), all under hours.verified: ok',
       'loop check': `no question more than 3 times in a row (longest ${expected.longestRun}): ok`,
     });
     expect(expected.longestRun).toBe(3);
+    expect(expected.untaken).toEqual(['hours.telling: caller.hung_up']);
     expect(pageErrors).toEqual([]);
     await opened.close();
   }, 120_000);

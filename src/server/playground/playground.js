@@ -364,6 +364,7 @@ function showCoverage(name, answer) {
   const number = (value) => value.toLocaleString('en-US');
   coverageList.replaceChildren(
     ...coverageRow('states', `${coverage.statesVisited} of ${coverage.states} visited${coverage.unvisited.length ? ` (never: ${coverage.unvisited.join(', ')})` : ''}`, coverage.unvisited.length ? 'failed' : 'ok'),
+    ...coverageRow('transitions', `${coverage.transitionsTaken} of ${coverage.transitions} event transitions taken${coverage.untaken.length ? ` (never: ${coverage.untaken.join('; ')}${coverage.transitions - coverage.transitionsTaken > coverage.untaken.length ? '; …' : ''})` : ''}`),
     ...coverageRow('paths', `${number(coverage.waitingPoints)} waiting points, ${number(coverage.turns)} caller turns tried in ${coverage.worlds.length} world${coverage.worlds.length === 1 ? '' : 's'}`),
     ...coverageRow('PHI steps', `${number(coverage.phiSteps)} (${coverage.phiActors.join(', ') || 'no PHI actors'}), all under ${coverage.verifiedStateId}: ${coverage.gatingOk ? 'ok' : 'FAILED'}`, coverage.gatingOk ? 'ok' : 'failed'),
     ...coverage.gatingViolations.flatMap((violation) => coverageRow('', violation, 'failed')),
