@@ -50,8 +50,21 @@ export async function createVoiceSetup(config: Config, runtime: CallRuntime, log
   ]);
   const configured = recordingStoreFromConfig(config, logger);
   // The recordings wrap the store with spool-and-retry themselves, so a spooled recording is audited again when it lands.
-  const recordings = configured ? createCallRecordings({ ...configured, auditTrail: runtime.auditTrail, logger }) : undefined;
+  const recordings = configured
+    ? createCallRecordings({
+        ...configured,
+        auditTrail: runtime.auditTrail,
+        logger,
+        // Each call's audio is on disk, encrypted, as the call goes: a crash loses at most the last seconds.
+        journal: { directory: join(config.dataDir, 'recording-journal'), key: configured.spool.key },
+      })
+    : undefined;
   const recordingStore = recordings?.store as SpoolingRecordingStore | undefined;
+  // Calls a crash cut short: their recordings are stored (or spooled) and audited as recording_recovered.
+  if (recordings) {
+    const recovered = await recordings.recoverCrashed();
+    if (recovered > 0) logger.warn({ recovered }, 'recordings of calls cut short by a crash were recovered');
+  }
   // Recordings spooled by an earlier run (an outage, a crash) go up now.
   if (recordingStore) void recordingStore.drain().catch((error: unknown) => logger.warn({ err: error }, 'spooled recordings could not be drained'));
 

@@ -4,6 +4,7 @@ import type { VoiceCall } from '../dialog/voice-call.ts';
 import { isFrontdeskError } from '../errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { createCallRecorder } from '../recording/call-recorder.ts';
+import { openRecordingJournal, recoverRecordingJournals, type RecordingJournal } from '../recording/recording-journal.ts';
 import { createRecordingSink, type RecordingSink } from '../recording/recording-sink.ts';
 import { withSpoolAndRetry, type SpoolAndRetryOptions } from '../recording/spool-and-retry.ts';
 import type { RecordingStore, StoredRecording } from '../recording/types.ts';
@@ -16,6 +17,11 @@ export interface CallRecordingsOptions {
   /** `recording_stored` records go here, with the session id and the object key. */
   auditTrail: AuditTrail;
   logger?: Logger;
+  /**
+   * Writes each call's audio to an encrypted journal in this directory as the call goes (at most ~1 s behind), so a
+   * crash loses at most the last seconds: `recoverCrashed` stores what a previous process left. Key: the recording key.
+   */
+  journal?: { directory: string; key: Uint8Array };
 }
 
 export interface RecordCallOptions {
@@ -47,6 +53,11 @@ export interface CallRecordings {
   pending(): number;
   /** Resolves once no recording is being stored, including ones begun while waiting (shutdown waits for it). Never rejects. */
   whenIdle(): Promise<void>;
+  /**
+   * Stores the recordings of calls a previous process left unfinished (its journals), each audited `recording_recovered`
+   * with its key (outcome `ok`, or `spooled`); resolves with how many. The audit trail closed those calls at start.
+   */
+  recoverCrashed(): Promise<number>;
 }
 
 /** How long a call's end waits for the agent's last audio to be synthesized before the recording is closed anyway, ms. */
@@ -78,12 +89,26 @@ export function createCallRecordings(options: CallRecordingsOptions): CallRecord
     record(call, recordOptions) {
       const { sessionId, sampleRate, startedAtMs, timelineMs } = recordOptions;
       const recorder = createCallRecorder({ sampleRate, startedAtMs });
+      let journal: RecordingJournal | undefined;
+      if (options.journal) {
+        try {
+          journal = openRecordingJournal({ ...options.journal, callId: sessionId, sampleRate, startedAtMs });
+        } catch (error) {
+          logger.warn({ sessionId, code: (error as NodeJS.ErrnoException).code ?? 'unknown' }, 'recording journal not opened; the recording is kept in memory only');
+        }
+      }
       const epochOf = (timelineMs: number) => startedAtMs + timelineMs;
       const unsubscribe = call.subscribe((event) => {
-        if (event.type === 'caller-audio') recorder.caller(event.frame, epochOf(event.atMs));
-        else if (event.type === 'agent-audio') recorder.agent(event.frame, epochOf(event.atMs));
-        else if (event.type === 'barge-in') recorder.clearAgent(epochOf(event.interruption.atMs));
-        else if (event.type === 'end') {
+        if (event.type === 'caller-audio') {
+          recorder.caller(event.frame, epochOf(event.atMs));
+          journal?.caller(event.frame, epochOf(event.atMs));
+        } else if (event.type === 'agent-audio') {
+          recorder.agent(event.frame, epochOf(event.atMs));
+          journal?.agent(event.frame, epochOf(event.atMs));
+        } else if (event.type === 'barge-in') {
+          recorder.clearAgent(epochOf(event.interruption.atMs));
+          journal?.clearAgent(epochOf(event.interruption.atMs));
+        } else if (event.type === 'end') {
           // The line dropped: agent audio queued past this moment was never heard.
           if (event.reason === 'hangup') recorder.clearAgent(epochOf(timelineMs()));
           // Stopping here, before the session's `ended` settles, puts the upload in `pending()` for whoever awaits the end.
@@ -99,8 +124,12 @@ export function createCallRecordings(options: CallRecordingsOptions): CallRecord
         clearTimeout(timer);
         unsubscribe();
         try {
-          return await sink.finishCall({ callId: sessionId, recorder });
+          const stored = await sink.finishCall({ callId: sessionId, recorder });
+          journal?.discard();
+          return stored;
         } catch (error) {
+          // The journal stays: the next start stores what it holds.
+          journal?.close();
           logger.error({ sessionId, code: isFrontdeskError(error) ? error.code : 'unknown' }, 'call recording lost');
           auditTrail.append({ sessionId, action: 'recording_stored', outcome: 'error' });
           return undefined;
@@ -124,6 +153,27 @@ export function createCallRecordings(options: CallRecordingsOptions): CallRecord
     async whenIdle() {
       while (stopping.size > 0) await Promise.allSettled([...stopping]);
       await sink.whenIdle();
+    },
+    async recoverCrashed() {
+      if (!options.journal) return 0;
+      const found = recoverRecordingJournals({
+        ...options.journal,
+        onUnreadable: (file) => logger.warn({ file }, 'recording journal unreadable (wrong key or damaged); left in place'),
+      });
+      let recovered = 0;
+      for (const { callId, recorder, chunks, remove } of found) {
+        try {
+          const wav = await recorder.finishInSlices();
+          const stored = await store.put({ callId, startedAt: recorder.startedAt, wav });
+          auditTrail.append({ sessionId: callId, action: 'recording_recovered', outcome: stored.spooled ? 'spooled' : 'ok', detail: { key: stored.key, chunks } });
+          logger.info({ callId, key: stored.key, bytes: stored.bytes, spooled: stored.spooled === true }, 'recording recovered');
+          remove();
+          recovered += 1;
+        } catch (error) {
+          logger.error({ callId, code: isFrontdeskError(error) ? error.code : 'unknown' }, 'recording journal could not be stored; kept for the next start');
+        }
+      }
+      return recovered;
     },
   };
 }
