@@ -36,7 +36,8 @@ export function withCallLogs(runtime: CallRuntime, settings: CallLogSettings, lo
     ...runtime,
     openSession(options = {}) {
       const sessionId = options.sessionId ?? randomUUID();
-      const log = recordCallLog({ directory: settings.directory, key: settings.key, sessionId, logger });
+      // Filed under the clinic clock's date, as the call's recording is.
+      const log = recordCallLog({ directory: settings.directory, key: settings.key, sessionId, logger, startedAt: runtime.clock.now() });
       const trace = options.trace;
       const session = runtime.openSession({
         ...options,
