@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 const frontdeskBin = fileURLToPath(new URL('../../bin/frontdesk.js', import.meta.url));
 
 export interface InstanceOptions {
-  databaseUrl: string;
+  /** The shared database; unset: the instance keeps everything in SQLite and files, as without FRONTDESK_DATABASE_URL. */
+  databaseUrl?: string;
   instanceId: string;
   /** Fixed clinic clock start, e.g. 2026-12-01T09:00:00-05:00. */
   now: string;
@@ -39,8 +40,7 @@ export async function startInstance(options: InstanceOptions): Promise<Frontdesk
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: process.env.HOME ?? '/tmp',
-      FRONTDESK_DATABASE_URL: options.databaseUrl,
-      FRONTDESK_INSTANCE_ID: options.instanceId,
+      ...(options.databaseUrl ? { FRONTDESK_DATABASE_URL: options.databaseUrl, FRONTDESK_INSTANCE_ID: options.instanceId } : {}),
       FRONTDESK_DATA_DIR: dataDir,
       FRONTDESK_RECORDINGS: 'none',
       FRONTDESK_NOW: options.now,
