@@ -1,9 +1,12 @@
 // Finds a flow by its configured name in the catalogue (flows/index.ts), or loads a developer's own flow module by path; a clear error when there is none.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { defaultFlowName, flowCatalogue } from '../../flows/index.ts';
+import { defaultFlowName, defaultScenarioFlowName, flowCatalogue } from '../../flows/index.ts';
 import { FrontdeskError } from '../errors.ts';
 import type { Flow } from './types.ts';
+
+/** The flow a scenario file runs when it names none. */
+export { defaultScenarioFlowName };
 
 /** Names a caller can pass to `--flow` or `FRONTDESK_FLOW`. */
 export function flowNames(): string[] {

@@ -9,8 +9,7 @@ import { openCallRuntime, type CallRuntime, type CallRuntimeOptions } from '../d
 import type { Appointment, PatientId, SlotId } from '../ehr/types.ts';
 import { silentLogger } from '../log.ts';
 import { runJsonlChannel, type ChannelEvent } from '../transports/text-channel.ts';
-import { defaultScenarioFlowName } from '../../flows/index.ts';
-import { loadFlow } from './catalogue.ts';
+import { defaultScenarioFlowName, loadFlow } from './catalogue.ts';
 import type { Flow } from './types.ts';
 
 const otherCallerBooks = z.object({ otherCallerBooks: z.object({ patientId: z.string(), slotId: z.string() }) }).strict();

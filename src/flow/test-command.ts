@@ -1,7 +1,6 @@
 // `frontdesk test [--flow NAME|PATH] FILE…`: runs scenario files (each on the flow it names, or --flow's) on a fresh SQLite EHR and audit file each, and prints what differed for each that failed.
 import { parseArgs } from 'node:util';
-import { defaultScenarioFlowName } from '../../flows/index.ts';
-import { loadFlow } from './catalogue.ts';
+import { defaultScenarioFlowName, loadFlow } from './catalogue.ts';
 import { loadScenario, runScenario, scenarioDifferences, type Scenario } from './scenario.ts';
 
 type Output = { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
