@@ -99,12 +99,26 @@ function callOverrides(values: { flow?: string; db?: string; audit?: string; now
 /** The runtime a text or voice call runs on, from configuration. */
 export async function runtimeFromConfig(config: Config, logger: Logger): Promise<CallRuntime> {
   const [extractor, phraser, flow] = await Promise.all([createExtractor(config, { logger }), createPhraser(config, { logger }), loadFlow(config.flow)]);
+  // With S3 configured, signed audit checkpoints also go there as objects (Object Lock retention when the bucket has it).
+  const s3 = config.recordings.store === 's3' ? config.recordings.s3 : undefined;
+  const auditCheckpointSinks = s3
+    ? [
+        (await import('./audit/s3-checkpoint-sink.ts')).createS3CheckpointSink({
+          bucket: s3.bucket,
+          region: s3.region,
+          forcePathStyle: s3.forcePathStyle,
+          ...(s3.endpoint ? { endpoint: s3.endpoint } : {}),
+          logger,
+        }),
+      ]
+    : [];
   return openCallRuntime({
     flow,
     databaseFile: config.databaseFile,
     ehr: config.ehr,
     auditFile: config.auditFile,
     ...(config.auditKey !== undefined ? { auditKey: config.auditKey } : {}),
+    ...(auditCheckpointSinks.length > 0 ? { auditCheckpointSinks } : {}),
     ...(config.database ? { database: config.database } : {}),
     timeZone: config.timeZone,
     ...(config.now ? { now: config.now } : {}),

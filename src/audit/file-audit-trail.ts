@@ -20,6 +20,12 @@ import {
 } from './chain.ts';
 import type { AuditCheckpoint, AuditEntry, AuditRecord, AuditTrail } from './types.ts';
 
+/** Somewhere else signed checkpoints go (S3). `write` must not throw. */
+export interface CheckpointSink {
+  write(checkpoint: AuditCheckpoint): void;
+  whenIdle?(): Promise<void>;
+}
+
 export interface FileAuditTrailOptions {
   clock?: Clock;
   /** The audit key itself (tests, a caller that loaded it already). */
@@ -32,8 +38,8 @@ export interface FileAuditTrailOptions {
   checkpointFile?: string;
   /** A checkpoint is written at least this often while records are appended, ms. Default 60,000. */
   checkpointIntervalMs?: number;
-  /** Further checkpoint sinks (an object store); called after the local checkpoint file has it. Must not throw. */
-  checkpointSinks?: Array<(checkpoint: AuditCheckpoint) => void>;
+  /** Further checkpoint sinks (an object store); written after the local checkpoint file has it; `close` waits for them. */
+  checkpointSinks?: CheckpointSink[];
   /** Told (ids and kinds only) when the chain was found broken at start and a new segment began. */
   onBreak?: (found: { problem: ChainProblem; line: number }) => void;
 }
@@ -108,7 +114,7 @@ export function createFileAuditTrail(path: string, options: FileAuditTrailOption
       closeSync(sink);
     }
     checkpointedRecords = records;
-    for (const other of options.checkpointSinks ?? []) other(signed);
+    for (const other of options.checkpointSinks ?? []) other.write(signed);
   }
 
   if (state.breakFound) {
@@ -149,6 +155,7 @@ export function createFileAuditTrail(path: string, options: FileAuditTrailOption
       closed = true;
       fsyncSync(descriptor);
       closeSync(descriptor);
+      await Promise.all((options.checkpointSinks ?? []).map((sink) => sink.whenIdle?.()));
     },
   };
 }

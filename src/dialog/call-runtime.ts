@@ -1,7 +1,7 @@
 // What every call of one process shares (the EHR behind its guard, the audit trail, the clock, understanding) and how a new call session is opened on it.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { createFileAuditTrail } from '../audit/file-audit-trail.ts';
+import { createFileAuditTrail, type CheckpointSink } from '../audit/file-audit-trail.ts';
 import type { AuditTrail } from '../audit/types.ts';
 import type { Database } from '../postgres/database.ts';
 import { createClock, type Clock } from '../clock.ts';
@@ -26,6 +26,8 @@ export interface CallRuntimeOptions {
   auditFile: string;
   /** FRONTDESK_AUDIT_KEY (64 hex); unset = the 0600 `audit.key` beside the audit file, generated when new. */
   auditKey?: string;
+  /** Where signed audit checkpoints go besides the local checkpoint file (S3 objects). */
+  auditCheckpointSinks?: CheckpointSink[];
   /**
    * FRONTDESK_DATABASE_URL: the embedded EHR and its lockouts on the shared PostgreSQL, and (unless `auditInDatabase` is
    * false) the audit chain in its table; the hand-off map of a server uses it too. Unset: SQLite and files.
@@ -97,6 +99,7 @@ export async function openCallRuntime(options: CallRuntimeOptions): Promise<Call
           createFileAuditTrail(options.auditFile, {
             clock,
             ...(options.auditKey !== undefined ? { keyHex: options.auditKey } : {}),
+            ...(options.auditCheckpointSinks ? { checkpointSinks: options.auditCheckpointSinks } : {}),
             // Kinds and positions only: the break is named in the trail itself too.
             onBreak: (found) => options.logger.warn({ problem: found.problem, line: found.line }, 'audit chain broken at start; a new segment begins after it'),
           }),
