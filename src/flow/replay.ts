@@ -105,7 +105,6 @@ export async function replayCall(flow: Flow, recording: RecordedCall, options: {
   let ended = false;
   actor.on('agent.say', (event: AgentSay) => observe({ kind: 'agent', key: event.key, text: flow.render(event, recording.header.replies) }));
   let lastState = '';
-  let failure: unknown;
   actor.subscribe({
     next: (snapshot: AnyMachineSnapshot) => {
       const path = statePath(snapshot.value);
@@ -118,8 +117,8 @@ export async function replayCall(flow: Flow, recording: RecordedCall, options: {
         observe({ kind: 'end', reason: (snapshot.output as { endReason?: string } | undefined)?.endReason ?? 'completed' });
       }
     },
-    error: (error: unknown) => {
-      failure = error;
+    // A machine error ends a live call as a hand-off; so here.
+    error: () => {
       if (!ended) {
         ended = true;
         observe({ kind: 'end', reason: 'handoff' });
@@ -156,7 +155,6 @@ export async function replayCall(flow: Flow, recording: RecordedCall, options: {
     await settle();
   }
   if (!ended) actor.stop();
-  void failure;
 
   const recorded = recordedTurns(recording);
   const keysOnly = recording.header.phrased;
