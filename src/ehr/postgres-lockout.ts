@@ -11,7 +11,7 @@ type Change =
 
 /**
  * A `LockoutStore` over rows already read into memory, recording every change: `decideVerification` runs on it
- * unchanged (it is synchronous), and the changes are then written in the same transaction.
+ * unchanged (it is synchronous), and the changes are then written in the same transaction, in one round trip.
  */
 function stagedStore(locks: Map<string, number>, failures: Map<string, number[]>, policy: LockoutPolicy, changes: Change[]): LockoutStore {
   return {
@@ -46,27 +46,21 @@ function stagedStore(locks: Map<string, number>, failures: Map<string, number[]>
   };
 }
 
-async function apply(client: PoolClient, change: Change): Promise<void> {
+/** One statement per change, values as escaped literals: the whole decision is written in one round trip. */
+function statementOf(client: PoolClient, change: Change): string {
+  const key = client.escapeLiteral(change.key);
   switch (change.kind) {
     case 'delete-lock':
-      await client.query('DELETE FROM lockout_locks WHERE lock_key = $1', [change.key]);
-      return;
+      return `DELETE FROM lockout_locks WHERE lock_key = ${key}`;
     case 'delete-failures-up-to':
-      await client.query('DELETE FROM lockout_failures WHERE lock_key = $1 AND failed_at_ms <= $2', [change.key, change.atMs]);
-      return;
+      return `DELETE FROM lockout_failures WHERE lock_key = ${key} AND failed_at_ms <= ${Math.trunc(change.atMs)}`;
     case 'insert-failure':
-      await client.query('INSERT INTO lockout_failures (lock_key, failed_at_ms) VALUES ($1, $2)', [change.key, change.atMs]);
-      return;
+      return `INSERT INTO lockout_failures (lock_key, failed_at_ms) VALUES (${key}, ${Math.trunc(change.atMs)})`;
     case 'upsert-lock':
-      await client.query(
-        `INSERT INTO lockout_locks (lock_key, locked_until_ms) VALUES ($1, $2)
-         ON CONFLICT (lock_key) DO UPDATE SET locked_until_ms = excluded.locked_until_ms`,
-        [change.key, change.untilMs],
-      );
-      return;
+      return `INSERT INTO lockout_locks (lock_key, locked_until_ms) VALUES (${key}, ${Math.trunc(change.untilMs)})
+        ON CONFLICT (lock_key) DO UPDATE SET locked_until_ms = excluded.locked_until_ms`;
     case 'delete-failures':
-      await client.query('DELETE FROM lockout_failures WHERE lock_key = $1', [change.key]);
-      return;
+      return `DELETE FROM lockout_failures WHERE lock_key = ${key}`;
   }
 }
 
@@ -82,21 +76,25 @@ export async function decideVerificationInPostgres(
 ): Promise<{ decision: LockoutDecision; lockStarts: Array<{ scope: LockoutScope; untilMs: number }> }> {
   const keys = [...new Set([...input.claimKeys, ...(input.callerKey ? [input.callerKey] : [])].map((key) => key.key))].sort();
   if (input.match === undefined) {
-    for (const key of keys) await client.query("SELECT pg_advisory_xact_lock(hashtextextended('frontdesk.lockout:' || $1, 0))", [key]);
+    // One round trip; `keys` is sorted, so the locks are taken in key order.
+    await client.query("SELECT pg_advisory_xact_lock(hashtextextended('frontdesk.lockout:' || key, 0)) FROM unnest($1::text[]) AS key", [keys]);
   }
+  const { rows } = await client.query<{ kind: 'lock' | 'failure'; lock_key: string; at_ms: string }>(
+    `SELECT 'lock' AS kind, lock_key, locked_until_ms AS at_ms FROM lockout_locks WHERE lock_key = ANY($1)
+     UNION ALL SELECT 'failure', lock_key, failed_at_ms FROM lockout_failures WHERE lock_key = ANY($1)`,
+    [keys],
+  );
   const locks = new Map<string, number>();
-  for (const row of (await client.query<{ lock_key: string; locked_until_ms: string }>('SELECT lock_key, locked_until_ms FROM lockout_locks WHERE lock_key = ANY($1)', [keys])).rows) {
-    locks.set(row.lock_key, Number(row.locked_until_ms));
-  }
   const failures = new Map<string, number[]>();
-  for (const row of (await client.query<{ lock_key: string; failed_at_ms: string }>('SELECT lock_key, failed_at_ms FROM lockout_failures WHERE lock_key = ANY($1)', [keys])).rows) {
-    failures.set(row.lock_key, [...(failures.get(row.lock_key) ?? []), Number(row.failed_at_ms)]);
+  for (const row of rows) {
+    if (row.kind === 'lock') locks.set(row.lock_key, Number(row.at_ms));
+    else failures.set(row.lock_key, [...(failures.get(row.lock_key) ?? []), Number(row.at_ms)]);
   }
   const changes: Change[] = [];
   const outcome = decideVerification(
     { claims: stagedStore(locks, failures, policies.claims, changes), callers: stagedStore(locks, failures, policies.callers, changes) },
     input,
   );
-  for (const change of changes) await apply(client, change);
+  if (changes.length > 0) await client.query(changes.map((change) => statementOf(client, change)).join(';\n'));
   return outcome;
 }
