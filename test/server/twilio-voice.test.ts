@@ -45,7 +45,7 @@ describe('POST /twilio/voice', () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toContain('text/xml');
     expect(response.body).toBe(
-      '<?xml version="1.0" encoding="UTF-8"?>\n<Response><Connect action="https://clinic.example.org/twilio/after-stream"><Stream url="wss://clinic.example.org/twilio/media"/></Connect></Response>\n',
+      '<?xml version="1.0" encoding="UTF-8"?>\n<Response><Connect action="https://clinic.example.org/twilio/after-stream"><Stream url="wss://clinic.example.org/twilio/media"><Parameter name="from" value="+15550100000"/></Stream></Connect></Response>\n',
     );
   });
 
@@ -57,9 +57,9 @@ describe('POST /twilio/voice', () => {
       headers: { ...formHeaders, host: 'abc123.ngrok.app', 'x-forwarded-proto': 'https' },
       payload: form(callParams),
     });
-    expect(behindProxy.body).toContain('<Connect action="https://abc123.ngrok.app/twilio/after-stream"><Stream url="wss://abc123.ngrok.app/twilio/media"/>');
+    expect(behindProxy.body).toContain('<Connect action="https://abc123.ngrok.app/twilio/after-stream"><Stream url="wss://abc123.ngrok.app/twilio/media"><Parameter name="from"');
     const direct = await server.app.inject({ method: 'POST', url: '/twilio/voice', headers: { ...formHeaders, host: 'localhost:3000' }, payload: form(callParams) });
-    expect(direct.body).toContain('<Connect action="http://localhost:3000/twilio/after-stream"><Stream url="ws://localhost:3000/twilio/media"/>');
+    expect(direct.body).toContain('<Connect action="http://localhost:3000/twilio/after-stream"><Stream url="ws://localhost:3000/twilio/media"><Parameter name="from"');
     const forged = await server.app.inject({ method: 'POST', url: '/twilio/voice', headers: { ...formHeaders, host: 'evil"/><Play>x' }, payload: form(callParams) });
     expect(forged.statusCode).toBe(400);
   });
@@ -74,7 +74,7 @@ describe('POST /twilio/voice', () => {
 
     const signed = await request({ 'x-twilio-signature': signature });
     expect(signed.statusCode).toBe(200);
-    expect(signed.body).toContain('<Stream url="wss://clinic.example.org/twilio/media"/></Connect>');
+    expect(signed.body).toContain('<Stream url="wss://clinic.example.org/twilio/media"><Parameter name="from" value="+15550100000"/></Stream></Connect>');
 
     expect((await request({})).statusCode).toBe(403);
     expect((await request({ 'x-twilio-signature': signature }, form({ ...callParams, From: '+15550100001' }))).statusCode).toBe(403);
