@@ -3,6 +3,7 @@ import type { PcmFrame } from '../audio/types.ts';
 import type { CallRuntime } from '../dialog/call-runtime.ts';
 import type { CallSession } from '../dialog/session.ts';
 import { createVoiceCall, type VoiceCall, type VoiceCallEvent, type VoiceCallOptions } from '../dialog/voice-call.ts';
+import type { Flow } from '../flow/types.ts';
 import type { Logger } from '../log.ts';
 import type { SpeechToText } from '../stt/types.ts';
 import type { TextToSpeech } from '../tts/types.ts';
@@ -38,6 +39,8 @@ export interface LiveCallOptions {
   tickIntervalMs?: number;
   /** The number the call comes from (Twilio `From`, E.164), for the verification throttle. */
   callerNumber?: string;
+  /** The flow this call runs; default the runtime's. */
+  flow?: Flow;
 }
 
 export interface LiveCall {
@@ -68,7 +71,7 @@ const defaultTickIntervalMs = 250;
 /** Opens a live call at once; the VoiceCall (turn detector, model sessions) is set up in the background and frames wait for it. */
 export function openLiveCall(options: LiveCallOptions): LiveCall {
   const { runtime, logger } = options;
-  const session = runtime.openSession(options.callerNumber ? { callerNumber: options.callerNumber } : {});
+  const session = runtime.openSession({ ...(options.callerNumber ? { callerNumber: options.callerNumber } : {}), ...(options.flow ? { flow: options.flow } : {}) });
   const { sessionId } = session;
   const startedAt = performance.now();
   const startedAtEpochMs = runtime.clock.now().getTime();

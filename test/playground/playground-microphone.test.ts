@@ -11,12 +11,13 @@ import type { CallRuntime } from '../../src/dialog/call-runtime.ts';
 import { silentLogger } from '../../src/log.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { createServerMetrics } from '../../src/server/metrics.ts';
+import { flowNames } from '../../src/flow/catalogue.ts';
 import { voiceRoutes } from '../../src/server/routes/voice-routes.ts';
 import { createVoiceSetup } from '../../src/server/voice-setup.ts';
 import { offlineSpeechAvailable } from '../../src/stt/offline-speech.ts';
 import { createEspeakTts } from '../../src/tts/espeak.ts';
 import { fakeMicrophoneArguments, writeFakeMicrophoneWav } from '../helpers/fake-microphone.ts';
-import { scenarioNow } from '../server/server-support.ts';
+import { FrameClient, scenarioNow } from '../server/server-support.ts';
 
 const chromiumPath = '/usr/bin/chromium';
 const haveChromium = existsSync(chromiumPath);
@@ -127,6 +128,41 @@ describe.skipIf(!haveChromium || !haveSpeech)('playground microphone (headless C
     await page.click('#microphone');
     await page.waitForSelector('#microphone[aria-pressed="false"]');
     await expect.poll(() => runtime.activeSessions(), { timeout: 10_000 }).toBe(0);
+    await page.close();
+  });
+
+  it('calls the flow picked in the page by microphone too', async () => {
+    // A flow whose greeting differs from the server's own, so the spoken call shows which one answered.
+    const greetingOf = async (flow: string) => {
+      const client = await FrameClient.connect(`${baseUrl.replace('http', 'ws')}/ws/text?flow=${flow}`);
+      const greeting = (await client.next((frame) => frame.type === 'agent', 0)).text as string;
+      client.socket.close();
+      return greeting;
+    };
+    const ownGreeting = await greetingOf(runtime.flow.name);
+    const others = flowNames().filter((name) => name !== runtime.flow.name);
+    let picked: { name: string; greeting: string } | undefined;
+    for (const name of others) {
+      const greeting = await greetingOf(name);
+      if (greeting !== ownGreeting) picked = { name, greeting };
+      if (picked) break;
+    }
+    if (!picked) throw new Error(`no flow of ${others.join(', ')} greets differently from ${runtime.flow.name}`);
+    await expect.poll(() => runtime.activeSessions(), { timeout: 10_000 }).toBe(0);
+
+    const page = await browser.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${baseUrl}/`);
+    await page.waitForSelector(`#flow-picker option[value="${picked.name}"]`, { state: 'attached' });
+    await page.selectOption('#flow-picker', picked.name);
+    await page.waitForFunction((greeting) => document.querySelector('#transcript li.agent')?.textContent === greeting, picked.greeting);
+    await page.click('#microphone');
+    await page.waitForSelector('#microphone[aria-pressed="true"]');
+    await page.waitForFunction(() => document.querySelectorAll('#transcript li.agent').length === 1);
+    expect(await page.textContent('#transcript li.agent')).toBe(picked.greeting);
+    await page.click('#microphone');
+    await page.waitForSelector('#microphone[aria-pressed="false"]');
+    expect(pageErrors).toEqual([]);
     await page.close();
   });
 });

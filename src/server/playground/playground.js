@@ -268,7 +268,8 @@ function stopMicrophone() {
 /** Resolves with the open socket, or rejects when the server has no /ws/call (the upgrade fails or closes at once). */
 function openVoiceSocket() {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(endpoint(`/ws/call?sampleRate=${microphoneSampleRate}`));
+    const flow = selectedFlow ? `&flow=${encodeURIComponent(selectedFlow)}` : '';
+    const socket = new WebSocket(endpoint(`/ws/call?sampleRate=${microphoneSampleRate}${flow}`));
     socket.binaryType = 'arraybuffer';
     socket.addEventListener('open', () => resolve(socket), { once: true });
     socket.addEventListener('error', () => reject(new Error('no voice endpoint')), { once: true });
@@ -338,8 +339,6 @@ async function startMicrophone() {
 
 // ---- flows: the picker, the drawing of the picked flow, and its path coverage ----
 
-const isDefaultFlow = (name) => flows.find((flow) => flow.name === name)?.default === true;
-
 function coverageRow(term, text, state) {
   const title = document.createElement('dt');
   title.textContent = term;
@@ -401,9 +400,6 @@ async function showDiagram(name) {
 async function pickFlow(name) {
   selectedFlow = name;
   document.body.dataset.flow = name;
-  // Voice calls run the server's own flow (FRONTDESK_FLOW): the microphone is offered with that one only.
-  microphoneButton.disabled = !isDefaultFlow(name);
-  microphoneButton.title = isDefaultFlow(name) ? '' : 'Voice calls run the server\'s default flow';
   void loadCoverage(name);
   await showDiagram(name);
   if (name === selectedFlow) startTextCall();

@@ -95,10 +95,18 @@ export async function wsCallRoute(app: FastifyInstance, options: MediaRouteOptio
       socket.close(1008, rate.reason);
       return;
     }
+    // ?flow=NAME picks one of the server's flows (the playground's picker), as on /ws/text; never a path.
+    const flowName = (request.query as Record<string, unknown> | undefined)?.flow;
+    const choice = typeof flowName === 'string' && app.hasDecorator('frontdesk') ? app.frontdesk.flows.get(flowName) : undefined;
+    if (flowName !== undefined && !choice) {
+      socket.close(1008, 'unknown flow');
+      return;
+    }
     if (turnAwayIfFull(socket, options, 'call')) return;
     let report: (event: VoiceCallEvent) => void = () => {};
     const adapter = createPcmWebSocketCall({
       ...liveCallSettings(options),
+      ...(choice ? { flow: choice.flow } : {}),
       sampleRate: rate.sampleRate,
       sendText: (text) => socket.send(text),
       sendBinary: (bytes) => socket.send(bytes, { binary: true }),
