@@ -1,4 +1,4 @@
-// The embedded EHR on the shared PostgreSQL: the SQLite EHR's behaviour and fixtures, with bookings and lockouts made race-free in the database for several instances.
+// The embedded EHR on the shared PostgreSQL: the SQLite EHR's behaviour and fixtures (refills too), with bookings and lockouts made race-free in the database for several instances.
 import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import type { AuditTrail } from '../audit/types.ts';
@@ -9,10 +9,28 @@ import { newConfirmationCode } from './confirmation-code.ts';
 import { defaultFixturesDir, loadEhrFixtures } from './fixtures.ts';
 import { lastNameKey, normalisePhone } from './identity.ts';
 import { decideVerificationInPostgres } from './postgres-lockout.ts';
-import { extendSlots, isSeeded, seedEhr, seedLockKey } from './postgres-seed.ts';
+import { extendSlots, isSeeded, seedEhr, seedLockKey, seedMedicationsOnce } from './postgres-seed.ts';
 import { cleanReason, requireDate } from './requests.ts';
 import type { EhrVocabulary, SqliteEhr } from './sqlite-ehr.ts';
-import type { Appointment, AppointmentId, ConfirmationCode, PatientId, Provider, ProviderId, Slot, SlotId, Specialty, VerifyResult } from './types.ts';
+import type {
+  Appointment,
+  AppointmentId,
+  CareTeamMessage,
+  ConfirmationCode,
+  Medication,
+  MedicationId,
+  MedicationList,
+  PatientId,
+  Pharmacy,
+  PharmacyId,
+  Provider,
+  ProviderId,
+  RefillRequest,
+  Slot,
+  SlotId,
+  Specialty,
+  VerifyResult,
+} from './types.ts';
 import { callerLockoutKey, claimLockoutKeys, defaultCallerLockoutPolicy, defaultLockoutPolicy, type LockoutPolicy } from './verification-lockout.ts';
 
 export interface PostgresEhrOptions {
@@ -65,8 +83,10 @@ export async function createPostgresEhr(options: PostgresEhrOptions): Promise<Po
   await guarded('open', () =>
     database.transaction(async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1)', [seedLockKey]);
-      if (!(await isSeeded(client))) await seedEhr(client, loadEhrFixtures(options.fixturesDir ?? defaultFixturesDir), wallNow(clock), clock.now());
+      const fixtures = () => loadEhrFixtures(options.fixturesDir ?? defaultFixturesDir);
+      if (!(await isSeeded(client))) await seedEhr(client, fixtures(), wallNow(clock), clock.now());
       else await extendSlots(client, wallNow(clock));
+      await seedMedicationsOnce(client, fixtures(), clock.now());
     }),
   );
   let horizonExtendedOn = wallDateOf(wallNow(clock));
@@ -125,7 +145,8 @@ export async function createPostgresEhr(options: PostgresEhrOptions): Promise<Po
       const code = newConfirmationCode();
       const inserted = await client.query(
         `INSERT INTO appointments (appointment_id, confirmation_code, patient_id, slot_id, reason, status, booked_at)
-         SELECT $1, $2, $3, $4, $5, 'booked', $6 WHERE NOT EXISTS (SELECT 1 FROM appointments WHERE confirmation_code = $2)`,
+         SELECT $1, $2, $3, $4, $5, 'booked', $6
+         WHERE NOT EXISTS (SELECT 1 FROM appointments WHERE confirmation_code = $2) AND NOT EXISTS (SELECT 1 FROM refill_requests WHERE confirmation_code = $2)`,
         [appointmentId, code, patientId, slotId, reason, clock.now().toISOString()],
       );
       if (inserted.rowCount === 1) break;
@@ -141,6 +162,16 @@ export async function createPostgresEhr(options: PostgresEhrOptions): Promise<Po
       throw new FrontdeskError('EHR_NOT_FOUND', 'no such upcoming appointment');
     }
     return row;
+  }
+
+  /** The patient's own active medication, or EHR_NOT_FOUND (someone else's reads like a missing one). */
+  async function activeMedicationOf(client: PoolClient, patientId: PatientId, medicationId: MedicationId): Promise<Medication> {
+    const { rows } = await client.query<MedicationRow>(
+      `SELECT medication_id, name, strength, purpose, controlled FROM medications WHERE medication_id = $1 AND patient_id = $2 AND status = 'active'`,
+      [medicationId, patientId],
+    );
+    if (!rows[0]) throw new FrontdeskError('EHR_NOT_FOUND', 'no such active medication');
+    return toMedication(rows[0]);
   }
 
   async function cancelRow(client: PoolClient, row: AppointmentRow): Promise<Appointment> {
@@ -161,19 +192,21 @@ export async function createPostgresEhr(options: PostgresEhrOptions): Promise<Po
         // Keyed on the claim, as in SQLite: a known and an unknown last name count and answer alike.
         const claimKeys = claimLockoutKeys({ lastNameKey: nameKey, phone: phone ?? claim.phone, dateOfBirth: claim.dateOfBirth });
         const callerKey = context.callerNumber ? callerLockoutKey(context.callerNumber) : undefined;
-        const { decision, lockStarts, targeted } = await database.transaction(async (client) => {
-          const claimed = (
-            await client.query<{ patient_id: string; date_of_birth: string; phone: string }>(
-              'SELECT patient_id, date_of_birth, phone FROM patients WHERE last_name_key = $1 ORDER BY patient_id',
-              [nameKey],
-            )
-          ).rows;
-          const match = claimed.find((row) => row.date_of_birth === claim.dateOfBirth && row.phone === phone);
-          const outcome = await decideVerificationInPostgres(client, policies, { claimKeys, ...(callerKey ? { callerKey } : {}), match: match?.patient_id, nowMs });
-          // For the audit only (never told to the caller): the record a name + phone lock protects, when one has both.
-          const byPhone = claimed.filter((row) => row.phone === phone);
-          return { ...outcome, targeted: byPhone.length === 1 ? byPhone[0]!.patient_id : undefined };
-        });
+        const claimed = (
+          await database.query<{ patient_id: string; date_of_birth: string; phone: string }>(
+            'SELECT patient_id, date_of_birth, phone FROM patients WHERE last_name_key = $1 ORDER BY patient_id',
+            [nameKey],
+          )
+        ).rows;
+        const match = claimed.find((row) => row.date_of_birth === claim.dateOfBirth && row.phone === phone);
+        const input = { claimKeys, ...(callerKey ? { callerKey } : {}), match: match?.patient_id, nowMs };
+        // A match needs no transaction (three round trips in all); a failure is counted in one, under the keys' locks.
+        const { decision, lockStarts } = match
+          ? await decideVerificationInPostgres(database.pool, policies, input)
+          : await database.transaction((client) => decideVerificationInPostgres(client, policies, input));
+        // For the audit only (never told to the caller): the record a name + phone lock protects, when one has both.
+        const byPhone = claimed.filter((row) => row.phone === phone);
+        const targeted = byPhone.length === 1 ? byPhone[0]!.patient_id : undefined;
         for (const lock of lockStarts) {
           options.auditTrail?.append({
             sessionId: context.sessionId,
@@ -260,6 +293,65 @@ export async function createPostgresEhr(options: PostgresEhrOptions): Promise<Po
         }),
       ),
 
+    getMedications: (session) =>
+      guarded('get_medications', async (): Promise<MedicationList> => {
+        const { rows: patient } = await database.query('SELECT 1 FROM patients WHERE patient_id = $1', [session.patientId]);
+        if (patient.length === 0) throw new FrontdeskError('EHR_NOT_FOUND', 'unknown patient');
+        const [medications, onFile, pharmacies] = await Promise.all([
+          database.query<MedicationRow>(
+            `SELECT medication_id, name, strength, purpose, controlled FROM medications WHERE patient_id = $1 AND status = 'active' ORDER BY name COLLATE "C"`,
+            [session.patientId],
+          ),
+          database.query<PharmacyRow>('SELECT p.pharmacy_id, p.name FROM pharmacies_on_file f JOIN pharmacies p ON p.pharmacy_id = f.pharmacy_id WHERE f.patient_id = $1', [
+            session.patientId,
+          ]),
+          database.query<PharmacyRow>('SELECT pharmacy_id, name FROM pharmacies ORDER BY name COLLATE "C"'),
+        ]);
+        return {
+          medications: medications.rows.map(toMedication),
+          ...(onFile.rows[0] ? { pharmacyOnFile: toPharmacy(onFile.rows[0]) } : {}),
+          pharmacies: pharmacies.rows.map(toPharmacy),
+        };
+      }),
+
+    requestRefill: (session, request) =>
+      guarded('request_refill', () =>
+        database.transaction(async (client): Promise<RefillRequest> => {
+          const medication = await activeMedicationOf(client, session.patientId, request.medicationId);
+          if (medication.controlled) throw new FrontdeskError('EHR_INVALID_REQUEST', 'a controlled substance is not refilled by phone');
+          const { rowCount } = await client.query('SELECT 1 FROM pharmacies WHERE pharmacy_id = $1', [request.pharmacyId]);
+          if (!rowCount) throw new FrontdeskError('EHR_NOT_FOUND', 'unknown pharmacy');
+          const refillRequestId = `R-${randomUUID()}`;
+          for (let attempt = 0; ; attempt += 1) {
+            const code = newConfirmationCode();
+            const inserted = await client.query(
+              `INSERT INTO refill_requests (refill_request_id, confirmation_code, patient_id, medication_id, pharmacy_id, status, requested_at)
+               SELECT $1, $2, $3, $4, $5, 'requested', $6
+               WHERE NOT EXISTS (SELECT 1 FROM appointments WHERE confirmation_code = $2) AND NOT EXISTS (SELECT 1 FROM refill_requests WHERE confirmation_code = $2)`,
+              [refillRequestId, code, session.patientId, medication.medicationId, request.pharmacyId, clock.now().toISOString()],
+            );
+            if (inserted.rowCount === 1) return { refillRequestId, confirmationCode: code, medicationId: medication.medicationId, pharmacyId: request.pharmacyId, status: 'requested' };
+            if (attempt > 20) throw new Error('no free confirmation code');
+          }
+        }),
+      ),
+
+    messageCareTeam: (session, request) =>
+      guarded('message_care_team', () =>
+        database.transaction(async (client): Promise<CareTeamMessage> => {
+          const medication = await activeMedicationOf(client, session.patientId, request.medicationId);
+          const messageId = `MSG-${randomUUID()}`;
+          await client.query('INSERT INTO care_team_messages (message_id, patient_id, medication_id, topic, created_at) VALUES ($1, $2, $3, $4, $5)', [
+            messageId,
+            session.patientId,
+            medication.medicationId,
+            request.topic,
+            clock.now().toISOString(),
+          ]);
+          return { messageId, medicationId: medication.medicationId, topic: request.topic };
+        }),
+      ),
+
     listVocabulary: () =>
       guarded('list_vocabulary', async (): Promise<EhrVocabulary> => {
         const locations = await database.query<{ name: string }>('SELECT name FROM locations ORDER BY name COLLATE "C"');
@@ -304,4 +396,31 @@ function toAppointment(row: AppointmentRow): Appointment {
     reason: row.reason,
     status: row.appointment_status,
   };
+}
+
+interface MedicationRow {
+  medication_id: string;
+  name: string;
+  strength: string;
+  purpose: string | null;
+  controlled: boolean;
+}
+
+interface PharmacyRow {
+  pharmacy_id: string;
+  name: string;
+}
+
+function toMedication(row: MedicationRow): Medication {
+  return {
+    medicationId: row.medication_id as MedicationId,
+    name: row.name,
+    strength: row.strength,
+    ...(row.purpose ? { purpose: row.purpose } : {}),
+    controlled: row.controlled,
+  };
+}
+
+function toPharmacy(row: PharmacyRow): Pharmacy {
+  return { pharmacyId: row.pharmacy_id as PharmacyId, name: row.name };
 }

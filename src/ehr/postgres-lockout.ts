@@ -1,5 +1,5 @@
 // Verification lockouts in the shared PostgreSQL: the SQLite EHR's rules (decideVerification over the claim's and the caller's keys), decided on rows read under per-key advisory locks, so failures through any instance count together.
-import type { PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { decideVerification, type LockoutDecision, type LockoutKey, type LockoutPolicy, type LockoutScope, type LockoutStore } from './verification-lockout.ts';
 
 type Change =
@@ -47,8 +47,9 @@ function stagedStore(locks: Map<string, number>, failures: Map<string, number[]>
 }
 
 /** One statement per change, values as escaped literals: the whole decision is written in one round trip. */
-function statementOf(client: PoolClient, change: Change): string {
-  const key = client.escapeLiteral(change.key);
+function statementOf(change: Change): string {
+  // Keys are our own hashes ("claim:…", "caller:…"); quoted all the same (standard_conforming_strings is on by default).
+  const key = `'${change.key.replaceAll("'", "''")}'`;
   switch (change.kind) {
     case 'delete-lock':
       return `DELETE FROM lockout_locks WHERE lock_key = ${key}`;
@@ -67,15 +68,17 @@ function statementOf(client: PoolClient, change: Change): string {
 /**
  * One verification's lockout bookkeeping inside the caller's transaction. A failure first takes a transaction-scoped
  * advisory lock per key (sorted, so two verifications cannot deadlock): failures through several instances at once
- * are counted one at a time. A match reads without waiting, so many callers verifying one record do not queue.
+ * are counted one at a time. A match is decided on the pool, outside a transaction and without waiting (its only
+ * write forgets the claim's failures), so many callers verifying one record do not queue.
  */
 export async function decideVerificationInPostgres(
-  client: PoolClient,
+  client: PoolClient | Pool,
   policies: { claims: LockoutPolicy; callers: LockoutPolicy },
   input: { claimKeys: readonly LockoutKey[]; callerKey?: LockoutKey; match: string | undefined; nowMs: number },
 ): Promise<{ decision: LockoutDecision; lockStarts: Array<{ scope: LockoutScope; untilMs: number }> }> {
   const keys = [...new Set([...input.claimKeys, ...(input.callerKey ? [input.callerKey] : [])].map((key) => key.key))].sort();
   if (input.match === undefined) {
+    if (!('release' in client)) throw new Error('a failed verification is decided inside a transaction');
     // One round trip; `keys` is sorted, so the locks are taken in key order.
     await client.query("SELECT pg_advisory_xact_lock(hashtextextended('frontdesk.lockout:' || key, 0)) FROM unnest($1::text[]) AS key", [keys]);
   }
@@ -95,6 +98,6 @@ export async function decideVerificationInPostgres(
     { claims: stagedStore(locks, failures, policies.claims, changes), callers: stagedStore(locks, failures, policies.callers, changes) },
     input,
   );
-  if (changes.length > 0) await client.query(changes.map((change) => statementOf(client, change)).join(';\n'));
+  if (changes.length > 0) await client.query(changes.map(statementOf).join(';\n'));
   return outcome;
 }

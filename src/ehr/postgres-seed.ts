@@ -98,3 +98,29 @@ export async function extendSlots(client: PoolClient, now: WallTime): Promise<vo
   );
   await writeMeta(client, 'slots_generated_through', lastDate);
 }
+
+/**
+ * Seeds pharmacies and medications from fixtures, once (a database seeded before refills existed gets them on its next
+ * start); fixture rows of patients the database does not have are skipped. Inside the caller's transaction, under the lock.
+ */
+export async function seedMedicationsOnce(client: PoolClient, fixtures: EhrFixtures, seededAt: Date): Promise<void> {
+  if ((await readMeta(client, 'medications_seeded_at')) !== undefined) return;
+  const { pharmacies, pharmaciesOnFile, medications } = fixtures.medications;
+  for (const pharmacy of pharmacies) {
+    await client.query('INSERT INTO pharmacies (pharmacy_id, name) VALUES ($1, $2) ON CONFLICT DO NOTHING', [pharmacy.pharmacyId, pharmacy.name]);
+  }
+  for (const entry of pharmaciesOnFile) {
+    await client.query(
+      'INSERT INTO pharmacies_on_file (patient_id, pharmacy_id) SELECT $1, $2 WHERE EXISTS (SELECT 1 FROM patients WHERE patient_id = $1) ON CONFLICT DO NOTHING',
+      [entry.patientId, entry.pharmacyId],
+    );
+  }
+  for (const medication of medications) {
+    await client.query(
+      `INSERT INTO medications (medication_id, patient_id, name, strength, purpose, controlled, status)
+       SELECT $1, $2, $3, $4, $5, $6, $7 WHERE EXISTS (SELECT 1 FROM patients WHERE patient_id = $2) ON CONFLICT DO NOTHING`,
+      [medication.medicationId, medication.patientId, medication.name, medication.strength, medication.purpose ?? null, medication.controlled, medication.status],
+    );
+  }
+  await writeMeta(client, 'medications_seeded_at', seededAt.toISOString());
+}

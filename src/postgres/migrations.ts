@@ -96,6 +96,42 @@ CREATE TABLE audit_key (id INTEGER PRIMARY KEY CHECK (id = 1), key_hex TEXT NOT 
 CREATE TABLE handoff_calls (call_sid TEXT PRIMARY KEY, expires_at TIMESTAMPTZ NOT NULL);
 CREATE INDEX handoff_calls_by_expiry ON handoff_calls (expires_at);`,
   },
+  {
+    version: 5,
+    name: 'medications, pharmacies and refill requests',
+    sql: `
+CREATE TABLE pharmacies (pharmacy_id TEXT PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE pharmacies_on_file (
+  patient_id TEXT PRIMARY KEY REFERENCES patients (patient_id),
+  pharmacy_id TEXT NOT NULL REFERENCES pharmacies (pharmacy_id)
+);
+CREATE TABLE medications (
+  medication_id TEXT PRIMARY KEY,
+  patient_id TEXT NOT NULL REFERENCES patients (patient_id),
+  name TEXT NOT NULL,
+  strength TEXT NOT NULL,
+  purpose TEXT,
+  controlled BOOLEAN NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('active', 'stopped'))
+);
+CREATE INDEX medications_by_patient ON medications (patient_id, status);
+CREATE TABLE refill_requests (
+  refill_request_id TEXT PRIMARY KEY,
+  confirmation_code TEXT NOT NULL UNIQUE,
+  patient_id TEXT NOT NULL REFERENCES patients (patient_id),
+  medication_id TEXT NOT NULL REFERENCES medications (medication_id),
+  pharmacy_id TEXT NOT NULL REFERENCES pharmacies (pharmacy_id),
+  status TEXT NOT NULL CHECK (status IN ('requested')),
+  requested_at TEXT NOT NULL
+);
+CREATE TABLE care_team_messages (
+  message_id TEXT PRIMARY KEY,
+  patient_id TEXT NOT NULL REFERENCES patients (patient_id),
+  medication_id TEXT NOT NULL REFERENCES medications (medication_id),
+  topic TEXT NOT NULL CHECK (topic IN ('controlled-refill')),
+  created_at TEXT NOT NULL
+);`,
+  },
 ];
 
 /** Applies every migration not yet recorded, in one transaction under the migration lock; returns the versions applied now. */
