@@ -140,10 +140,12 @@ describe('the EHR guard and audit wrappers', () => {
     for (let attempt = 0; attempt < 3; attempt += 1) {
       await ehr.verifyPatient({ ...claims.weiChen, dateOfBirth: '1991-11-02' }, { sessionId: 'call-8' });
     }
-    const tail = auditTrail.records().slice(-2);
-    expect(tail.map((record) => [record.action, record.outcome, record.patientId])).toEqual([
-      ['verification_locked', 'locked', 'P1003'],
-      ['verify_patient', 'locked', undefined],
+    // The same wrong claim three times locks both of its keys: name + phone (the record it names) and name + birth date.
+    const tail = auditTrail.records().slice(-3);
+    expect(tail.map((record) => [record.action, record.outcome, record.patientId, record.detail?.scope])).toEqual([
+      ['verification_locked', 'locked', 'P1003', 'name-and-phone'],
+      ['verification_locked', 'locked', undefined, 'name-and-birth-date'],
+      ['verify_patient', 'locked', undefined, undefined],
     ]);
   });
 
