@@ -1,6 +1,5 @@
 // The audit trail as one ordered chain in the shared PostgreSQL: every instance appends under one advisory lock, with the file trail's keyed MACs and signed checkpoints; records wait in memory while the database is away.
 import { randomBytes } from 'node:crypto';
-import type { PoolClient } from 'pg';
 import type { Clock } from '../clock.ts';
 import { FrontdeskError } from '../errors.ts';
 import type { Logger } from '../log.ts';
@@ -44,13 +43,6 @@ export async function databaseAuditKey(database: Database): Promise<AuditKey> {
   });
 }
 
-async function chainHead(client: PoolClient): Promise<{ head: ChainHead; records: number }> {
-  const { rows } = await client.query<{ sequence: string; mac: string }>("SELECT sequence, record->>'mac' AS mac FROM audit_records ORDER BY sequence DESC LIMIT 1");
-  const last = rows[0];
-  if (!last) return { head: emptyChainHead, records: 0 };
-  return { head: { nextSequence: Number(last.sequence) + 1, previousMac: last.mac }, records: Number(last.sequence) + 1 };
-}
-
 export async function openPostgresAuditTrail(options: PostgresAuditTrailOptions): Promise<PostgresAuditTrail> {
   const { database, instanceId } = options;
   const key = options.key ?? (await databaseAuditKey(database));
@@ -67,9 +59,21 @@ export async function openPostgresAuditTrail(options: PostgresAuditTrailOptions)
 
   /** Seals and inserts a batch in one transaction under the chain lock; a checkpoint follows a batch that ends a call. */
   async function writeBatch(batch: ReadonlyArray<{ entry: AuditEntry; at: Date }>): Promise<void> {
-    await database.transaction(async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock($1)', [auditLockKey]);
-      let { head, records } = await chainHead(client);
+    const client = await database.pool.connect();
+    let broken = false;
+    const onError = () => {
+      broken = true;
+    };
+    client.on('error', onError);
+    try {
+      // Three round trips while the chain is locked. First: begin, take the lock, then read the head; each statement of
+      // a simple query takes its own snapshot, so the head is read after the lock is held.
+      const results = (await client.query(
+        `BEGIN; SELECT pg_advisory_xact_lock(${auditLockKey}); SELECT sequence, record->>'mac' AS mac FROM audit_records ORDER BY sequence DESC LIMIT 1`,
+      )) as unknown as Array<{ rows: Array<{ sequence: string; mac: string }> }>;
+      const last = results[2]?.rows[0];
+      let head: ChainHead = last ? { nextSequence: Number(last.sequence) + 1, previousMac: last.mac } : emptyChainHead;
+      let records = last ? Number(last.sequence) + 1 : 0;
       const sealed: AuditRecord[] = [];
       for (const { entry, at } of batch) {
         const record = sealRecord(entry, head, at, key);
@@ -77,22 +81,42 @@ export async function openPostgresAuditTrail(options: PostgresAuditTrailOptions)
         head = headAfter(record);
         records += 1;
       }
-      await client.query(
-        'INSERT INTO audit_records (sequence, record, line) SELECT * FROM unnest($1::bigint[], $2::jsonb[], $3::text[])',
-        [sealed.map((record) => record.sequence), sealed.map((record) => JSON.stringify(record)), sealed.map((record) => recordLine(record).trimEnd())],
-      );
       const started = sealed.filter((record) => record.action === 'call_started').map((record) => record.sessionId);
       const ended = sealed.filter((record) => record.action === 'call_ended').map((record) => record.sessionId);
-      if (started.length > 0) {
-        await client.query('INSERT INTO audit_open_calls (session_id, instance_id) SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING', [started, instanceId]);
-      }
-      if (ended.length > 0) {
-        await client.query('DELETE FROM audit_open_calls WHERE session_id = ANY($1::text[])', [ended]);
-        const last = sealed.at(-1) as AuditRecord;
-        const checkpoint = signCheckpoint({ records, sequence: last.sequence, mac: last.mac, at: now().toISOString() }, key);
-        await client.query('INSERT INTO audit_checkpoints (checkpoint) VALUES ($1)', [JSON.stringify(checkpoint)]);
-      }
-    });
+      const final = sealed.at(-1) as AuditRecord;
+      // A batch that ends a call is followed by a signed checkpoint of the head.
+      const checkpoint = ended.length > 0 ? JSON.stringify(signCheckpoint({ records, sequence: final.sequence, mac: final.mac, at: now().toISOString() }, key)) : null;
+      // Second: the records, the open calls and the checkpoint in one statement.
+      await client.query(
+        `WITH appended AS (
+           INSERT INTO audit_records (sequence, record, line) SELECT * FROM unnest($1::bigint[], $2::jsonb[], $3::text[])
+         ), opened AS (
+           INSERT INTO audit_open_calls (session_id, instance_id) SELECT unnest($4::text[]), $5 ON CONFLICT DO NOTHING
+         ), closed AS (
+           DELETE FROM audit_open_calls WHERE session_id = ANY($6::text[])
+         )
+         INSERT INTO audit_checkpoints (checkpoint) SELECT $7::jsonb WHERE $7::jsonb IS NOT NULL`,
+        [
+          sealed.map((record) => record.sequence),
+          sealed.map((record) => JSON.stringify(record)),
+          sealed.map((record) => recordLine(record).trimEnd()),
+          started,
+          instanceId,
+          ended,
+          checkpoint,
+        ],
+      );
+      // Third: commit, which releases the lock.
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
+      throw error;
+    } finally {
+      client.off('error', onError);
+      client.release(broken);
+    }
   }
 
   /** Drains the buffer in order; a failed write keeps the batch and retries with backoff until the database is back. */
