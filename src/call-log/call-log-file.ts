@@ -1,6 +1,7 @@
 // A call log on disk: an append-only file of records, each encrypted on its own with AES-256-GCM under the recording key and bound to its file and position.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
+import { close as closeFile, fsync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { FrontdeskError } from '../errors.ts';
 
@@ -26,34 +27,37 @@ function associatedData(header: Buffer, index: number): Buffer {
 }
 
 export interface CallLogFileWriter {
-  /** Appends one record (a JSON value); writes are queued in order. Rejects if the file cannot be written. */
-  append(record: unknown): Promise<void>;
-  /** Flushes to disk and closes; appends after it are refused. */
+  /** Appends one record (a JSON value), in the kernel's hands when it returns. Throws if the file cannot be written. */
+  append(record: unknown): void;
+  /** Syncs to disk and closes; appends after it are refused. */
   close(): Promise<void>;
 }
 
-/** Creates `path` (0600, in a 0700 directory) and returns a writer of encrypted records; nothing is on disk until the first append. */
+/**
+ * Creates `path` (0600, in a 0700 directory) and returns a writer of encrypted records; nothing is on disk until the first
+ * append. Each append is one synchronous write of a few hundred bytes (tens of µs): queued behind libuv's thread pool, a
+ * write could still be waiting when the process dies (a server busy loading speech models held them for seconds), and a
+ * call log is for exactly the call that was running then.
+ */
 export function createCallLogFile(path: string, key: Uint8Array): CallLogFileWriter {
   assertKey(key);
   const header = Buffer.concat([magic, Buffer.from([version]), randomBytes(fileIdBytes)]);
-  let handle: Promise<FileHandle> | undefined;
+  let descriptor: number | undefined;
   let index = 0;
-  let queue: Promise<void> = Promise.resolve();
   let closed = false;
 
-  const opened = () => {
-    handle ??= (async () => {
-      await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-      const file = await open(path, 'wx', 0o600);
-      await file.write(header);
-      return file;
-    })();
-    return handle;
+  const opened = (): number => {
+    if (descriptor === undefined) {
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      descriptor = openSync(path, 'wx', 0o600);
+      writeAll(descriptor, header);
+    }
+    return descriptor;
   };
 
   return {
     append(record) {
-      if (closed) return Promise.reject(new FrontdeskError('CALL_LOG_UNREADABLE', 'the call log is closed', { retryable: false }));
+      if (closed) throw new FrontdeskError('CALL_LOG_UNREADABLE', 'the call log is closed', { retryable: false });
       const iv = randomBytes(ivBytes);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
       cipher.setAAD(associatedData(header, index));
@@ -62,26 +66,25 @@ export function createCallLogFile(path: string, key: Uint8Array): CallLogFileWri
       const length = Buffer.alloc(4);
       length.writeUInt32BE(body.length);
       // One write per record: a crash leaves whole records and at most one cut one at the end.
-      queue = queue.then(async () => {
-        const file = await opened();
-        await file.write(Buffer.concat([length, body]));
-      });
-      return queue;
+      writeAll(opened(), Buffer.concat([length, body]));
     },
     async close() {
       if (closed) return;
       closed = true;
-      await queue.catch(() => {});
-      if (!handle) return;
-      const file = await handle.catch(() => undefined);
-      if (!file) return;
+      if (descriptor === undefined) return;
+      const fd = descriptor;
       try {
-        await file.sync();
+        await new Promise<void>((resolve, reject) => fsync(fd, (error) => (error ? reject(error) : resolve())));
       } finally {
-        await file.close();
+        await new Promise<void>((resolve) => closeFile(fd, () => resolve()));
       }
     },
   };
+}
+
+function writeAll(descriptor: number, bytes: Buffer): void {
+  let offset = 0;
+  while (offset < bytes.length) offset += writeSync(descriptor, bytes, offset, bytes.length - offset);
 }
 
 export interface CallLogFileContents {

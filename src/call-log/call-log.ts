@@ -89,7 +89,7 @@ export interface CallLogRecorder {
 const storableSessionId = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 /**
- * Starts the log of one call at `callLogPath(directory, sessionId, startedAt)`. Each entry is encrypted and appended as
+ * Starts the log of one call at `callLogPath(directory, sessionId, startedAt)`. Each entry is encrypted and written as
  * it happens, so a process that dies mid-call leaves the call up to its last whole entry. A write failure is logged
  * (without content) once and the rest of the log is dropped; the call goes on.
  */
@@ -105,11 +105,12 @@ export function recordCallLog(options: { directory: string; key: Uint8Array; ses
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
   const append = (entry: CallLogEntry) => {
     if (failed) return;
-    file.append(entry).catch((error: unknown) => {
-      if (failed) return;
+    try {
+      file.append(entry);
+    } catch (error) {
       failed = true;
       options.logger.warn({ err: error instanceof Error ? { name: error.name, code: (error as { code?: string }).code } : undefined, sessionId: options.sessionId }, 'call log could not be written');
-    });
+    }
   };
   const close = async () => {
     await file.close().catch((error: unknown) => {

@@ -22,9 +22,9 @@ function filesUnder(directory: string): string[] {
     .map((entry) => join(entry.parentPath, entry.name));
 }
 
-/** Runs `frontdesk serve` as operators do, takes one typed booking over /ws/text, stops it with SIGTERM; returns the call log's path. */
-async function recordBookingWithServe(): Promise<string> {
-  const child = spawn(process.execPath, [binary, 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, '--now', '2026-12-01T09:00:00-05:00', '--flow', 'scheduling'], {
+/** Starts `frontdesk serve` as operators do, on `directory`; resolves once it listens. */
+async function startServe(directory: string) {
+  const child = spawn(process.execPath, [binary, 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', directory, '--now', '2026-12-01T09:00:00-05:00', '--flow', 'scheduling'], {
     // No FRONTDESK_RECORDING_KEY: the server generates the key into its data directory, as on a first start.
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'info', FRONTDESK_RECORDINGS: 'local', FRONTDESK_TIMEZONE: 'America/New_York' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -40,15 +40,21 @@ async function recordBookingWithServe(): Promise<string> {
     });
     void exited.then((code) => reject(new Error(`serve exited ${code}: ${output.stderr}`)));
   });
-  const client = await FrameClient.connect(`ws://${url}/ws/text`);
+  return { child, output, exited, url };
+}
+
+/** Takes one typed booking over /ws/text on a real `frontdesk serve`, stops it with SIGTERM; returns the call log's path. */
+async function recordBookingWithServe(): Promise<string> {
+  const serve = await startServe(dataDir);
+  const client = await FrameClient.connect(`ws://${serve.url}/ws/text`);
   await client.next((frame) => frame.type === 'agent', 0);
   for (const line of happyBooking.steps) await client.say(line);
   expect(await client.next((frame) => frame.type === 'end', 0)).toEqual({ type: 'end', reason: 'completed' });
   await client.closed;
-  child.kill('SIGTERM');
-  expect(await exited).toBe(0);
-  // The server's own log lines (info level) carry no call content.
-  expect(output.stdout + output.stderr).not.toMatch(/Smith|1985|annual checkup|heart doctor/);
+  serve.child.kill('SIGTERM');
+  expect(await serve.exited).toBe(0);
+  // The server's own log lines (info level) carry no call content (not "1985": a timestamp or an id can hold it).
+  expect(serve.output.stdout + serve.output.stderr).not.toMatch(/Smith|1985-01-15|annual checkup|heart doctor|nineteen eighty/);
   const logs = filesUnder(join(dataDir, 'call-logs'));
   expect(logs).toHaveLength(1);
   return logs[0]!;
@@ -107,6 +113,24 @@ describe('frontdesk replay', () => {
     expect(result.stdout).toContain('  replayed  tool listAppointments (get_patient_appointments): invoked, but the recorded call has no outcome for it here');
     expect(result.code).toBe(1);
   });
+
+  it('replays a call whose server was killed mid-call, up to its last entry', async () => {
+    const crashDir = mkdtempSync(join(tmpdir(), 'frontdesk-replay-crash-'));
+    const serve = await startServe(crashDir);
+    const client = await FrameClient.connect(`ws://${serve.url}/ws/text`);
+    await client.next((frame) => frame.type === 'agent', 0);
+    for (const line of happyBooking.steps.slice(0, 4)) await client.say(line);
+    // The fourth line has been taken (the providers it asked for were looked up) when the process dies.
+    await client.next((frame) => frame.type === 'tool' && frame.name === 'search_providers', 0);
+    serve.child.kill('SIGKILL');
+    await serve.exited;
+    const [log] = filesUnder(join(crashDir, 'call-logs'));
+    const result = await replay([log!, '--data-dir', crashDir]);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain('4 caller turns (the log stops mid-call: the server stopped before the call ended)');
+    expect(result.stdout).toMatch(/result: identical \(5 turns/);
+    expect(result.code).toBe(0);
+  }, 60_000);
 
   it('takes the key from FRONTDESK_RECORDING_KEY, as the server does', async () => {
     expect(await replay([logFile], { FRONTDESK_RECORDING_KEY: key, FRONTDESK_DATA_DIR: mkdtempSync(join(tmpdir(), 'frontdesk-replay-empty-')) })).toMatchObject({ code: 0 });
