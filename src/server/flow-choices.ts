@@ -41,7 +41,8 @@ const coverageBySpec = new Map<string, CoverageState>();
 export function createFlowChoices(options: FlowChoicesOptions): FlowChoices {
   const defaultName = options.defaultFlow.flow.name;
   const specs: Record<string, string> = { ...(options.specs ?? Object.fromEntries(flowNames().map((name) => [name, name]))) };
-  specs[defaultName] ??= options.defaultFlow.spec ?? defaultName;
+  // The server's own flow is walked from where it was loaded (a path can carry a catalogue flow's name).
+  specs[defaultName] = options.defaultFlow.spec ?? specs[defaultName] ?? defaultName;
   const choices = new Map<string, FlowChoice>();
   const compute = options.computeCoverage ?? coverageInWorker;
   const running = new Set<AbortController>();
