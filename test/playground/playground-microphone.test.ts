@@ -1,15 +1,18 @@
 // The playground's microphone in headless Chromium against a server wired as `frontdesk serve` wires it (offline PocketSphinx + espeak-ng): a spoken caller line reaches the agent and the reply comes back as text, state and audio.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readCallLog } from '../../src/call-log/call-log.ts';
 import { runtimeFromConfig } from '../../src/cli.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { CallRuntime } from '../../src/dialog/call-runtime.ts';
 import { silentLogger } from '../../src/log.ts';
 import { buildApp } from '../../src/server/app.ts';
+import { callLogSettings } from '../../src/server/call-logs.ts';
 import { createServerMetrics } from '../../src/server/metrics.ts';
 import { flowNames } from '../../src/flow/catalogue.ts';
 import { voiceRoutes } from '../../src/server/routes/voice-routes.ts';
@@ -65,6 +68,7 @@ describe.skipIf(!haveChromium || !haveSpeech)('playground microphone (headless C
   let baseUrl: string;
   let callerStartsAtMs: number;
   const pageErrors: string[] = [];
+  const callLogKey = randomBytes(32).toString('hex');
 
   beforeAll(async () => {
     directory = mkdtempSync(join(tmpdir(), 'frontdesk-playground-voice-'));
@@ -73,7 +77,14 @@ describe.skipIf(!haveChromium || !haveSpeech)('playground microphone (headless C
     const logger = silentLogger();
     runtime = await runtimeFromConfig(config, logger);
     const setup = await createVoiceSetup(config, runtime, logger);
-    app = buildApp({ config, runtime, logger, metrics: createServerMetrics({ processMetrics: false }), routes: [...voiceRoutes, ...setup.routes] });
+    app = buildApp({
+      config,
+      runtime,
+      logger,
+      metrics: createServerMetrics({ processMetrics: false }),
+      routes: [...voiceRoutes, ...setup.routes],
+      callLogs: callLogSettings(join(directory, 'data'), callLogKey),
+    });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.server.address();
     if (!address || typeof address === 'string') throw new Error('not listening');
@@ -129,6 +140,16 @@ describe.skipIf(!haveChromium || !haveSpeech)('playground microphone (headless C
     await page.waitForSelector('#microphone[aria-pressed="false"]');
     await expect.poll(() => runtime.activeSessions(), { timeout: 10_000 }).toBe(0);
     await page.close();
+
+    // The call log has the spoken turn as the recogniser heard it, with its confidence.
+    const [logFile] = readdirSync(join(directory, 'data', 'call-logs'), { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => join(entry.parentPath, entry.name));
+    await expect.poll(async () => (await readCallLog(logFile!, Buffer.from(callLogKey, 'hex'))).complete, { timeout: 10_000 }).toBe(true);
+    const logged = await readCallLog(logFile!, Buffer.from(callLogKey, 'hex'));
+    const heard = logged.entries.find((entry) => entry.type === 'caller');
+    expect(heard).toMatchObject({ type: 'caller', text: 'i want to book an appointment', confidence: expect.any(Number), event: { type: 'caller.spoke' } });
+    expect(logged.entries.at(-1)).toEqual({ type: 'end', reason: 'hangup' });
   });
 
   it('calls the flow picked in the page by microphone too', async () => {
