@@ -36,10 +36,14 @@ export async function ehrCommand(argv: string[]): Promise<number> {
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
   const clock = createClock({ timeZone: config.timeZone, ...(config.now ? { startAt: config.now } : {}) });
   let ehr;
+  let database;
   try {
     mkdirSync(dirname(config.databaseFile), { recursive: true });
-    ehr = await openEhr(config, { clock, auditTrail: createMemoryAuditTrail({ clock }), logger });
+    // With FRONTDESK_DATABASE_URL the embedded EHR lives in PostgreSQL: that is the one checked.
+    if (config.database) database = await (await import('../postgres/database.ts')).openDatabase({ url: config.database.url, logger });
+    ehr = await openEhr(config, { clock, auditTrail: createMemoryAuditTrail({ clock }), logger, ...(database ? { database } : {}) });
   } catch (error) {
+    await database?.close();
     if (isFrontdeskError(error) && error.code.startsWith('CONFIG_')) return fail(error.message);
     process.stdout.write(`EHR could not be opened: ${error instanceof Error ? error.message : String(error)}\ncan serve a call: NO\n`);
     return 1;
@@ -50,5 +54,6 @@ export async function ehrCommand(argv: string[]): Promise<number> {
     return report.canServeCalls ? 0 : 1;
   } finally {
     await ehr.close();
+    await database?.close();
   }
 }
