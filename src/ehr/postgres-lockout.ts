@@ -1,5 +1,7 @@
 // Verification lockouts in the shared PostgreSQL: the SQLite EHR's rules (decideVerification over the claim's and the caller's keys), decided on rows read under per-key advisory locks, so failures through any instance count together.
 import type { Pool, PoolClient } from 'pg';
+import { FrontdeskError } from '../errors.ts';
+import type { Database } from '../postgres/database.ts';
 import { decideVerification, type LockoutDecision, type LockoutKey, type LockoutPolicy, type LockoutScope, type LockoutStore } from './verification-lockout.ts';
 
 type Change =
@@ -100,4 +102,30 @@ export async function decideVerificationInPostgres(
   );
   if (changes.length > 0) await client.query(changes.map(statementOf).join(';\n'));
   return outcome;
+}
+
+/** What an EHR needs from a lockout store: one decision per verification (the FHIR EHR's local file has the same shape). */
+export interface SharedLockouts {
+  decide(input: { claimKeys: readonly LockoutKey[]; callerKey?: LockoutKey; match: string | undefined; nowMs: number }): Promise<{
+    decision: LockoutDecision;
+    lockStarts: Array<{ scope: LockoutScope; untilMs: number }>;
+  }>;
+  close(): void;
+}
+
+/** Lockouts in the shared database for an EHR that keeps none of its own (FHIR): every instance counts the same failures. */
+export function createSharedLockouts(database: Database, policies: { claims: LockoutPolicy; callers: LockoutPolicy }): SharedLockouts {
+  return {
+    async decide(input) {
+      try {
+        return input.match !== undefined
+          ? await decideVerificationInPostgres(database.pool, policies, input)
+          : await database.transaction((client) => decideVerificationInPostgres(client, policies, input));
+      } catch (error) {
+        throw new FrontdeskError('EHR_UNAVAILABLE', 'verification lockouts could not be read', { cause: error });
+      }
+    },
+    // The pool belongs to the runtime.
+    close() {},
+  };
 }

@@ -56,7 +56,7 @@ const factories: Record<EhrBackendName, EhrFactory> = {
     const ehr = createSqliteEhr({ path: settings.databaseFile, clock, auditTrail, ...(fixturesDir ? { fixturesDir } : {}) });
     return { ...ehr, diagnose: async () => ({ backend: 'sqlite', endpoint: settings.databaseFile, authentication: 'none (a local file)', refusedSearches: [] }) };
   },
-  fhir: async (settings, { clock, auditTrail, logger }) => {
+  fhir: async (settings, { clock, auditTrail, logger, database }) => {
     const fhir = settings.ehr.fhir;
     if (!fhir) throw new FrontdeskError('CONFIG_INVALID', 'FRONTDESK_FHIR_URL is required when FRONTDESK_EHR=fhir');
     const { createFhirEhr } = await import('./fhir/fhir-ehr.ts');
@@ -86,9 +86,17 @@ const factories: Record<EhrBackendName, EhrFactory> = {
       timeoutMs: fhir.timeoutMs,
       specialtyCodes: specialtyCodesWith(fhir.specialtyCodes),
       ...(smart ? { smart } : {}),
+      // With FRONTDESK_DATABASE_URL the lockouts are shared by every instance instead of kept in the local file.
+      ...(database ? { lockouts: await sharedLockouts(database) } : {}),
     });
   },
 };
+
+async function sharedLockouts(database: Database) {
+  const { createSharedLockouts } = await import('./postgres-lockout.ts');
+  const { defaultCallerLockoutPolicy, defaultLockoutPolicy } = await import('./verification-lockout.ts');
+  return createSharedLockouts(database, { claims: defaultLockoutPolicy, callers: defaultCallerLockoutPolicy });
+}
 
 /** Opens the configured EHR backend. */
 export function openEhr(settings: EhrSettings, dependencies: EhrDependencies): Promise<EhrBackend> {

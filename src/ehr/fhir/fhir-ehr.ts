@@ -13,7 +13,7 @@ import { createFhirClient } from './fhir-client.ts';
 import { createFhirDirectory, displayNameOf } from './fhir-directory.ts';
 import { createFhirMedications } from './fhir-medications.ts';
 import { createFhirScheduling } from './fhir-scheduling.ts';
-import { openLocalLockouts } from './local-lockouts.ts';
+import { openLocalLockouts, type LocalLockouts } from './local-lockouts.ts';
 import { createSmartAuth, type SmartAuth } from './smart-auth.ts';
 import { defaultSpecialtyCodes, type SpecialtyCodes } from './specialty-codes.ts';
 
@@ -34,6 +34,8 @@ export interface FhirEhrOptions {
   lockoutPolicy?: LockoutPolicy;
   defaultCountry?: 'US' | 'CA' | 'GB';
   fetch?: typeof fetch;
+  /** Lockouts kept elsewhere (the shared PostgreSQL with FRONTDESK_DATABASE_URL); `lockoutFile` is then not opened. */
+  lockouts?: Pick<LocalLockouts, 'close'> & { decide(...input: Parameters<LocalLockouts['decide']>): ReturnType<LocalLockouts['decide']> | Promise<ReturnType<LocalLockouts['decide']>> };
 }
 
 export function createFhirEhr(options: FhirEhrOptions): EhrBackend {
@@ -52,7 +54,7 @@ export function createFhirEhr(options: FhirEhrOptions): EhrBackend {
   const directory = createFhirDirectory({ client, specialtyCodes: options.specialtyCodes ?? defaultSpecialtyCodes });
   const scheduling = createFhirScheduling({ client, directory, clock, logger });
   const medications = createFhirMedications({ client, clock });
-  const lockouts = openLocalLockouts(options.lockoutFile, options.lockoutPolicy);
+  const lockouts = options.lockouts ?? openLocalLockouts(options.lockoutFile, options.lockoutPolicy);
 
   /** Minute-resolution wall times round up, so "locked until 10:15" is never earlier than the real end. */
   const wallTimeCeiling = (epochMs: number): WallTime => toWallTime(new Date(Math.ceil(epochMs / 60_000) * 60_000), clock.timeZone);
@@ -77,7 +79,7 @@ export function createFhirEhr(options: FhirEhrOptions): EhrBackend {
     // Two records matching every field is as unverifiable as none: no record is chosen for the caller.
     const match = matches.length === 1 ? matches[0]!.id : undefined;
     // Keyed on the claim and the caller's number, never on the records a last name names: no oracle, as with the embedded EHR.
-    const { decision, lockStarts } = lockouts.decide({
+    const { decision, lockStarts } = await lockouts.decide({
       claimKeys: claimLockoutKeys({ lastNameKey: key, phone, dateOfBirth: claim.dateOfBirth }),
       ...(context.callerNumber ? { callerKey: callerLockoutKey(context.callerNumber) } : {}),
       match,
