@@ -77,7 +77,7 @@ async function launch(command: string, args: string[], extraEnv: Record<string, 
   const descendants = (pid: number): number[] => childrenOf(pid).flatMap((child) => [child, ...descendants(child)]);
   const server = descendants(child.pid!).find((pid) => {
     const [program, ...rest] = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    return /(^|\/)node$/.test(program ?? '') && rest.some((arg) => arg.endsWith('bin/frontdesk.js'));
+    return /(^|\/)node$/.test(program ?? '') && rest.some((arg) => arg.endsWith('bin/frontdesk.js') || arg.endsWith('.bin/frontdesk'));
   });
   expect(server, output.text).toBeDefined();
   started.push(server!);
@@ -104,6 +104,13 @@ describe('signals', () => {
   it('SIGINT to npm start does the same', async () => {
     const { child, server, output } = await launch('npm', ['start', '--silent']);
     child.kill('SIGINT');
+    expect(await until(() => !alive(server), 20_000)).toBe(true);
+    expect(output.text).toMatch(/"msg":"server closed"/);
+  }, 120_000);
+
+  it('SIGTERM to the npx frontdesk serve process does the same', async () => {
+    const { child, server, output } = await launch('npx', ['--no-install', 'frontdesk', 'serve']);
+    child.kill('SIGTERM');
     expect(await until(() => !alive(server), 20_000)).toBe(true);
     expect(output.text).toMatch(/"msg":"server closed"/);
   }, 120_000);
