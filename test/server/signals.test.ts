@@ -60,6 +60,7 @@ async function launch(command: string, args: string[], extraEnv: Record<string, 
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  launchers.push(child);
   const output = { text: '' };
   child.stdout!.on('data', (chunk) => (output.text += chunk));
   child.stderr!.on('data', (chunk) => (output.text += chunk));
@@ -84,11 +85,13 @@ async function launch(command: string, args: string[], extraEnv: Record<string, 
   return { child, server: server!, url, output };
 }
 
-/** Servers started by a test: one left running by a failure is stopped, by its pid. */
+/** Servers started by a test, and their launchers: one left running by a failure is stopped, by its pid. */
 const started: number[] = [];
+const launchers: ChildProcess[] = [];
 
 describe('signals', () => {
   afterEach(() => {
+    for (const launcher of launchers.splice(0)) if (launcher.exitCode === null && launcher.signalCode === null) launcher.kill('SIGKILL');
     for (const pid of started.splice(0)) if (alive(pid)) process.kill(pid, 'SIGKILL');
   });
 
