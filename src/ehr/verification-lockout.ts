@@ -38,6 +38,9 @@ export function createLockoutSchema(database: Database): void {
   database.exec(schema);
 }
 
+/** Failures counted between two purges of the rows no window can count any more (keys sprayed once each). */
+export const purgeEveryFailures = 500;
+
 /** Statements only: the caller wraps each verification in one IMMEDIATE transaction so two processes cannot both miss a count. */
 export function createLockoutStore(database: Database, policy: LockoutPolicy): LockoutStore {
   createLockoutSchema(database);
@@ -51,6 +54,10 @@ export function createLockoutStore(database: Database, policy: LockoutPolicy): L
   const countFailures = database.prepare('SELECT COUNT(*) AS failures FROM lockout_failures WHERE lock_key = ? AND failed_at_ms > ?');
   const deleteFailures = database.prepare('DELETE FROM lockout_failures WHERE lock_key = ?');
   const deleteStaleFailures = database.prepare('DELETE FROM lockout_failures WHERE lock_key = ? AND failed_at_ms <= ?');
+  // Claims sprayed once each are never counted again: every so often, everything out of the window goes.
+  const purgeStaleFailures = database.prepare('DELETE FROM lockout_failures WHERE failed_at_ms <= ?');
+  const purgeExpiredLocks = database.prepare('DELETE FROM lockout_locks WHERE locked_until_ms <= ?');
+  let failuresSincePurge = 0;
 
   return {
     lockedUntil(key, nowMs) {
@@ -61,6 +68,12 @@ export function createLockoutStore(database: Database, policy: LockoutPolicy): L
       return undefined;
     },
     recordFailure(key, nowMs) {
+      failuresSincePurge += 1;
+      if (failuresSincePurge >= purgeEveryFailures) {
+        failuresSincePurge = 0;
+        purgeStaleFailures.run(nowMs - policy.windowMs);
+        purgeExpiredLocks.run(nowMs);
+      }
       deleteStaleFailures.run(key, nowMs - policy.windowMs);
       insertFailure.run(key, nowMs);
       const { failures } = countFailures.get(key, nowMs - policy.windowMs) as { failures: number };

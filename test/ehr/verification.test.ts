@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryAuditTrail } from '../../src/audit/memory-audit-trail.ts';
+import BetterSqlite3 from 'better-sqlite3';
 import { createSqliteEhr, type SqliteEhr } from '../../src/ehr/sqlite-ehr.ts';
+import { purgeEveryFailures } from '../../src/ehr/verification-lockout.ts';
 import { claims, databasePath, minute, newClock, temporaryDirectory } from './ehr-test-support.ts';
 
 const context = { sessionId: 'verification-test' };
@@ -135,6 +137,26 @@ describe('verifying a caller', () => {
     const unknown = await outcomes('Zorblatt');
     expect(known).toEqual(unknown);
     expect(known.map((text) => JSON.parse(text).outcome)).toEqual(['mismatch', 'mismatch', 'locked', 'locked', 'locked']);
+  });
+
+  it('does not keep failures no window counts any more: claims sprayed once each are purged', async () => {
+    const path = sharedFile();
+    const clock = newClock();
+    const ehr = open(path, clock);
+    const spray = async (count: number, offset: number) => {
+      for (let index = 0; index < count; index += 1) {
+        await ehr.verifyPatient({ lastName: `Name${offset + index}`, dateOfBirth: '1960-02-02', phone: '+15550100000' }, context);
+      }
+    };
+    await spray(purgeEveryFailures / 2, 0);
+    clock.advance(16 * minute);
+    await spray(purgeEveryFailures / 2, 100_000);
+    const database = new BetterSqlite3(path, { readonly: true });
+    const { rows } = database.prepare('SELECT COUNT(*) AS rows FROM lockout_failures').get() as { rows: number };
+    database.close();
+    // Each failure counts against two claim keys; the first half fell out of the window and was purged.
+    expect(rows).toBeLessThanOrEqual(purgeEveryFailures + 2);
+    expect(rows).toBeGreaterThan(0);
   });
 
   it('throttles a caller number that keeps failing, whatever it claims', async () => {
