@@ -1,4 +1,5 @@
 // Runs a fixture scenario with the kit (src/flow/scenario.ts) on each EHR backend: the embedded SQLite one, a local FHIR server seeded with the same clinic, or the embedded EHR on a local PostgreSQL.
+import { afterAll } from 'vitest';
 import { runScenario as runWithKit, type Scenario, type ScenarioRun } from '../../src/flow/scenario.ts';
 import { startFhirServer } from '../helpers/fhir-server.ts';
 import { startPostgresServer, type PostgresServer } from '../helpers/postgres-server.ts';
@@ -25,16 +26,19 @@ export async function runScenario(scenario: Scenario, options: { backend?: Scena
 
 let postgres: Promise<PostgresServer> | undefined;
 
+// Registered when a test file imports this module: the file's cluster, if it started one, is stopped after its tests.
+afterAll(async () => {
+  const started = postgres;
+  postgres = undefined;
+  if (started) (await started).destroy();
+});
+
 /**
- * On PostgreSQL (FRONTDESK_DATABASE_URL): one cluster per test process, started on first use and stopped when the process
- * exits; a fresh database per scenario. The audit stays in the kit's file, which the scenario checks.
+ * On PostgreSQL (FRONTDESK_DATABASE_URL): one cluster per test file, started on first use and stopped after its tests;
+ * a fresh database per scenario. The audit stays in the kit's file, which the scenario checks.
  */
 async function runOnPostgres(scenario: Scenario): Promise<ScenarioRun> {
-  if (!postgres) {
-    postgres = startPostgresServer();
-    const started = await postgres;
-    process.once('exit', () => started.destroy());
-  }
+  postgres ??= startPostgresServer();
   const url = await (await postgres).createDatabase();
   return runWithKit(scenario, { runtime: { database: { url, instanceId: 'scenario', auditInDatabase: false } } });
 }
