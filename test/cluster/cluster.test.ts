@@ -37,7 +37,7 @@ afterAll(async () => {
   await Promise.all(instances.map((instance) => instance.stop().catch(() => {})));
   await database?.end();
   postgres?.destroy();
-});
+}, 90_000);
 
 /** Opens a text call on `instance`, waits for the greeting, says each line and waits for the reply to it. */
 async function textCall(instance: FrontdeskInstance, lines: readonly string[]): Promise<FrameClient> {

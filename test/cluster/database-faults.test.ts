@@ -26,7 +26,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await instance?.stop().catch(() => {});
   postgres?.destroy();
-});
+}, 90_000);
 
 async function readiness(): Promise<{ status: number; body: { failed: string[]; checks: Record<string, { ok: boolean }> } }> {
   const response = await fetch(`${instance.origin}/readyz`);

@@ -27,7 +27,7 @@ export interface FrontdeskInstance {
   readonly process: ChildProcess;
   /** Everything the process wrote to stderr so far (JSON log lines). */
   stderr(): string;
-  /** SIGTERM, wait for exit. */
+  /** SIGTERM, wait for exit (SIGKILL after 30 s). */
   stop(): Promise<number | null>;
   /** SIGKILL: the process dies mid-whatever, as in a crash. */
   kill(): Promise<void>;
@@ -83,7 +83,10 @@ export async function startInstance(options: InstanceOptions): Promise<Frontdesk
     stderr: () => stderr,
     async stop() {
       child.kill('SIGTERM');
+      // Graceful shutdown waits for calls and buffered audit records (10 s each at most); past that the test moves on.
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
       const code = await exited;
+      clearTimeout(timer);
       cleanUp();
       return code;
     },
