@@ -1,6 +1,6 @@
 // Per-state JSGF grammars for PocketSphinx, built from what the call's current state expects.
 import type { Expectation, SlotName } from '../understanding/types.ts';
-import { spokenTime, spokenWords } from './spoken-words.ts';
+import { spokenOrdinal, spokenTime, spokenWords } from './spoken-words.ts';
 
 export interface GrammarOptions {
   /** Last names the caller may say (e.g. the clinic's own patient list); kept in-process, never logged. */
@@ -73,9 +73,9 @@ const sharedRules: Record<string, string> = {
 };
 
 /** Said before an answer in any state ("um", "hello", "okay so"); "yeah" only where it is not itself the answer. */
-const leadWords = 'um uh okay well so oh hello hi';
+const leadWords = 'um uh okay well so oh hello hi alright actually';
 /** Said after an answer in any state. */
-const closingPhrases = 'please | thank you | thanks | thank you very much | that is all';
+const closingPhrases = "please | thank you | thanks | thank you very much | that is all | then | is fine | is good | works | will do | you said | that works | i guess | if that's okay";
 
 /** How callers put a request: "i want", "i'd like", "can i", "i was hoping to". */
 
@@ -95,6 +95,7 @@ const intentPhrases = [
   "i (can't | cannot | can not) make [it to] my appointment [[and] [so] [<wanting>] [to] cancel [it]]",
   '[<wanting>] [to] (cancel | move | change | reschedule) it',
   '[<wanting>] [to] (move | change) my appointment to (another | a different) (day | time)',
+  '[<wanting>] [to] (move | change) the (day | date | time) of my appointment',
   '(can you tell me | i want to know | i would like to know) (what | when) [my] (appointment | appointments) (i have | are | is)',
   'what appointments do i have | when is my next appointment | do i have any appointments',
   // Endings, said where the line asks what else it can do.
@@ -201,7 +202,9 @@ export function buildGrammar(
       carriedFields.push(`(${nextBirthCarrier}) <calendar>`);
     }
     const relative = '[on] ([next | this] <weekday> | today | tomorrow | the day after tomorrow | next week | this week | [as soon as possible | the earliest] | anytime)';
-    const said = wanted.has('dateOfBirth') ? '<calendar>' : calendar;
+    // An appointment day is also named by its weekday: "Thursday the third", "Thursday December third", "the third".
+    const day = wanted.has('date') ? `(${calendar} | [on] [<weekday>] [the] <dayOrdinal> [of <month>] | [on] <weekday> [the] <month> (<dayOrdinal> | <dayCardinal>))` : calendar;
+    const said = wanted.has('dateOfBirth') ? '<calendar>' : day;
     const corrected = `${said} [<correction> ${said}]`;
     rules.set('correction', `(${correctionWords})`);
     const yearAlone = wanted.has('dateOfBirth') && !wanted.has('date') ? ' | [i was born in | born in | in | it was | it is | it\'s] <year>' : '';
@@ -243,7 +246,15 @@ export function buildGrammar(
         if (surname) fromOptions.push(`[doctor] ${surname}`);
       }
       if (option.time) fromOptions.push(`[the one] at ${spokenTime(option.time)}`);
-      if (option.date) fromOptions.push(`[the one on] [the] ${weekdayOf(option.date)} [one]`);
+      if (option.date) {
+        // An offered day by its date as well as its weekday: "the December seventh one", "the one on Monday the seventh".
+        const weekday = weekdayOf(option.date);
+        const month = months.split(' ')[Number(option.date.slice(5, 7)) - 1] ?? 'january';
+        const ordinal = spokenOrdinal(Number(option.date.slice(8, 10)));
+        fromOptions.push(`[the one on] [the] ${weekday} [one]`);
+        fromOptions.push(`[the one on] [${weekday}] [the] ${ordinal} [of ${month}] [one]`);
+        fromOptions.push(`[the one on] [${weekday}] [the] ${month} ${ordinal} [one]`);
+      }
       const label = spokenWords(option.label);
       if (label.length > 0) fromOptions.push(label.join(' '));
     }
@@ -252,7 +263,8 @@ export function buildGrammar(
     const places = ordinalPlace.split(' ').slice(0, count).concat(count > 1 ? ['last'] : []).join(' ');
     const numbers = units.split(' ').slice(0, Math.max(count, 1)).join(' ');
     const ordinals = `[the] ${alternatives(places)} [one | option | slot | doctor | time | day] | (option | number) ${alternatives(numbers)}`;
-    const choice = keep([ordinals, ...new Set(fromOptions)]);
+    const earliest = '(the earliest | the first available | the soonest) [one | day | time | opening | slot] [you have] | whatever is first | the first (one | day | time) you (said | have | mentioned)';
+    const choice = keep([ordinals, earliest, ...new Set(fromOptions)]);
     if (choice) {
       rules.set('choice', choice);
       top.push('<choice>');
@@ -297,7 +309,9 @@ export function buildGrammar(
   const weighted = top.map((rule) => `/${rule === '<interrupt>' ? interruptWeight : 1}/ ${rule}`);
   // Hesitations and politeness around any answer: without them "um, a skin doctor, please" was forced onto another phrase.
   const lead = alternatives(wanted.has('yesNo') ? leadWords : `${leadWords} yeah`);
-  lines.push(`public <utterance> = [${lead}] [${lead}] (${weighted.join(' | ')}) [${closingPhrases}];`);
+  // Up to two closing words: "the first one then, thanks", "the earliest one is fine".
+  lines.push(`<closing> = (${closingPhrases});`);
+  lines.push(`public <utterance> = [${lead}] [${lead}] (${weighted.join(' | ')}) [<closing>] [<closing>];`);
   const jsgf = lines.join('\n') + '\n';
   return { jsgf, words: [...new Set(phraseWords(jsgf.replace(/^#JSGF.*$|^grammar.*$|<[a-zA-Z]+>/gm, ' ')))] };
 }

@@ -21,6 +21,18 @@ export function spokenNumber(value: number): string {
   return `${tensWords[Math.floor(value / 10)]}${unit === 0 ? '' : ` ${unitWords[unit]}`}`;
 }
 
+const ordinalUnits = ['', 'first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth'];
+const ordinalTeens = ['tenth', 'eleventh', 'twelfth', 'thirteenth', 'fourteenth', 'fifteenth', 'sixteenth', 'seventeenth', 'eighteenth', 'nineteenth'];
+
+/** A day of the month as an ordinal, 1–31: 7 → "seventh", 21 → "twenty first". */
+export function spokenOrdinal(day: number): string {
+  if (day < 10) return ordinalUnits[day] ?? '';
+  if (day < 20) return ordinalTeens[day - 10] ?? '';
+  const unit = day % 10;
+  const tens = day < 30 ? 'twenty' : 'thirty';
+  return unit === 0 ? `${tens.slice(0, -1)}ieth` : `${tens} ${ordinalUnits[unit]}`;
+}
+
 /** "14:30" → "two thirty", "09:05" → "nine oh five", "10:00" → "ten". */
 export function spokenTime(hoursMinutes: string): string {
   const [hoursText = '0', minutesText = '0'] = hoursMinutes.split(':');

@@ -101,14 +101,25 @@ describe('pocketsphinx recognises what the state expects', () => {
   }, 20000);
 
   // How callers give their identity when asked for it: a first name before the surname and the rest in one breath, a
-  // name spelled after it, a birth date as numbers, the year alone when asked for it. Before, the grammar had no path
-  // for these and returned nothing or another patient's name.
+  // name spelled after it, a birth date as numbers, the year alone when asked for it; then how they pick a day. Before,
+  // the grammar had no path for these and returned nothing or another patient's name.
   const identity: Expectation = { slots: ['lastName', 'dateOfBirth', 'phone'] };
+  const offeredDays: Expectation = {
+    slots: ['choice', 'date'],
+    options: [
+      { label: 'Monday, December seventh', date: '2026-12-07' },
+      { label: 'Monday, December fourteenth', date: '2026-12-14' },
+    ],
+  };
   const ways: Array<{ text: string; expectation: Expectation; values: Record<string, unknown> }> = [
     { text: 'this is john smith, born january fifteenth, nineteen eighty five', expectation: identity, values: { lastName: 'SMITH', dateOfBirth: { year: 1985, month: 1, day: 15 } } },
     { text: 'smith, spelled s m i t h', expectation: identity, values: { lastName: 'SMITH' } },
     { text: 'eleven two ninety', expectation: { slots: ['dateOfBirth', 'lastName', 'phone'] }, values: { dateOfBirth: { year: 1990, month: 11, day: 2 } } },
     { text: 'nineteen eighty five', expectation: { slots: ['dateOfBirth', 'lastName', 'phone'] }, values: { dateOfBirth: { year: 1985 } } },
+    // Picking among offered days by date, a first one with a word after it, and a day by weekday and date.
+    { text: 'the december fourteenth one', expectation: offeredDays, values: { choice: 1 } },
+    { text: 'okay, the first one then', expectation: offeredDays, values: { choice: 0 } },
+    { text: 'thursday december third, thank you', expectation: { slots: ['date', 'time'] }, values: { date: '2026-12-03' } },
   ];
   for (const sampleRate of [16000, 8000]) {
     for (const { text, expectation, values } of ways) {
