@@ -198,6 +198,8 @@ export function createTwilioMediaStream(options: TwilioMediaStreamOptions): Twil
   let socketOpen = true;
   let replies = 0;
   let markWaiting = false;
+  /** Prompt keys of the replies since the last mark. */
+  let promptKeys: string[] = [];
   let outbound = new Int16Array(twilioFrameSamples);
   let outboundLength = 0;
   let resolveSocketClosed: () => void = () => {};
@@ -311,19 +313,24 @@ export function createTwilioMediaStream(options: TwilioMediaStreamOptions): Twil
   }
 
   /** A mark goes out once the reply (and any reply queued behind it) has been fully synthesized and sent. */
-  function markAfterReply(liveCall: LiveCall): void {
+  function markAfterReply(liveCall: LiveCall, key: string): void {
     replies += 1;
+    promptKeys.push(key);
     if (markWaiting) return;
     markWaiting = true;
     void liveCall.idle().then(() => {
       markWaiting = false;
-      if (!liveCall.session.isEnded()) sendMark(`reply-${replies}`);
+      // The mark names the prompts it follows ("reply-3:askPhone"): prompt keys, never words, so Twilio's debugger and a
+      // test caller can tell which question was played without any of what was said.
+      const name = `reply-${replies}:${promptKeys.join('+')}`;
+      promptKeys = [];
+      if (!liveCall.session.isEnded()) sendMark(name);
     });
   }
 
   function handleEvent(liveCall: LiveCall, event: VoiceCallEvent): void {
     if (event.type === 'agent-audio') playAgentAudio(event.frame.samples);
-    else if (event.type === 'agent') markAfterReply(liveCall);
+    else if (event.type === 'agent') markAfterReply(liveCall, event.key);
     else if (event.type === 'barge-in' && streamSid) clearAgentAudio();
     options.onEvent?.(event);
   }

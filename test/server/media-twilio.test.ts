@@ -118,7 +118,7 @@ describe('Twilio Media Streams calls', () => {
     expect(Math.max(...client.mediaPayloads.map((payload) => payload.length))).toBeLessThanOrEqual(800);
     expect(rms(client.agentAudio())).toBeGreaterThan(300);
     // A mark after each reply, the last after the goodbye; each came back once its audio had played.
-    expect(client.marksReceived[0]).toMatch(/^reply-\d+$/);
+    expect(client.marksReceived[0]).toMatch(/^reply-\d+:greeting$/);
     expect(client.marksReceived.at(-1)).toBe('call-end');
     expect(client.marksEchoed).toEqual(client.marksReceived);
     expect(client.clearsReceived).toBe(0);
