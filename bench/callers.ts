@@ -5,7 +5,6 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { seededRandom } from '../test/audio/spoken-audio.ts';
-import { createAgentListener, type AgentListener } from './callers/agent-listener.ts';
 import { clinicNow, openClinic, seedTemplate } from './callers/clinic.ts';
 import { runCall } from './callers/conversation.ts';
 import { judgeCall } from './callers/outcome.ts';
@@ -49,7 +48,6 @@ const planned = jobs.map((job, index) => ({ ...job, index, seed: baseSeed * 1000
 
 const workDirectory = mkdtempSync(join(tmpdir(), 'frontdesk-callers-'));
 const template = await seedTemplate(workDirectory);
-const listeners: AgentListener[] = await Promise.all([createAgentListener(), createAgentListener()]);
 const startedAt = performance.now();
 const judged: JudgedCall[] = [];
 
@@ -69,7 +67,7 @@ async function place(job: Job): Promise<JudgedCall> {
     }
   }
   const baseUrl = `http://127.0.0.1:${clinic.port}`;
-  const line = job.transport === 'ws-call' ? wsCallLine(baseUrl.replace(/^http/, 'ws'), lineNoise, random) : twilioLine(baseUrl, lineNoise, listeners[job.index % listeners.length]!);
+  const line = job.transport === 'ws-call' ? wsCallLine(baseUrl.replace(/^http/, 'ws'), lineNoise, random) : twilioLine(baseUrl, lineNoise);
   const record = await runCall({ line, mind: createCallerMind(persona, job.seed), voice: job.voice, seed: job.seed, random });
   // Progress for a run that is stopped early: one JSON line per finished call.
   if (process.env.BENCH_CALLERS_PROGRESS) appendFileSync(process.env.BENCH_CALLERS_PROGRESS, `${JSON.stringify(record)}\n`);
@@ -93,7 +91,6 @@ await Promise.all(
     }
   }),
 );
-for (const listener of listeners) listener.close();
 rmSync(workDirectory, { recursive: true, force: true });
 const wallSeconds = Math.round((performance.now() - startedAt) / 1000);
 
@@ -120,7 +117,7 @@ const report = {
   method: {
     server: `frontdesk serve in a child process per call (fresh data dir: the fixtures' SQLite EHR seeded at ${clinicNow}, every cardiology slot of Thursday 2026-12-03 taken), PocketSphinx STT, espeak-ng TTS, recordings off, FRONTDESK_STT_THREADS=1`,
     callers: 'adaptive: each agent turn is classified into the question it asks and answered by a persona with a goal, phrased from a seeded random choice (fillers, thanks, several fields at once, spelled names, corrections, chunked phone numbers); re-asked questions are answered again, reworded',
-    listening: '/ws/call: the agent JSON lines; Twilio: PocketSphinx decodes the last seconds of the agent audio against a grammar of the questions a clinic line asks (bench/callers/agent-listener.ts)',
+    listening: '/ws/call: the agent JSON lines; Twilio: the prompt keys the server names its marks after (reply-N:askPhone), as a person understands the question asked (bench/callers/agent-listener.ts)',
     goal: 'read after the call from the EHR rows (book, cancel, reschedule) and the audit trail (list: get_patient_appointments ok for the patient)',
     wordErrorRate: "server's final transcripts (/ws/call transcript events) against the caller's words; none on Twilio: the server sends no transcripts there and logs none (PHI), so WER is /ws/call only",
     voiceToVoice: "caller's last speech frame sent → first agent audio frame received",

@@ -87,7 +87,7 @@ export async function runCall(options: CallOptions): Promise<CallRecord> {
         record.ending = 'server-closed';
         break;
       }
-      const text = mind.answer(turn.question);
+      const text = mind.answer(turn.question, line.transport === 'ws-call' ? turn.heard : undefined);
       if (text === undefined) {
         // Goodbye heard: wait briefly for the server to close the line, as a person lets the agent finish.
         const closing = await line.awaitAgent(performance.now(), 0, 3000);

@@ -1,7 +1,8 @@
 // The callers: fixture patients with a goal each, and what they say to each question the agent asks, phrased a little differently every call (seeded).
 import { seededRandom } from '../../test/audio/spoken-audio.ts';
 import type { HeardQuestion } from './agent-listener.ts';
-import { birthDateWords, monthDayWords, phoneWords, spelled, yearWords, type Pick } from './spoken-forms.ts';
+import { speakBirthDate, speakPhone } from '../../src/dialog/speech.ts';
+import { birthDateWords, monthDayWords, normalisedWords, phoneWords, spelled, yearWords, type Pick } from './spoken-forms.ts';
 
 /** A demo patient of fixtures/ehr/patients.json. */
 export interface FixturePatient {
@@ -44,7 +45,8 @@ export interface Persona {
 export interface CallerMind {
   readonly persona: Persona;
   /** What to say to `question` (the kind the caller heard), or undefined to hang up. */
-  answer(question: HeardQuestion): string | undefined;
+  /** `heard`: the agent's words when the caller got them exactly (the JSON text on /ws/call), to check a read-back. */
+  answer(question: HeardQuestion, heard?: string): string | undefined;
 }
 
 /** The persona of a call: its goal and a patient, with the day picked from `random` (e.g. a corrected date). */
@@ -116,6 +118,8 @@ export function createCallerMind(persona: Persona, seed: number): CallerMind {
   let intentRestated = 0;
   let humanDeclined = 0;
   let predicted: HeardQuestion = 'intent';
+  /** The agent's words for the question being answered (normalised): what a read-back said. */
+  let heardNow = '';
   const said = new Map<HeardQuestion, string>();
   const once = new Set<string>();
 
@@ -173,6 +177,13 @@ export function createCallerMind(persona: Persona, seed: number): CallerMind {
       case 'confirm':
         confirmed = true;
         return pick(yes);
+      case 'readBack':
+        // A person checks what is read back: a wrong date of birth or phone number gets a no and the right value.
+        if (heardNow.includes('date of birth') && !heardNow.includes(normalisedWords(speakBirthDate(patient.dateOfBirth)))) return `no, it's ${birthDate()}`;
+        if (heardNow.includes('phone number') && !heardNow.includes(normalisedWords(speakPhone(patient.phoneDigits)))) return `no, it's ${phone()}`;
+        return pick(['yes', "yes, that's right", 'correct']);
+      case 'symptomsNow':
+        return pick(['no, not right now', "no, it's not happening now", 'no']);
       case 'whichAppointment': {
         const first = goal.kind !== 'reschedule';
         return choose(
@@ -216,6 +227,8 @@ export function createCallerMind(persona: Persona, seed: number): CallerMind {
       noOpenings: insisted <= (goal.kind === 'insist' ? goal.insistences : 0) ? 'noOpenings' : 'time',
       time: goal.kind === 'reschedule' ? 'confirm' : 'reason',
       reason: 'confirm',
+      readBack: 'phone',
+      symptomsNow: 'reason',
       confirm: 'anythingElse',
       whichAppointment: goal.kind === 'reschedule' ? 'day' : 'confirm',
       anythingElse: 'goodbye',
@@ -226,7 +239,8 @@ export function createCallerMind(persona: Persona, seed: number): CallerMind {
 
   return {
     persona,
-    answer(heard) {
+    answer(heard, words = '') {
+      heardNow = normalisedWords(words);
       const question = heard === 'unknown' ? predicted : heard;
       repeats = question === lastQuestion ? repeats + 1 : 0;
       if (question === 'anythingElse' && goal.kind === 'list') once.add('listed');

@@ -1,7 +1,6 @@
 // The two ways a caller reaches the clinic, behind one shape: /ws/call (16 kHz PCM16, the agent's words arrive as JSON) and Twilio Media Streams (8 kHz μ-law, only audio comes back).
-import { mulawToPcm16 } from '../../src/audio/mulaw.ts';
 import { TwilioTestClient } from '../../test/helpers/twilio-client.ts';
-import { classify, type AgentListener, type HeardQuestion } from './agent-listener.ts';
+import { classify, questionOfPrompts, type HeardQuestion } from './agent-listener.ts';
 import { normalisedWords } from './spoken-forms.ts';
 import { WsCallClient } from './ws-call-client.ts';
 
@@ -10,7 +9,7 @@ export type Transport = 'ws-call' | 'twilio';
 /** What the caller made of one agent turn. */
 export interface AgentTurn {
   question: HeardQuestion;
-  /** The agent's words as the caller got them: the JSON text on /ws/call, the decoded words on Twilio. */
+  /** The agent's words as the caller got them: the JSON text on /ws/call, the prompt keys the marks named on Twilio. */
   heard: string;
 }
 
@@ -75,8 +74,8 @@ export function wsCallLine(baseUrl: string, lineNoise: number, random: () => num
   };
 }
 
-/** Twilio: the caller hears only audio, so it listens with `listener` (see agent-listener.ts for why a grammar). */
-export function twilioLine(baseUrl: string, lineNoise: number, listener: AgentListener): PhoneLine {
+/** Twilio: only audio comes back, and marks; the caller takes the question from the prompt keys the marks name (see agent-listener.ts). */
+export function twilioLine(baseUrl: string, lineNoise: number): PhoneLine {
   const client = new TwilioTestClient({ url: `${baseUrl.replace(/^http/, 'ws')}/twilio/media`, lineNoise });
   let open = false;
   void client.closed.then(() => (open = false));
@@ -91,11 +90,12 @@ export function twilioLine(baseUrl: string, lineNoise: number, listener: AgentLi
     awaitAgent: (sinceMs, pauseMs, timeoutMs) => awaitPlayback(client, () => open, sinceMs, pauseMs, timeoutMs),
     firstAgentAudioAfter: (sinceMs) => client.received.find((message) => message.event === 'media' && message.arrivedAtMs > sinceMs)?.arrivedAtMs,
     async hear(sinceMs) {
-      const frames = client.received.filter((message) => message.event === 'media' && message.arrivedAtMs > sinceMs);
-      const bytes = Buffer.concat(frames.map((message) => Buffer.from(message.media?.payload ?? '', 'base64')));
-      if (bytes.length === 0) return { question: open ? 'unknown' : 'goodbye', heard: '' };
-      const { question, words } = await listener.hear(mulawToPcm16(new Uint8Array(bytes)));
-      return { question: !open && question === 'unknown' ? 'goodbye' : question, heard: words };
+      const keys = client.received
+        .filter((message) => message.event === 'mark' && message.arrivedAtMs > sinceMs)
+        .flatMap((message) => (message.mark?.name.split(':')[1] ?? '').split('+'))
+        .filter(Boolean);
+      const question = questionOfPrompts(keys);
+      return { question: !open && question === 'unknown' ? 'goodbye' : question, heard: keys.join(' ') };
     },
     transcripts: () => undefined,
     async hangUp() {
