@@ -187,7 +187,8 @@ export function buildGrammar(
       const spelledName = spellings.length > 0 ? ' | <nameSpelled>' : '';
       const surname = `${carried('lastName', '(my | the) last name is', "(my | the) last name is | last name | it is | it's")} (<name>${spelledName})`;
       rules.set('lastName', `(${surname} | ${introduced})`);
-      carriedFields.push(`((${nextLastNameCarrier}) <name> | ${introduced})`);
+      // Given after another field, a name comes with its carrier only: a given name there cost every answer ~0.07 of confidence.
+      carriedFields.push(`(${nextLastNameCarrier}) <name>`);
       top.push('<lastName>');
     }
   }
@@ -311,7 +312,7 @@ export function buildGrammar(
   const lead = alternatives(wanted.has('yesNo') ? leadWords : `${leadWords} yeah`);
   // Up to two closing words: "the first one then, thanks", "the earliest one is fine".
   lines.push(`<closing> = (${closingPhrases});`);
-  lines.push(`public <utterance> = [${lead}] [${lead}] (${weighted.join(' | ')}) [<closing>] [<closing>];`);
+  lines.push(`public <utterance> = [${lead}] [${lead}] (${weighted.join(' | ')}) [<closing> [<closing>]];`);
   const jsgf = lines.join('\n') + '\n';
   return { jsgf, words: [...new Set(phraseWords(jsgf.replace(/^#JSGF.*$|^grammar.*$|<[a-zA-Z]+>/gm, ' ')))] };
 }
