@@ -18,43 +18,65 @@ export const exitCodes = { ok: 0, checkFailed: 1, usage: 2 } as const;
 
 class UsageError extends Error {}
 
+/** Each command's usage: its synopsis lines, then what it does; `frontdesk <command> --help` prints one, `frontdesk help` all. */
+const commandUsages = {
+  chat: `chat [--flow NAME] [--jsonl] [--db PATH] [--audit PATH] [--now ISO-8601] [--timezone ZONE]
+    Talk to the agent in text. --jsonl: one caller line per stdin line, one JSON event per stdout line;
+    an empty line is a silent turn, {"dtmf":"0115"} sends keypad digits, end of input hangs up.`,
+  call: `call --in caller.wav --out agent.wav [--flow NAME] [--stereo call.wav] [--jsonl] [--realtime] [--pacing turn-taking|timeline]
+     [--no-early-endpointing] [--db PATH] [--audit PATH] [--now ISO-8601]
+    A spoken call from a WAV: VAD → speech-to-text → the call → text-to-speech. --jsonl adds transcript and latency events.`,
+  serve: `serve [--port N] [--host H] [--flow NAME] [--data-dir DIR] [--db PATH] [--audit PATH] [--now ISO-8601]
+    The call server (what npm start runs): playground at /, /ws/text, /ws/call, /twilio/media, /metrics.`,
+  graph: `graph [--flow NAME] [--format mermaid|svg]
+    Prints the flow's statechart, drawn from its machine definition.`,
+  paths: `paths [--flow NAME|PATH]
+    Walks the flow's graph: states visited, paths, PHI actors only under verification, no question asked more than
+    3 times in a row. Exit 0 when every check passes, 1 when one fails (the state named).`,
+  test: `test [--flow NAME|PATH] FILE…
+    Runs scenario files (docs/scenarios.md), each on a fresh SQLite EHR and audit file; a diff of what was expected
+    and what happened for each that fails. Exit 0 all passed, 1 one failed, 2 a file cannot be read.`,
+  replay: `replay FILE [--flow NAME|PATH] [--key HEX] [--data-dir DIR]
+    Re-runs a call log kept by serve (docs/replay.md) against the flow as it is now, with the recorded caller events
+    and tool outcomes; prints the first turn whose states, agent lines or tools differ. Exit 0 identical, 1 a
+    difference, 2 bad input (no such file, wrong key).`,
+  audit: `audit verify FILE [--key-file PATH] [--checkpoints PATH]
+    Checks the audit file's MAC chain (key: FRONTDESK_AUDIT_KEY, else --key-file, default audit.key beside FILE)
+    against its signed checkpoints (default FILE's name with .checkpoints.jsonl); exit 0 when intact, 1 naming each
+    kind of tampering found and where.
+audit verify | audit export [FILE]
+    With FRONTDESK_DATABASE_URL: verifies the audit chain kept in the database (FRONTDESK_AUDIT_KEY, else the key
+    kept there), or writes it as JSON lines to FILE (stdout without one).`,
+  ehr: `ehr check [--now ISO-8601] [--json]
+    What the configured EHR (FRONTDESK_EHR) serves: authentication, practitioners, free slots in the next 14 days,
+    searches the server refused; exit 1 when it cannot serve a call.`,
+  help: `help
+    This text; \`frontdesk <command> --help\` prints one command's part of it.`,
+} as const;
+
+type CommandName = keyof typeof commandUsages;
+
+/** Every command `frontdesk` has, in the order the usage lists them. */
+export const commandNames = Object.keys(commandUsages) as readonly CommandName[];
+
+const environmentNote = 'Environment: see README (FRONTDESK_DATA_DIR, FRONTDESK_DB, FRONTDESK_AUDIT_FILE, FRONTDESK_EHR, FRONTDESK_FHIR_URL, FRONTDESK_LLM, LOG_LEVEL, …).';
+
+const indent = (text: string, by: string) => text.replace(/^/gm, by);
+
 const usage = `usage: frontdesk <command> [options]
 
 commands:
-  chat [--flow NAME] [--jsonl] [--db PATH] [--audit PATH] [--now ISO-8601] [--timezone ZONE]
-      Talk to the agent in text. --jsonl: one caller line per stdin line, one JSON event per stdout line;
-      an empty line is a silent turn, {"dtmf":"0115"} sends keypad digits, end of input hangs up.
-  call --in caller.wav --out agent.wav [--flow NAME] [--stereo call.wav] [--jsonl] [--realtime] [--pacing turn-taking|timeline]
-       [--no-early-endpointing] [--db PATH] [--audit PATH] [--now ISO-8601]
-      A spoken call from a WAV: VAD → speech-to-text → the call → text-to-speech. --jsonl adds transcript and latency events.
-  serve [--port N] [--host H] [--flow NAME] [--data-dir DIR] [--db PATH] [--audit PATH] [--now ISO-8601]
-      The call server (what npm start runs): playground at /, /ws/text, /ws/call, /twilio/media, /metrics.
-  graph [--flow NAME] [--format mermaid|svg]
-      Prints the flow's statechart, drawn from its machine definition.
-  paths [--flow NAME|PATH]
-      Walks the flow's graph: states visited, paths, PHI actors only under verification, no question asked more than
-      3 times in a row. Exit 0 when every check passes, 1 when one fails (the state named).
-  test [--flow NAME|PATH] FILE…
-      Runs scenario files (docs/scenarios.md), each on a fresh SQLite EHR and audit file; a diff of what was expected
-      and what happened for each that fails. Exit 0 all passed, 1 one failed, 2 a file cannot be read.
-  replay FILE [--flow NAME|PATH] [--key HEX] [--data-dir DIR]
-      Re-runs a call log kept by serve (docs/replay.md) against the flow as it is now, with the recorded caller events
-      and tool outcomes; prints the first turn whose states, agent lines or tools differ. Exit 0 identical, 1 a
-      difference, 2 bad input (no such file, wrong key).
-  audit verify FILE [--key-file PATH] [--checkpoints PATH]
-      Checks the audit file's MAC chain (key: FRONTDESK_AUDIT_KEY, else --key-file, default audit.key beside FILE)
-      against its signed checkpoints (default FILE's name with .checkpoints.jsonl); exit 0 when intact, 1 naming each
-      kind of tampering found and where.
-  audit verify | audit export [FILE]
-      With FRONTDESK_DATABASE_URL: verifies the audit chain kept in the database (FRONTDESK_AUDIT_KEY, else the key
-      kept there), or writes it as JSON lines to FILE (stdout without one).
-  ehr check [--now ISO-8601] [--json]
-      What the configured EHR (FRONTDESK_EHR) serves: authentication, practitioners, free slots in the next 14 days,
-      searches the server refused; exit 1 when it cannot serve a call.
-  help
-      This text.
+${commandNames.map((name) => indent(commandUsages[name], '  ')).join('\n')}
 
-Environment: see README (FRONTDESK_DATA_DIR, FRONTDESK_DB, FRONTDESK_AUDIT_FILE, FRONTDESK_EHR, FRONTDESK_FHIR_URL, FRONTDESK_LLM, LOG_LEVEL, …).`;
+${environmentNote}`;
+
+/** One command's usage: `usage: frontdesk` before each synopsis line. */
+function commandUsage(name: CommandName): string {
+  const prefix = 'usage: frontdesk ';
+  // A synopsis goes on in lines indented by 5 and opening with "["; they line up under the first line's options.
+  const lines = commandUsages[name].replace(/^(?! )/gm, prefix).replace(/^ {5}(?=\[)/gm, ' '.repeat(prefix.length + 5));
+  return `${lines}\n\n${environmentNote}`;
+}
 
 const callOptions = {
   flow: { type: 'string' },
@@ -258,7 +280,7 @@ async function audit(argv: string[]): Promise<number> {
   return exitCodes.checkFailed;
 }
 
-const commands: Record<string, (argv: string[]) => Promise<number>> = {
+const commands: Record<CommandName, (argv: string[]) => Promise<number>> = {
   chat,
   call,
   audit,
@@ -275,10 +297,24 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   },
 };
 
+function isCommandName(name: string): name is CommandName {
+  return Object.hasOwn(commands, name);
+}
+
+/** Whether the arguments ask for help: -h or --help anywhere before a `--` (after it, they are file names). */
+function asksForHelp(argv: string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).some((argument) => argument === '--help' || argument === '-h');
+}
+
 /** Runs one command; returns the process exit code and never throws. */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  const command = name === '--help' || name === '-h' ? commands.help : name ? (Object.hasOwn(commands, name) ? commands[name] : undefined) : undefined;
+  const command = name === '--help' || name === '-h' ? commands.help : name && isCommandName(name) ? commands[name] : undefined;
+  if (command && name && isCommandName(name) && asksForHelp(rest)) {
+    process.stdout.write(`${commandUsage(name)}\n`);
+    return exitCodes.ok;
+  }
   if (!command) {
     process.stderr.write(`frontdesk: ${name ? `unknown command "${name}"` : 'no command given'}\n\n${usage}\n`);
     return exitCodes.usage;
