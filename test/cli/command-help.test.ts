@@ -33,6 +33,12 @@ describe('frontdesk <command> --help', () => {
     }
   });
 
+  it('npx frontdesk --help runs without an npm warning (no unknown key in .npmrc)', () => {
+    const result = spawnSync('npx', ['frontdesk', '--help'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).not.toMatch(/npm warn/i);
+  });
+
   it('still prints the whole usage for frontdesk --help', () => {
     const run = frontdesk(['--help']);
     expect(run.code).toBe(0);
