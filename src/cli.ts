@@ -4,12 +4,11 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createInterface } from 'node:readline';
 import { chainProblemDescriptions } from './audit/chain.ts';
 import { verifyAuditFile } from './audit/verify-audit-file.ts';
-import { auditKeySetting, loadConfig, type Config, type ConfigOverrides } from './config.ts';
-import { openCallRuntime, type CallRuntime } from './dialog/call-runtime.ts';
-import { loadFlow } from './flow/catalogue.ts';
+import { auditKeySetting, loadConfig, type ConfigOverrides } from './config.ts';
 import { isFrontdeskError } from './errors.ts';
-import { createLogger, type Logger } from './log.ts';
-import { createExtractor, createPhraser, createSpeechToText, createTextToSpeech } from './providers/registry.ts';
+import { createLogger } from './log.ts';
+import { createSpeechToText, createTextToSpeech } from './providers/registry.ts';
+import { runtimeFromConfig } from './runtime/runtime-from-config.ts';
 import { channelEvent, runJsonlChannel } from './transports/text-channel.ts';
 import { runConsoleChat } from './transports/console-chat.ts';
 
@@ -116,38 +115,6 @@ function callOverrides(values: { flow?: string; db?: string; audit?: string; now
     ...(values.now !== undefined ? { FRONTDESK_NOW: values.now } : {}),
     ...(values.timezone !== undefined ? { FRONTDESK_TIMEZONE: values.timezone } : {}),
   };
-}
-
-/** The runtime a text or voice call runs on, from configuration. */
-export async function runtimeFromConfig(config: Config, logger: Logger): Promise<CallRuntime> {
-  const [extractor, phraser, flow] = await Promise.all([createExtractor(config, { logger }), createPhraser(config, { logger }), loadFlow(config.flow)]);
-  // With S3 configured, signed audit checkpoints also go there as objects (Object Lock retention when the bucket has it).
-  const s3 = config.recordings.store === 's3' ? config.recordings.s3 : undefined;
-  const auditCheckpointSinks = s3
-    ? [
-        (await import('./audit/s3-checkpoint-sink.ts')).createS3CheckpointSink({
-          bucket: s3.bucket,
-          region: s3.region,
-          forcePathStyle: s3.forcePathStyle,
-          ...(s3.endpoint ? { endpoint: s3.endpoint } : {}),
-          logger,
-        }),
-      ]
-    : [];
-  return openCallRuntime({
-    flow,
-    databaseFile: config.databaseFile,
-    ehr: config.ehr,
-    auditFile: config.auditFile,
-    ...(config.auditKey !== undefined ? { auditKey: config.auditKey } : {}),
-    ...(auditCheckpointSinks.length > 0 ? { auditCheckpointSinks } : {}),
-    ...(config.database ? { database: config.database } : {}),
-    timeZone: config.timeZone,
-    ...(config.now ? { now: config.now } : {}),
-    logger,
-    extractor,
-    phraser,
-  });
 }
 
 async function chat(argv: string[]): Promise<number> {

@@ -1,43 +1,25 @@
 // buildApp: the fastify instance (without listen) with the core routes plus any route plugins handed in (the voice endpoints).
 import websocket from '@fastify/websocket';
-import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
 import type { CallRuntime } from '../dialog/call-runtime.ts';
 import type { Logger } from '../log.ts';
 import type { RecordingStore } from '../recording/types.ts';
 import { withCallLogs, type CallLogSettings } from './call-logs.ts';
-import { createCallRegistry, type CallRegistry } from './call-registry.ts';
-import { createFlowChoices, type FlowChoices } from './flow-choices.ts';
-import { createInFlightWork, type InFlightWork } from './in-flight.ts';
+import { createCallRegistry } from './call-registry.ts';
+import { createFlowChoices } from './flow-choices.ts';
+import { createInFlightWork } from './in-flight.ts';
 import { metrics as processMetrics, type ServerMetrics } from './metrics.ts';
-import { createProtocolErrors, isClientProtocolError, protocolErrorKind, type ProtocolErrors } from './protocol-errors.ts';
+import { createProtocolErrors, isClientProtocolError, protocolErrorKind } from './protocol-errors.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoute } from './routes/metrics.ts';
 import { playgroundRoutes } from './routes/playground.ts';
 import { textChannelRoute } from './routes/text-channel.ts';
 import { twilioVoiceRoute } from './routes/twilio-voice.ts';
+import type { FrontdeskRoutePlugin, ServerContext } from './types.ts';
 
-/** What every route plugin gets: the shared runtime and the server's registries. */
-export interface ServerContext {
-  readonly config: Readonly<Config>;
-  readonly runtime: CallRuntime;
-  readonly logger: Logger;
-  readonly recordingStore?: RecordingStore;
-  readonly metrics: ServerMetrics;
-  /** Calls with an open transport; shutdown hangs them up. */
-  readonly calls: CallRegistry;
-  /** Work shutdown waits for (turns touching the EHR, recording uploads). */
-  readonly inFlight: InFlightWork;
-  /** Set once shutdown begins: new calls are refused and /readyz answers 503. */
-  readonly lifecycle: { closing: boolean };
-  /** The flows a new call may ask for (/ws/text?flow=NAME, the playground's picker), with their path coverage. */
-  readonly flows: FlowChoices;
-  /** Client protocol errors: counted, logged once per connection at warn. */
-  readonly protocolErrors: ProtocolErrors;
-}
-
-/** A route plugin in fastify's own shape; its options are the server context. */
-export type FrontdeskRoutePlugin = FastifyPluginAsync<ServerContext>;
+// The context and route-plugin types live in types.ts, so routes need not import the app that registers them.
+export type { FrontdeskRoutePlugin, ServerContext } from './types.ts';
 
 export interface AppDependencies {
   config: Readonly<Config>;

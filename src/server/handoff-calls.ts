@@ -1,7 +1,5 @@
 // Twilio calls whose session ended in a hand-off, by CallSid, remembered for a few minutes so the <Connect> action that follows the stream can transfer them.
 import type { EndReason } from '../flow/types.ts';
-import type { ServerContext } from './app.ts';
-import { createPostgresHandoffCalls } from './postgres-handoff-calls.ts';
 
 /** End reasons whose last line tells the caller they are being put through to staff: a hand-off, and a lockout ("Please hold while I transfer you"). */
 export function endsInTransfer(reason: string): reason is Extract<EndReason, 'handoff' | 'lockout'> {
@@ -61,18 +59,4 @@ export function createHandoffCalls(options: HandoffCallsOptions = {}): HandoffCa
       return rememberedAt.size;
     },
   };
-}
-
-const byServer = new WeakMap<ServerContext, HandoffCalls>();
-
-/** The one hand-off memory of a server: /twilio/media writes it, /twilio/after-stream reads it. */
-export function handoffCallsOf(context: ServerContext): HandoffCalls {
-  let calls = byServer.get(context);
-  if (!calls) {
-    // With FRONTDESK_DATABASE_URL the map is shared: Twilio's webhook may reach another instance than the media stream.
-    const database = context.runtime.database;
-    calls = database ? createPostgresHandoffCalls({ database, logger: context.logger }) : createHandoffCalls();
-    byServer.set(context, calls);
-  }
-  return calls;
 }

@@ -1,9 +1,9 @@
 // `frontdesk serve`: reads the configuration, opens the runtime, listens, and shuts down gracefully on SIGTERM/SIGINT.
 import { parseArgs } from 'node:util';
-import { runtimeFromConfig } from '../cli.ts';
 import { describeConfig, loadConfig, type Config, type ConfigOverrides } from '../config.ts';
 import { isFrontdeskError } from '../errors.ts';
 import { createLogger } from '../log.ts';
+import { runtimeFromConfig } from '../runtime/runtime-from-config.ts';
 import { offlineSpeechAvailable } from '../stt/offline-speech.ts';
 import { buildApp } from './app.ts';
 import { callLogSettings } from './call-logs.ts';

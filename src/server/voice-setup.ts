@@ -10,7 +10,7 @@ import { createS3RecordingStore } from '../recording/s3-store.ts';
 import type { SpoolingRecordingStore } from '../recording/spool-and-retry.ts';
 import type { RecordingStore } from '../recording/types.ts';
 import { createCallRecordings, type CallRecordings } from '../transports/call-recording.ts';
-import type { FrontdeskRoutePlugin } from './app.ts';
+import type { FrontdeskRoutePlugin } from './types.ts';
 import { twilioMediaRoute } from './routes/twilio-media.ts';
 import { wsCallRoute, type MediaRouteOptions } from './routes/ws-call.ts';
 

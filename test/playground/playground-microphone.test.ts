@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCallLog } from '../../src/call-log/call-log.ts';
-import { runtimeFromConfig } from '../../src/cli.ts';
+import { runtimeFromConfig } from '../../src/runtime/runtime-from-config.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { CallRuntime } from '../../src/dialog/call-runtime.ts';
 import { silentLogger } from '../../src/log.ts';

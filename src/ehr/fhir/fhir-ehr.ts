@@ -6,7 +6,7 @@ import { isFrontdeskError } from '../../errors.ts';
 import type { AuditTrail } from '../../audit/types.ts';
 import { silentLogger, type Logger } from '../../log.ts';
 import { lastNameKey, normalisePhone } from '../identity.ts';
-import type { EhrBackend, EhrDiagnosis } from '../registry.ts';
+import type { EhrBackend, EhrDiagnosis } from '../backend.ts';
 import { callerLockoutKey, claimLockoutKeys, type LockoutPolicy } from '../verification-lockout.ts';
 import type { CallContext, PatientId, VerificationClaim, VerifyResult } from '../types.ts';
 import { createFhirClient } from './fhir-client.ts';

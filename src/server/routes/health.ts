@@ -1,5 +1,5 @@
 // GET /healthz (the process answers) and GET /readyz (the EHR and the recording store answer, shutdown has not begun and a line is free).
-import type { FrontdeskRoutePlugin } from '../app.ts';
+import type { FrontdeskRoutePlugin } from '../types.ts';
 import { isFrontdeskError } from '../../errors.ts';
 
 /** Longest wait for one dependency's ping before it counts as failed, ms. */

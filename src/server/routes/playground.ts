@@ -5,7 +5,7 @@ import type { Flow } from '../../flow/types.ts';
 import { phiActorsOf } from '../../flow/types.ts';
 import { buildCallGraph } from '../../graph/call-graph.ts';
 import { renderSvg } from '../../graph/svg.ts';
-import type { FrontdeskRoutePlugin } from '../app.ts';
+import type { FrontdeskRoutePlugin } from '../types.ts';
 
 const assetDirectory = new URL('../playground/', import.meta.url);
 

@@ -1,7 +1,7 @@
 // /ws/text: the text channel over a WebSocket. Each text frame is one caller line; each channel event goes back as one JSON frame.
 import type { RawData, WebSocket } from 'ws';
 import { channelEvent, deliver, parseCallerLine } from '../../transports/text-channel.ts';
-import type { FrontdeskRoutePlugin } from '../app.ts';
+import type { FrontdeskRoutePlugin } from '../types.ts';
 import { tryAgainLaterCloseCode, turnAwayIfFull } from '../call-registry.ts';
 
 /** Longest caller line accepted, bytes of UTF-8; a typed turn is a sentence, not a document. */

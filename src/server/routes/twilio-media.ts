@@ -2,10 +2,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { VoiceCallEvent } from '../../dialog/voice-call.ts';
 import { createTwilioMediaStream } from '../../transports/twilio-media.ts';
-import type { ServerContext } from '../app.ts';
+import type { ServerContext } from '../types.ts';
 import { turnAwayIfFull } from '../call-registry.ts';
 import { createProtocolErrors } from '../protocol-errors.ts';
-import { endsInTransfer, handoffCallsOf } from '../handoff-calls.ts';
+import { endsInTransfer } from '../handoff-calls.ts';
+import { handoffCallsOf } from '../server-handoff-calls.ts';
 import { twilioSignatureCheck } from '../twilio-signature.ts';
 import { bindSocket, liveCallSettings, observeLiveCall, type MediaRouteOptions } from './ws-call.ts';
 

@@ -1,8 +1,8 @@
 // Twilio's voice webhooks: POST /twilio/voice answers TwiML that streams the call to /twilio/media; POST /twilio/after-stream, the <Connect> action, transfers a handed-off call to staff or hangs up.
 import formBody from '@fastify/formbody';
-import type { FrontdeskRoutePlugin } from '../app.ts';
+import type { FrontdeskRoutePlugin } from '../types.ts';
 import { mustTurnAway } from '../call-registry.ts';
-import { handoffCallsOf } from '../handoff-calls.ts';
+import { handoffCallsOf } from '../server-handoff-calls.ts';
 import { twilioPublicOrigin, twilioSignatureCheck, webSocketOrigin } from '../twilio-signature.ts';
 
 /** Where Twilio Media Streams connect; the voice loop serves it. */
