@@ -19,11 +19,11 @@ class UsageError extends Error {}
 
 /** Each command's usage: its synopsis lines, then what it does; `frontdesk <command> --help` prints one, `frontdesk help` all. */
 const commandUsages = {
-  chat: `chat [--flow NAME] [--jsonl] [--db PATH] [--audit PATH] [--now ISO-8601] [--timezone ZONE]
+  chat: `chat [--flow NAME] [--jsonl] [--slots] [--db PATH] [--audit PATH] [--now ISO-8601] [--timezone ZONE]
     Talk to the agent in text. --jsonl: one caller line per stdin line, one JSON event per stdout line;
-    an empty line is a silent turn, {"dtmf":"0115"} sends keypad digits, end of input hangs up.`,
+    an empty line is a silent turn, {"dtmf":"0115"} sends keypad digits, end of input hangs up. --slots also prints the masked slots.`,
   call: `call --in caller.wav --out agent.wav [--flow NAME] [--stereo call.wav] [--jsonl] [--realtime] [--pacing turn-taking|timeline]
-     [--no-early-endpointing] [--db PATH] [--audit PATH] [--now ISO-8601]
+     [--no-early-endpointing] [--db PATH] [--audit PATH] [--now ISO-8601] [--timezone ZONE]
     A spoken call from a WAV: VAD → speech-to-text → the call → text-to-speech. --jsonl adds transcript and latency events.`,
   serve: `serve [--port N] [--host H] [--flow NAME] [--data-dir DIR] [--db PATH] [--audit PATH] [--now ISO-8601]
     The call server (what npm start runs): playground at /, /ws/text, /ws/call, /twilio/media, /metrics.`,
