@@ -109,6 +109,8 @@ const yesNoPhrases = [
   "yes [please | that is right | that is correct | that's right | that's correct | it is | that sounds good | sounds good | go ahead | that works | that's fine | that is fine | i do]",
   "sounds good | go ahead | that works | that's fine | that is fine | perfect | please do | yes please go ahead",
   "no [let me try again | i can do it | i can do it with you | i will try again | i'll try again]",
+  // Asked whether a symptom is happening now.
+  "[no] (it's | it is) not (happening | happening right | right) now | [no] not (right | at the moment | now) | [no] not at the moment",
   "yeah | yep | correct | right | sure | okay | that is right | that is correct | that's right | that's correct | that is it",
   "no [thanks | thank you | it is not | it's not | that is wrong | that's wrong | that is all | that's all | that is it | that's it | i am good | i'm good | nothing else] [thanks | thank you] [bye | goodbye] | nope | not really | incorrect | that is wrong | that's wrong | (that's | that is) (it | all) [thanks | thank you] [bye | goodbye] | nothing else | (i'm | i am) good | bye | goodbye",
 ];

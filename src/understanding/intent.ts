@@ -40,6 +40,8 @@ const intentPatterns: Array<[Intent, RegExp[]]> = [
     'list',
     [
       new RegExp(String.raw`\bwhat ${appointment} do i have\b`),
+      // Asked indirectly: "can you tell me what appointments I have", "I'd like to know when my appointments are".
+      new RegExp(String.raw`\b(?:what|which|when) (?:(?:my )?${appointment} (?:i|we) have|(?:is|are) my ${appointment}|(?:my )?${appointment} (?:is|are))\b`),
       new RegExp(String.raw`\bwhen(?: is|'s| are) (?:my|our) (?:next )?${appointment}`),
       new RegExp(String.raw`\bdo i have (?:an?|any) (?:upcoming )?${appointment}`),
       new RegExp(String.raw`\b(?:check|confirm|list|review|hear|know|see|view|look up|look at|go over|find) (?:on )?(?:all )?(?:my|our) (?:upcoming |next |scheduled |future )?${appointment}`),

@@ -59,6 +59,8 @@ describe('cancelling, moving and checking visits', () => {
     ['when am i supposed to come in', [...opening], { intent: 'list' }],
     ['do I have anything coming up', [...opening], { intent: 'list' }],
     ['what do i have scheduled', [...opening], { intent: 'list' }],
+    ['can you tell me what appointments I have', [...opening], { intent: 'list' }],
+    ["I'd like to know when my appointments are", [...opening], { intent: 'list' }],
     ["I forgot when my next visit is", [...opening], { intent: 'list' }],
     ['what day am i coming in', [...opening], { intent: 'list' }],
   ])('"%s"', async (text, slots, expected) => {
