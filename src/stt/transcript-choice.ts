@@ -32,10 +32,17 @@ const weakScorePerFrame = -38;
 /** Slots whose words a grammar hears more exactly than the generic model (digits, calendar words). */
 const exactSlots = new Set<SlotName>(['phone', 'dateOfBirth', 'date', 'time', 'choice']);
 
-/** Grammar confidence from the path score: a logistic around the weak threshold (−38 → 0.5, −26 → ~0.9, −50 → ~0.1). */
+/**
+ * Where confidence is 0.5. The grammars grew (one-breath fields, spelled names, corrections, closing words): for the
+ * same audio every path scores about 1.5 per frame lower, and right 8 kHz digits read back as unsure (klatt phone
+ * 0.69 → 0.57). The midpoint moved with the grammars, so a right answer reads as sure as it did before.
+ */
+const confidenceMidpointPerFrame = weakScorePerFrame - 1.5;
+
+/** Grammar confidence from the path score: a logistic around the midpoint (−39.5 → 0.5, −27.5 → ~0.9, −51.5 → ~0.1). */
 export function grammarConfidence(hypothesis: GrammarHypothesis): number {
   if (hypothesis.text === '') return 0;
-  return round(1 / (1 + Math.exp(-(hypothesis.scorePerFrame - weakScorePerFrame) / 5.5)));
+  return round(1 / (1 + Math.exp(-(hypothesis.scorePerFrame - confidenceMidpointPerFrame) / 5.5)));
 }
 
 /** The expected slots the transcript gives values for (interrupts and free text are not answers the grammar was built for). */

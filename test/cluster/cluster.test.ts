@@ -101,7 +101,12 @@ describe('three frontdesk instances on one database', () => {
         return textCall(instances[index % 3]!, steps);
       }),
     );
-    for (const caller of callers) expect(caller.frames.filter((frame) => frame.type === 'agent').at(-1)?.text).toMatch(/^To confirm: Wednesday, December ninth at nine thirty AM/);
+    // Each line waited only for the first agent frame it produced; a two-line reply's second frame can arrive after the
+    // next line went out, so the read-back may still be on its way: wait for it rather than read the last frame so far.
+    const confirmation = /^To confirm: Wednesday, December ninth at nine thirty AM/;
+    const readBacks = await Promise.all(callers.map((caller) => caller.next((frame) => frame.type === 'agent' && confirmation.test(String(frame.text ?? '')), 0)));
+    expect(readBacks).toHaveLength(200);
+    for (const caller of callers) expect(caller.frames.filter((frame) => frame.type === 'agent').at(-1)?.text).toMatch(confirmation);
     // Everyone says yes at once.
     const outcomes = await Promise.all(
       callers.map(async (caller) => {
