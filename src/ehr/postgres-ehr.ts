@@ -6,6 +6,7 @@ import { toWallTime, wallDateOf, wallNow, type Clock, type WallDate, type WallTi
 import { FrontdeskError, isFrontdeskError } from '../errors.ts';
 import type { Database } from '../postgres/database.ts';
 import { newConfirmationCode } from './confirmation-code.ts';
+import { appointmentSelect, slotColumns, toAppointment, toSlot, type AppointmentRow, type SlotRow } from './ehr-rows.ts';
 import { defaultFixturesDir, loadEhrFixtures } from './fixtures.ts';
 import { lastNameKey, normalisePhone } from './identity.ts';
 import { decideVerificationInPostgres } from './postgres-lockout.ts';
@@ -52,28 +53,6 @@ export interface PostgresEhrOptions {
 /** Same extras as the SQLite EHR: the vocabulary and last names the recogniser needs. */
 export type PostgresEhr = SqliteEhr;
 
-interface SlotRow {
-  slot_id: string;
-  provider_id: string;
-  provider_name: string;
-  specialty: string;
-  location: string;
-  start: string;
-  duration_minutes: number;
-  status: string;
-}
-
-interface AppointmentRow extends SlotRow {
-  appointment_id: string;
-  confirmation_code: string;
-  patient_id: string;
-  reason: string;
-  appointment_status: 'booked' | 'cancelled';
-}
-
-const slotColumns = `s.slot_id, s.provider_id, p.name AS provider_name, p.specialty, p.location, s.start, s.duration_minutes, s.status`;
-const appointmentSelect = `SELECT a.appointment_id, a.confirmation_code, a.patient_id, a.reason, a.status AS appointment_status, ${slotColumns}
-  FROM appointments a JOIN slots s ON s.slot_id = a.slot_id JOIN providers p ON p.provider_id = s.provider_id`;
 
 /** Opens the EHR on a migrated database, seeding it from fixtures once (the first instance to start does it, under a lock). */
 export async function createPostgresEhr(options: PostgresEhrOptions): Promise<PostgresEhr> {
@@ -371,32 +350,6 @@ export async function createPostgresEhr(options: PostgresEhrOptions): Promise<Po
   };
 }
 
-function toSlot(row: SlotRow): Slot {
-  return {
-    slotId: row.slot_id as SlotId,
-    providerId: row.provider_id as ProviderId,
-    providerName: row.provider_name,
-    specialty: row.specialty as Specialty,
-    location: row.location,
-    start: row.start,
-    durationMinutes: row.duration_minutes,
-  };
-}
-
-function toAppointment(row: AppointmentRow): Appointment {
-  return {
-    appointmentId: row.appointment_id as AppointmentId,
-    confirmationCode: row.confirmation_code as ConfirmationCode,
-    providerId: row.provider_id as ProviderId,
-    providerName: row.provider_name,
-    specialty: row.specialty as Specialty,
-    location: row.location,
-    start: row.start,
-    durationMinutes: row.duration_minutes,
-    reason: row.reason,
-    status: row.appointment_status,
-  };
-}
 
 interface MedicationRow {
   medication_id: string;

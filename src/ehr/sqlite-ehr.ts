@@ -5,6 +5,7 @@ import { toWallTime, wallDateOf, wallNow, type Clock, type WallDate, type WallTi
 import { FrontdeskError, isFrontdeskError } from '../errors.ts';
 import type { AuditTrail } from '../audit/types.ts';
 import { newConfirmationCode } from './confirmation-code.ts';
+import { appointmentSelect, slotColumns, toAppointment, toSlot, type AppointmentRow, type SlotRow } from './ehr-rows.ts';
 import { cleanReason, requireDate } from './requests.ts';
 import { defaultFixturesDir, loadEhrFixtures } from './fixtures.ts';
 import { lastNameKey, normalisePhone } from './identity.ts';
@@ -72,28 +73,6 @@ export interface SqliteEhrOptions {
   defaultCountry?: 'US' | 'CA' | 'GB';
 }
 
-interface SlotRow {
-  slot_id: string;
-  provider_id: string;
-  provider_name: string;
-  specialty: string;
-  location: string;
-  start: string;
-  duration_minutes: number;
-  status: string;
-}
-
-interface AppointmentRow extends SlotRow {
-  appointment_id: string;
-  confirmation_code: string;
-  patient_id: string;
-  reason: string;
-  appointment_status: 'booked' | 'cancelled';
-}
-
-const slotColumns = `s.slot_id, s.provider_id, p.name AS provider_name, p.specialty, p.location, s.start, s.duration_minutes, s.status`;
-const appointmentSelect = `SELECT a.appointment_id, a.confirmation_code, a.patient_id, a.reason, a.status AS appointment_status, ${slotColumns}
-  FROM appointments a JOIN slots s ON s.slot_id = a.slot_id JOIN providers p ON p.provider_id = s.provider_id`;
 
 /**
  * Opens (creating and seeding when new) the embedded EHR. WAL mode and a busy timeout let several processes share
@@ -445,30 +424,4 @@ function toPharmacy(row: PharmacyRow): Pharmacy {
   return { pharmacyId: row.pharmacy_id as PharmacyId, name: row.name };
 }
 
-function toSlot(row: SlotRow): Slot {
-  return {
-    slotId: row.slot_id as SlotId,
-    providerId: row.provider_id as ProviderId,
-    providerName: row.provider_name,
-    specialty: row.specialty as Specialty,
-    location: row.location,
-    start: row.start,
-    durationMinutes: row.duration_minutes,
-  };
-}
-
-function toAppointment(row: AppointmentRow): Appointment {
-  return {
-    appointmentId: row.appointment_id as AppointmentId,
-    confirmationCode: row.confirmation_code as ConfirmationCode,
-    providerId: row.provider_id as ProviderId,
-    providerName: row.provider_name,
-    specialty: row.specialty as Specialty,
-    location: row.location,
-    start: row.start,
-    durationMinutes: row.duration_minutes,
-    reason: row.reason,
-    status: row.appointment_status,
-  };
-}
 
