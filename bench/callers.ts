@@ -138,7 +138,7 @@ const markdown = [
   '',
   `Machine: ${machine}; ${quick ? 'quick mode (one voice)' : 'full run'}, ${judged.length} calls, ${concurrency} at once, ${wallSeconds} s. Command: \`npm run bench:callers${quick ? ' -- --quick' : ''}\`.`,
   '',
-  `Each call rings its own \`frontdesk serve\` (fresh data dir, fixtures seeded at ${clinicNow}, offline speech). The caller listens to each agent turn (the JSON agent lines on /ws/call; its own PocketSphinx grammar decode of the agent audio on Twilio), answers the question it heard toward its goal, and speaks in real time over a quiet line. Goals are checked in the EHR and audit trail afterwards.`,
+  `Each call rings its own \`frontdesk serve\` (fresh data dir, fixtures seeded at ${clinicNow}, offline speech). The caller listens to each agent turn (the JSON agent lines on /ws/call; the prompt keys the server names its marks after on Twilio), answers the question it heard toward its goal, and speaks in real time over a quiet line. Goals are checked in the EHR and audit trail afterwards.`,
   '',
   '## By voice and rate',
   '',
