@@ -1,5 +1,5 @@
 // Rows of the embedded EHR's slot and appointment queries, the same in SQLite and PostgreSQL, and the domain values they become.
-import type { Appointment, AppointmentId, ConfirmationCode, ProviderId, Slot, SlotId, Specialty } from './types.ts';
+import type { Appointment, AppointmentId, ConfirmationCode, Medication, MedicationId, Pharmacy, PharmacyId, ProviderId, Slot, SlotId, Specialty } from './types.ts';
 
 export interface SlotRow {
   slot_id: string;
@@ -49,4 +49,32 @@ export function toAppointment(row: AppointmentRow): Appointment {
     reason: row.reason,
     status: row.appointment_status,
   };
+}
+
+export interface MedicationRow {
+  medication_id: string;
+  name: string;
+  strength: string;
+  purpose: string | null;
+  /** SQLite stores 0/1, PostgreSQL a boolean. */
+  controlled: number | boolean;
+}
+
+export interface PharmacyRow {
+  pharmacy_id: string;
+  name: string;
+}
+
+export function toMedication(row: MedicationRow): Medication {
+  return {
+    medicationId: row.medication_id as MedicationId,
+    name: row.name,
+    strength: row.strength,
+    ...(row.purpose ? { purpose: row.purpose } : {}),
+    controlled: row.controlled === true || row.controlled === 1,
+  };
+}
+
+export function toPharmacy(row: PharmacyRow): Pharmacy {
+  return { pharmacyId: row.pharmacy_id as PharmacyId, name: row.name };
 }

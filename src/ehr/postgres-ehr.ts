@@ -6,7 +6,7 @@ import { toWallTime, wallDateOf, wallNow, type Clock, type WallDate, type WallTi
 import { FrontdeskError, isFrontdeskError } from '../errors.ts';
 import type { Database } from '../postgres/database.ts';
 import { newConfirmationCode } from './confirmation-code.ts';
-import { appointmentSelect, slotColumns, toAppointment, toSlot, type AppointmentRow, type SlotRow } from './ehr-rows.ts';
+import { appointmentSelect, slotColumns, toAppointment, toMedication, toPharmacy, toSlot, type AppointmentRow, type MedicationRow, type PharmacyRow, type SlotRow } from './ehr-rows.ts';
 import { defaultFixturesDir, loadEhrFixtures } from './fixtures.ts';
 import { lastNameKey, normalisePhone } from './identity.ts';
 import { decideVerificationInPostgres } from './postgres-lockout.ts';
@@ -351,29 +351,4 @@ export async function createPostgresEhr(options: PostgresEhrOptions): Promise<Po
 }
 
 
-interface MedicationRow {
-  medication_id: string;
-  name: string;
-  strength: string;
-  purpose: string | null;
-  controlled: boolean;
-}
 
-interface PharmacyRow {
-  pharmacy_id: string;
-  name: string;
-}
-
-function toMedication(row: MedicationRow): Medication {
-  return {
-    medicationId: row.medication_id as MedicationId,
-    name: row.name,
-    strength: row.strength,
-    ...(row.purpose ? { purpose: row.purpose } : {}),
-    controlled: row.controlled,
-  };
-}
-
-function toPharmacy(row: PharmacyRow): Pharmacy {
-  return { pharmacyId: row.pharmacy_id as PharmacyId, name: row.name };
-}

@@ -5,7 +5,7 @@ import { toWallTime, wallDateOf, wallNow, type Clock, type WallDate, type WallTi
 import { FrontdeskError, isFrontdeskError } from '../errors.ts';
 import type { AuditTrail } from '../audit/types.ts';
 import { newConfirmationCode } from './confirmation-code.ts';
-import { appointmentSelect, slotColumns, toAppointment, toSlot, type AppointmentRow, type SlotRow } from './ehr-rows.ts';
+import { appointmentSelect, slotColumns, toAppointment, toMedication, toPharmacy, toSlot, type AppointmentRow, type MedicationRow, type PharmacyRow, type SlotRow } from './ehr-rows.ts';
 import { cleanReason, requireDate } from './requests.ts';
 import { defaultFixturesDir, loadEhrFixtures } from './fixtures.ts';
 import { lastNameKey, normalisePhone } from './identity.ts';
@@ -397,31 +397,6 @@ function guarded<T>(work: () => T): T {
   }
 }
 
-interface MedicationRow {
-  medication_id: string;
-  name: string;
-  strength: string;
-  purpose: string | null;
-  controlled: number;
-}
 
-interface PharmacyRow {
-  pharmacy_id: string;
-  name: string;
-}
-
-function toMedication(row: MedicationRow): Medication {
-  return {
-    medicationId: row.medication_id as MedicationId,
-    name: row.name,
-    strength: row.strength,
-    ...(row.purpose ? { purpose: row.purpose } : {}),
-    controlled: row.controlled === 1,
-  };
-}
-
-function toPharmacy(row: PharmacyRow): Pharmacy {
-  return { pharmacyId: row.pharmacy_id as PharmacyId, name: row.name };
-}
 
 
