@@ -125,7 +125,7 @@ export function speak(enqueue: Enqueue, context: CallMachineContext, key: Prompt
     enqueue.assign({ questionExhausted: true });
     return;
   }
-  enqueue.assign({ lastQuestion: key, questionRepeats: repeat, questionExhausted: false });
+  enqueue.assign({ lastQuestion: key, questionRepeats: repeat, questionExhausted: false, ...(repeat === 1 ? { yesCheckedFor: undefined } : {}) });
   enqueue.emit({ type: 'agent.say', key, context: { ...context, lastQuestion: key, questionRepeats: repeat }, repeat });
 }
 
@@ -174,7 +174,8 @@ export function callLineSetup(parts: readonly CallLinePart[]) {
     heardIntent: ({ event }) => { const intent = heard(event).intent; return intent !== undefined && served.has(intent); },
     heardOtherIntent: ({ event }) => { const intent = heard(event).intent; return intent !== undefined && !served.has(intent); },
     heardYes: ({ event }) => heard(event).yesNo === true,
-    heardUnsureYes: ({ event }) => heard(event).yesNo === true && unsure(event),
+    // Asked again after an unsure yes, a second yes (however sure) agrees with the first and is taken.
+    heardUnsureYes: ({ context, event }) => heard(event).yesNo === true && unsure(event) && context.yesCheckedFor !== context.lastQuestion,
     unsureHearing: ({ event }) => unsure(event),
     heardNo: ({ event }) => heard(event).yesNo === false,
     heardSpecialty: ({ event }) => heard(event).specialty !== undefined,
@@ -222,6 +223,7 @@ export function callLineSetup(parts: readonly CallLinePart[]) {
   },
   actions: {
     say: enqueueActions(({ context, enqueue }, params: { key: PromptKey }) => speak(enqueue as unknown as Enqueue, context, params.key, questions)),
+    noteYesChecked: assign({ yesCheckedFor: ({ context }) => context.lastQuestion }),
     repeatQuestion: enqueueActions(({ context, enqueue }) => {
       if (context.lastQuestion) speak(enqueue as unknown as Enqueue, context, context.lastQuestion, questions);
     }),
@@ -444,7 +446,10 @@ const triageTransitions: Array<Record<string, unknown>> = [
 ];
 
 /** A read-back's yes (or yes to a transfer) heard without confidence is checked before it is acted on. */
-export const unsureYes = { guard: 'heardUnsureYes', actions: [{ type: 'say', params: { key: 'checkYes' } }, 'repeatQuestion'] };
+export const unsureYes = {
+  guard: 'heardUnsureYes',
+  actions: [{ type: 'say', params: { key: 'checkYes' } }, 'noteYesChecked', 'repeatQuestion'],
+};
 
 const say = (key: PromptKey) => ({ type: 'say' as const, params: { key } });
 

@@ -72,6 +72,8 @@ export interface CallMachineContext {
   staffOffers: number;
   /** Hearings of a value that is not well formed (repair before verification: hint, then the keypad). */
   malformedHearings: { phone: number; dateOfBirth: number };
+  /** The question an unsure yes was checked on ("Sorry, I want to be sure I heard you."): a second yes to it is taken. */
+  yesCheckedFor?: PromptKey;
   /** Identity values heard without confidence, read back to the caller before they can spend a verification attempt. */
   unsureFields: Array<'phone' | 'dateOfBirth'>;
   /** Which malformed values the agent is explaining right now, for the hint's words. */

@@ -76,6 +76,28 @@ describe('confidence', () => {
     expect(tools()).toContain('book_appointment:true');
   });
 
+  it('takes a second unsure yes to the same question, and checks the next question afresh', async () => {
+    await session.hear({ text: 'I want to cancel my appointment' });
+    await session.hear({ text: 'Chen' });
+    await session.hear({ text: 'November 2 1990' });
+    await session.hear({ text: '555 010 9012' });
+    await session.hear({ text: 'the first one' });
+    expect(agentLines().at(-1)).toMatch(/^You.d like to cancel .*Is that right\?$/);
+    await session.hear({ text: 'yes', confidence: unsure });
+    expect(agentLines().at(-2)).toBe('Sorry, I want to be sure I heard you.');
+    expect(tools()).not.toContain('cancel_appointment:true');
+    // Two hearings of yes agree: a caller on a poor line is not asked a third time and then offered staff.
+    await session.hear({ text: 'yes', confidence: unsure });
+    expect(tools()).toContain('cancel_appointment:true');
+    expect(agentLines().at(-1)).toMatch(/anything else/i);
+    // The next cancellation's yes is a new question: checked again.
+    await session.hear({ text: 'I want to cancel another appointment' });
+    await session.hear({ text: 'the first one' });
+    await session.hear({ text: 'yes', confidence: unsure });
+    expect(agentLines().at(-2)).toBe('Sorry, I want to be sure I heard you.');
+    expect(tools().filter((tool) => tool === 'cancel_appointment:true')).toHaveLength(1);
+  });
+
   it('still gives the 911 line on an unsure emergency', async () => {
     await session.hear({ text: "I can't breathe", confidence: unsure });
     expect(session.state()).toBe('emergency');
