@@ -56,8 +56,9 @@ function thirdTimeHint(key: PromptKey): string | undefined {
     case 'askLastName':
       return `You can also spell it, letter by letter. ${staff}`;
     case 'askDateOfBirth':
-    case 'askBirthYear':
       return `You can also type it on your keypad: two digits for the month, two for the day and four for the year, then press pound. ${staff}`;
+    case 'askBirthYear':
+      return `You can also type the four digits of the year on your keypad, then press pound. ${staff}`;
     case 'askPhone':
       return `You can also type it on your phone's keypad, then press pound. ${staff}`;
     case 'askSpecialty':

@@ -65,9 +65,10 @@ function fromNumbers(first: number, second: number, year: number, today: Today):
   return undefined;
 }
 
-/** A keyed date of birth: MMDDYYYY (or MMDDYY). */
+/** A keyed date of birth: MMDDYYYY (or MMDDYY), or the year alone (YYYY: asked for the year, a caller types just that). */
 export function dateOfBirthFromDigits(digits: string, now: WallTime): DateOfBirthParts | undefined {
   const today = todayOf(now);
+  if (/^\d{4}$/.test(digits)) return checkParts({ year: Number(digits) }, today);
   if (!/^\d{6}(\d{2})?$/.test(digits)) return undefined;
   const year = readYear(digits.slice(4), today);
   return checkParts({ year, month: Number(digits.slice(0, 2)), day: Number(digits.slice(2, 4)) }, today);

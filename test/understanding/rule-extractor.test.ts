@@ -127,6 +127,10 @@ describe('rule extractor: dates of birth', () => {
     ['011585', { dateOfBirth: { year: 1985, month: 1, day: 15 } }],
     ['12252030', {}],
     ['1315198', {}],
+    // Asked the year, a caller types the year.
+    ['1972', { dateOfBirth: { year: 1972 } }],
+    ['0115', {}],
+    ['2031', {}],
   ])('keypad date of birth %s', async (digits, expected) => {
     expect(await understand(undefined, ['dateOfBirth'], {}, digits)).toEqual(expected);
   });
