@@ -256,6 +256,11 @@ export function callLineSetup(parts: readonly CallLinePart[]) {
       }
       if (malformed.some((field) => counts[field] >= 2)) enqueue.emit({ type: 'agent.say', key: 'keypadHint', context: now, repeat: 1 });
     }),
+    offerKeypadForUnsure: enqueueActions(({ context, enqueue }) => {
+      const now = { ...context, malformedNow: context.unsureFields };
+      enqueue.assign({ malformedNow: context.unsureFields });
+      enqueue.emit({ type: 'agent.say', key: 'keypadHint', context: now, repeat: 1 });
+    }),
     holdUnsureValues: assign({ unsureFields: ({ context, event }) => unsureIdentityFields(context, event) }),
     clearUnsureValues: assign({ unsureFields: [] }),
     dropUnsureValues: assign({
@@ -663,7 +668,8 @@ export function buildCallLine(parts: readonly CallLinePart[]): AnyStateMachine {
               // "No, it's five five five…": the correction replaces what was read back.
               { guard: 'heardVerificationValue', target: 'deciding', actions: ['replaceUnsureValues'] },
               { guard: 'heardYes', target: 'deciding', actions: ['clearUnsureValues'] },
-              { guard: 'heardNo', target: 'deciding', actions: ['dropUnsureValues', say('sayAgain')] },
+              // A number misheard once is offered on the keypad straight away: keyed digits cannot be misheard.
+              { guard: 'heardNo', target: 'deciding', actions: [say('sayAgain'), 'offerKeypadForUnsure', 'dropUnsureValues'] },
             ]),
           },
         },

@@ -40,7 +40,11 @@ describe('confidence', () => {
     expect(agentLines().at(-1)).toBe('I heard the phone number five five five, zero one zero, one two three five. Is that right?');
     expect(tools()).toEqual([]);
     await session.hear({ text: 'no' });
-    expect(agentLines().slice(-2)).toEqual(['Sorry about that. Let me ask again.', 'What is the phone number we have on file for you?']);
+    expect(agentLines().slice(-3)).toEqual([
+      'Sorry about that. Let me ask again.',
+      "You can also type it on your phone's keypad, then press pound.",
+      'What is the phone number we have on file for you?',
+    ]);
     await session.hear({ text: 'five five five oh one oh one two three four', confidence: unsure });
     await session.hear({ text: 'yes', confidence: unsure });
     expect(tools()).toEqual(['verify_patient:true']);
