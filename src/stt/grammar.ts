@@ -266,7 +266,7 @@ export function buildGrammar(
     const places = ordinalPlace.split(' ').slice(0, count).concat(count > 1 ? ['last'] : []).join(' ');
     const numbers = units.split(' ').slice(0, Math.max(count, 1)).join(' ');
     const ordinals = `[the] ${alternatives(places)} [one | option | slot | doctor | time | day] | (option | number) ${alternatives(numbers)}`;
-    const earliest = '(the earliest | the first available | the soonest) [one | day | time | opening | slot] [you have] | whatever is first | the first (one | day | time) you (said | have | mentioned)';
+    const earliest = '(the earliest | the first available | the soonest) [one | day | time | opening | slot] [you have] | whatever is first | the first (one | day | time) you (said | have | mentioned) | the (first | earliest) [one] of (those | them) [days | times]';
     const choice = keep([ordinals, earliest, ...new Set(fromOptions)]);
     if (choice) {
       rules.set('choice', choice);

@@ -24,6 +24,7 @@ function findPosition(normalized: string, count: number): number | undefined {
   if (/\b(?:the )?(?:last|final|latest|bottom)(?: one| option| slot)?\b/.test(text) && !/\blast name\b/.test(text)) return count;
   if (count === 3 && /\bthe middle(?: one)?\b/.test(text)) return 2;
   if (/\b(?:the )?(?:earliest|soonest|first available)(?: one| option| slot| time)?\b/.test(text)) return 1;
+  if (/\b(?:the )?(?:first|1st|earliest) (?:one )?of (?:those|them|these)\b/.test(text)) return 1;
   const ordinal = /\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|1st|2nd|3rd|[4-9]th)\b(?! (?:of|day|week|month))/.exec(text);
   // "the ninth" of three options, or "December second", is a day of the month, not a position.
   const position = ordinal ? ordinalWords[ordinal[1]!]! : undefined;

@@ -107,6 +107,8 @@ describe('picking an offered slot by weekday, date or clock', () => {
     ['I will take the two pm', 2, '14:00'],
     ['the tuesday one thanks', 0, undefined],
     ['the earliest one', 0, undefined],
+    ['okay, the first of those days please', 0, undefined],
+    ['fine, the earliest of them then', 0, undefined],
     ['wednesday the ninth at nine thirty', 1, '09:30'],
   ])('"%s" picks option %i', async (text, choice, time) => {
     const expected = time ? { choice, time } : { choice };
