@@ -1,5 +1,5 @@
 // `npm run bench:callers`: adaptive simulated callers (five goals, three synthesizers at several rates) ring `frontdesk serve` over /ws/call and Twilio Media Streams; writes bench/results/callers.{json,md}.
-// `-- --quick`: one voice, each persona once per transport. `--concurrency N` calls at once (default 12; each on its own server), `--seed N` another set of phrasings, `--voices a,b` voice ids containing those words, `--transports twilio` one transport, `--personas book,list` some personas.
+// `-- --quick`: one voice, each persona once per transport. `--concurrency N` calls at once (default 12; each on its own server), `--seed N` another set of phrasings, `--voices a,b` voice ids containing those words, `--transports twilio` one transport, `--personas book,list` some personas, `--out NAME` writes bench/results/NAME.{json,md}.
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,12 +8,13 @@ import { seededRandom } from '../test/audio/spoken-audio.ts';
 import { clinicNow, openClinic, seedTemplate } from './callers/clinic.ts';
 import { runCall } from './callers/conversation.ts';
 import { judgeCall } from './callers/outcome.ts';
-import { createCallerMind, personaFor, personaNames, type PersonaName } from './callers/personas.ts';
+import { createCallerMind, keypadTakers, personaFor, personaNames, type PersonaName } from './callers/personas.ts';
 import { twilioLine, wsCallLine, type Transport } from './callers/phone-lines.ts';
 import { failures, summarise, table, type JudgedCall } from './callers/report.ts';
 import { allVoices, checkVoices, type CallerVoice } from './callers/voices.ts';
 
 const resultsDirectory = join(import.meta.dirname, 'results');
+const keypadShare = `${Math.round(keypadTakers * 100)} %`;
 /** Peak amplitude of the uniform noise on every caller's line: −65.5 dBFS, a quiet phone line (as bench:server). */
 const lineNoise = 30;
 
@@ -26,7 +27,7 @@ interface Job {
 }
 
 const { values } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, concurrency: { type: 'string' }, seed: { type: 'string', default: '1' }, voices: { type: 'string' }, transports: { type: 'string' }, personas: { type: 'string' } },
+  options: { quick: { type: 'boolean', default: false }, concurrency: { type: 'string' }, seed: { type: 'string', default: '1' }, voices: { type: 'string' }, transports: { type: 'string' }, personas: { type: 'string' }, out: { type: 'string', default: 'callers' } },
   strict: true,
 });
 const quick = values.quick ?? false;
@@ -35,8 +36,8 @@ const baseSeed = Number(values.seed);
 const transports = (values.transports?.split(',').map((word) => word.trim()) ?? ['ws-call', 'twilio']) as Transport[];
 const voiceFilter = values.voices?.split(',').map((word) => word.trim().toLowerCase());
 const voices = quick ? allVoices.slice(0, 1) : voiceFilter ? allVoices.filter((voice) => voiceFilter.some((word) => voice.id.toLowerCase().includes(word))) : allVoices;
-if (transports.some((transport) => transport !== 'ws-call' && transport !== 'twilio') || voices.length === 0 || !Number.isInteger(concurrency) || concurrency < 1 || !Number.isFinite(baseSeed)) {
-  process.stderr.write('usage: npm run bench:callers -- [--quick] [--concurrency N] [--seed N] [--voices espeak,flite] [--transports ws-call,twilio] [--personas book,cancel]\n');
+if (transports.some((transport) => transport !== 'ws-call' && transport !== 'twilio') || !/^[\w.-]+$/.test(values.out ?? '') || voices.length === 0 || !Number.isInteger(concurrency) || concurrency < 1 || !Number.isFinite(baseSeed)) {
+  process.stderr.write('usage: npm run bench:callers -- [--quick] [--concurrency N] [--seed N] [--voices espeak,flite] [--transports ws-call,twilio] [--personas book,cancel] [--out NAME]\n');
   process.exit(2);
 }
 await checkVoices(voices);
@@ -67,7 +68,7 @@ async function place(job: Job): Promise<JudgedCall> {
     }
   }
   const baseUrl = `http://127.0.0.1:${clinic.port}`;
-  const line = job.transport === 'ws-call' ? wsCallLine(baseUrl.replace(/^http/, 'ws'), lineNoise, random) : twilioLine(baseUrl, lineNoise);
+  const line = job.transport === 'ws-call' ? wsCallLine(baseUrl.replace(/^http/, 'ws'), lineNoise, random) : twilioLine(baseUrl, lineNoise, () => clinic.agentLines());
   const record = await runCall({ line, mind: createCallerMind(persona, job.seed), voice: job.voice, seed: job.seed, random });
   // Progress for a run that is stopped early: one JSON line per finished call.
   if (process.env.BENCH_CALLERS_PROGRESS) appendFileSync(process.env.BENCH_CALLERS_PROGRESS, `${JSON.stringify(record)}\n`);
@@ -87,7 +88,7 @@ await Promise.all(
       const call = await place(job);
       judged.push(call);
       const status = call.outcome.goalReached ? 'goal reached' : `goal not reached (${call.outcome.endReason ?? call.ending}${call.error ? `: ${call.error}` : ''})`;
-      process.stdout.write(`[${judged.length}/${planned.length}] ${job.transport} ${job.voice.id} ${job.persona}: ${status}, ${call.exchanges.filter((exchange) => exchange.said).length} turns, ${call.durationSeconds} s\n`);
+      process.stdout.write(`[${judged.length}/${planned.length}] ${job.transport} ${job.voice.id} ${job.persona}: ${status}, ${call.exchanges.filter((exchange) => exchange.said || exchange.keys).length} turns, ${call.durationSeconds} s\n`);
     }
   }),
 );
@@ -116,8 +117,8 @@ const report = {
   seed: baseSeed,
   method: {
     server: `frontdesk serve in a child process per call (fresh data dir: the fixtures' SQLite EHR seeded at ${clinicNow}, every cardiology slot of Thursday 2026-12-03 taken), PocketSphinx STT, espeak-ng TTS, recordings off, FRONTDESK_STT_THREADS=1`,
-    callers: 'adaptive: each agent turn is classified into the question it asks and answered by a persona with a goal, phrased from a seeded random choice (fillers, thanks, several fields at once, spelled names, corrections, chunked phone numbers); re-asked questions are answered again, reworded',
-    listening: '/ws/call: the agent JSON lines; Twilio: the prompt keys the server names its marks after (reply-N:askPhone), as a person understands the question asked (bench/callers/agent-listener.ts)',
+    callers: `adaptive: each agent turn is classified into the question it asks and answered by a persona with a goal, phrased from a seeded random choice (fillers, thanks, several fields at once, spelled names, corrections, chunked phone numbers); re-asked questions are answered again, reworded; a read-back of a wrong number gets a no and the right value; once the agent offers the keypad, ${keypadShare} of callers type their date of birth and phone number, and a choice or yes/no asked the third time (whose hint names the keys) is keyed`,
+    listening: '/ws/call: the agent JSON lines; Twilio: the question from the prompt keys the server names its marks after (reply-N:askPhone), the words (a read-back) from the call log the server keeps, as a person on the line hears them (bench/callers/agent-listener.ts)',
     goal: 'read after the call from the EHR rows (book, cancel, reschedule) and the audit trail (list: get_patient_appointments ok for the patient)',
     wordErrorRate: "server's final transcripts (/ws/call transcript events) against the caller's words; none on Twilio: the server sends no transcripts there and logs none (PHI), so WER is /ws/call only",
     voiceToVoice: "caller's last speech frame sent → first agent audio frame received",
@@ -131,14 +132,14 @@ const report = {
   failures: seen,
   calls: judged,
 };
-writeFileSync(join(resultsDirectory, 'callers.json'), `${JSON.stringify(report, null, 2)}\n`);
+writeFileSync(join(resultsDirectory, `${values.out}.json`), `${JSON.stringify(report, null, 2)}\n`);
 
 const markdown = [
   '# Caller corpus benchmark',
   '',
-  `Machine: ${machine}; ${quick ? 'quick mode (one voice)' : 'full run'}, ${judged.length} calls, ${concurrency} at once, ${wallSeconds} s. Command: \`npm run bench:callers${quick ? ' -- --quick' : ''}\`.`,
+  `Machine: ${machine}; ${judged.length} calls, ${concurrency} at once, ${wallSeconds} s. Command: \`npm run bench:callers${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\`.`,
   '',
-  `Each call rings its own \`frontdesk serve\` (fresh data dir, fixtures seeded at ${clinicNow}, offline speech). The caller listens to each agent turn (the JSON agent lines on /ws/call; the prompt keys the server names its marks after on Twilio), answers the question it heard toward its goal, and speaks in real time over a quiet line. Goals are checked in the EHR and audit trail afterwards.`,
+  `Each call rings its own \`frontdesk serve\` (fresh data dir, fixtures seeded at ${clinicNow}, offline speech). The caller listens to each agent turn (the JSON agent lines on /ws/call; on Twilio the prompt keys the server names its marks after, and the words from the server's call log), answers the question it heard toward its goal, and speaks in real time over a quiet line, or types on the keypad once the agent offers it (${keypadShare} of callers). Goals are checked in the EHR and audit trail afterwards.`,
   '',
   '## By voice and rate',
   '',
@@ -170,5 +171,5 @@ const markdown = [
   '',
   ...seen.misheardExamples.map((item) => `- ${item.question}, ${item.voice}: "${item.said}" → "${item.transcript}"`),
 ].join('\n');
-writeFileSync(join(resultsDirectory, 'callers.md'), `${markdown}\n`);
-process.stdout.write(`\n${table([overall, ...byTransport])}\n\nwritten to bench/results/callers.json and callers.md\n`);
+writeFileSync(join(resultsDirectory, `${values.out}.md`), `${markdown}\n`);
+process.stdout.write(`\n${table([overall, ...byTransport])}\n\nwritten to bench/results/${values.out}.json and ${values.out}.md\n`);

@@ -1,9 +1,13 @@
 // The clinic each call rings: `frontdesk serve` in a child process on a loopback port, on a fresh data dir whose EHR is the fixtures seeded at a fixed clinic time, with one fully booked day.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { readCallLog } from '../../src/call-log/call-log.ts';
+import { callLogDirectoryName } from '../../src/server/call-logs.ts';
 import { fullyBookedDay } from './personas.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -45,14 +49,16 @@ export interface Clinic {
   dataDirectory: string;
   databaseFile: string;
   auditFile: string;
+  /** The agent's lines so far, from the call's log: the words a person on the line hears (Twilio sends only audio). */
+  agentLines(): Promise<string[]>;
   /** SIGTERM, wait for the exit (SIGKILL after 10 s), remove the data dir unless `keep`. */
   close(options?: { keep?: boolean }): Promise<void>;
 }
 
 /**
  * Starts `frontdesk serve --port 0` on a copy of the template: the embedded defaults (SQLite EHR, PocketSphinx,
- * espeak-ng), recordings off (each call's server would otherwise generate a key and encrypt a WAV the bench never
- * reads), one speech worker thread (one call per process). Resolves once it prints its address.
+ * espeak-ng), recordings and call logs on under one key of the run's (the caller reads the agent's words from the
+ * call log), one speech worker thread (one call per process). Resolves once it prints its address.
  */
 export function openClinic(template: string): Promise<Clinic> {
   // One start at a time: a start costs ~5 s of CPU (tsx, models), and ten at once on two shared cores take minutes each.
@@ -70,7 +76,7 @@ async function startClinic(template: string): Promise<Clinic> {
   copyFileSync(template, databaseFile);
   const child: ChildProcess = spawn(process.execPath, [join(root, 'bin/frontdesk.js'), 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDirectory, '--db', databaseFile, '--audit', auditFile, '--now', clinicNow], {
     cwd: root,
-    env: { ...process.env, FRONTDESK_TIMEZONE: clinicTimeZone, FRONTDESK_RECORDINGS: 'none', FRONTDESK_STT_THREADS: '1', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn' },
+    env: { ...process.env, FRONTDESK_TIMEZONE: clinicTimeZone, FRONTDESK_RECORDINGS: 'local', FRONTDESK_RECORDING_KEY: recordingKey, FRONTDESK_STT_THREADS: '1', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);
@@ -110,6 +116,7 @@ async function startClinic(template: string): Promise<Clinic> {
     dataDirectory,
     databaseFile,
     auditFile,
+    agentLines: () => agentLinesOf(dataDirectory),
     async close(options = {}) {
       const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       child.kill('SIGTERM');
@@ -118,6 +125,22 @@ async function startClinic(template: string): Promise<Clinic> {
       if (!options.keep) rmSync(dataDirectory, { recursive: true, force: true });
     },
   };
+}
+
+/** One key for every server of the run: recordings and call logs are on, as by default. */
+const recordingKey = randomBytes(32).toString('hex');
+
+async function agentLinesOf(dataDirectory: string): Promise<string[]> {
+  const directory = join(dataDirectory, callLogDirectoryName);
+  let files: string[];
+  try {
+    files = (await readdir(directory, { recursive: true })).filter((file) => file.endsWith('.calllog'));
+  } catch {
+    return [];
+  }
+  if (files.length === 0) return [];
+  const { entries } = await readCallLog(join(directory, files[0]!), Buffer.from(recordingKey, 'hex'));
+  return entries.flatMap((entry) => (entry.type === 'agent' ? [entry.text] : []));
 }
 
 /** The audit trail of a call's server: one JSON record per line. */

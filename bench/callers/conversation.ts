@@ -11,7 +11,9 @@ export interface Exchange {
   question: HeardQuestion;
   heard: string;
   said?: string;
-  /** The caller's end of speech → first agent audio, ms. */
+  /** Keys the caller typed instead of speaking. */
+  keys?: string;
+  /** The caller's end of speech → first agent audio, ms (spoken turns only). */
   voiceToVoiceMs?: number;
   /** The server's final transcripts of this line (/ws/call only). */
   transcript?: string;
@@ -35,7 +37,7 @@ export interface CallRecord {
 const replyTimeoutMs = 25_000;
 /** A call longer than this many caller turns, or this long, is abandoned as stalled. */
 const maxCallerTurns = 40;
-const maxCallMs = 3 * 60_000;
+const maxCallMs = 5 * 60_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -68,7 +70,7 @@ export async function runCall(options: CallOptions): Promise<CallRecord> {
       // A person's reaction time after the agent stops: 0.4–1.2 s.
       const state = await line.awaitAgent(sinceMs, 400 + options.random() * 800, replyTimeoutMs);
       if (previous) {
-        const firstAudio = line.firstAgentAudioAfter(previous.endedAtMs);
+        const firstAudio = previous.exchange.said ? line.firstAgentAudioAfter(previous.endedAtMs) : undefined;
         if (firstAudio !== undefined) previous.exchange.voiceToVoiceMs = Math.round(firstAudio - previous.endedAtMs);
         const transcripts = line.transcripts(previous.startedAtMs, performance.now());
         if (transcripts && previous.exchange.said) {
@@ -87,8 +89,8 @@ export async function runCall(options: CallOptions): Promise<CallRecord> {
         record.ending = 'server-closed';
         break;
       }
-      const text = mind.answer(turn.question, line.transport === 'ws-call' ? turn.heard : undefined);
-      if (text === undefined) {
+      const reply = mind.answer(turn.question, turn.words, /\bkeypad\b/i.test(turn.words));
+      if (reply === undefined) {
         // Goodbye heard: wait briefly for the server to close the line, as a person lets the agent finish.
         const closing = await line.awaitAgent(performance.now(), 0, 3000);
         record.ending = closing === 'closed' ? 'server-closed' : 'caller-hung-up';
@@ -98,10 +100,16 @@ export async function runCall(options: CallOptions): Promise<CallRecord> {
         record.ending = 'too-long';
         break;
       }
-      exchange.said = text;
-      const samples = await speak(voice, text, line.sampleRate);
-      // A line the server hangs up on mid-sentence is never sent to its end: give up on it after its length and 5 s.
-      const spoken = await Promise.race([line.say(samples), sleep((samples.length / line.sampleRate) * 1000 + 5000).then(() => undefined)]);
+      let spoken: { startedAtMs: number; endedAtMs: number } | undefined;
+      if (typeof reply === 'string') {
+        exchange.said = reply;
+        const samples = await speak(voice, reply, line.sampleRate);
+        // A line the server hangs up on mid-sentence is never sent to its end: give up on it after its length and 5 s.
+        spoken = await Promise.race([line.say(samples), sleep((samples.length / line.sampleRate) * 1000 + 5000).then(() => undefined)]);
+      } else {
+        exchange.keys = reply.keys;
+        spoken = await line.press(reply.keys);
+      }
       if (!spoken) {
         record.ending = 'server-closed';
         break;

@@ -41,13 +41,21 @@ export interface Persona {
   goal: Goal;
 }
 
+/** What a caller does in reply: says words, or types keys on the phone's keypad ("01151985#"). */
+export type CallerReply = string | { keys: string };
+
 /** One caller's mind for one call: answers each question it hears, remembers what it said, re-phrases when asked again. */
 export interface CallerMind {
   readonly persona: Persona;
-  /** What to say to `question` (the kind the caller heard), or undefined to hang up. */
-  /** `heard`: the agent's words when the caller got them exactly (the JSON text on /ws/call), to check a read-back. */
-  answer(question: HeardQuestion, heard?: string): string | undefined;
+  /**
+   * What to do for `question` (the kind the caller heard), or undefined to hang up. `heard`: the agent's words, to
+   * check a read-back. `keypadOffered`: the agent said a value can be typed on the keypad.
+   */
+  answer(question: HeardQuestion, heard?: string, keypadOffered?: boolean): CallerReply | undefined;
 }
+
+/** Share of callers who type a number on the keypad once the agent offers it (the others keep saying it). */
+export const keypadTakers = 0.85;
 
 /** The persona of a call: its goal and a patient, with the day picked from `random` (e.g. a corrected date). */
 export function personaFor(name: PersonaName, random: () => number): Persona {
@@ -129,7 +137,35 @@ export function createCallerMind(persona: Persona, seed: number): CallerMind {
     return pick(pool.length > 0 ? pool : alternatives);
   };
 
-  const reply = (question: HeardQuestion): string | undefined => {
+  /** Which value a read-back got wrong, if any (the agent's words in `heardNow`). */
+  const readBackWrong = (): 'dateOfBirth' | 'phone' | undefined => {
+    if (heardNow.includes('date of birth') && !heardNow.includes(normalisedWords(speakBirthDate(patient.dateOfBirth)))) return 'dateOfBirth';
+    if (heardNow.includes('phone number') && !heardNow.includes(normalisedWords(speakPhone(patient.phoneDigits)))) return 'phone';
+    return undefined;
+  };
+
+  // Told the keypad is there (or hearing a number asked the third time, which names it), most callers type the number.
+  const typesNumbers = random() < keypadTakers;
+  let keypadHeard = false;
+  const keyed = (question: HeardQuestion): { keys: string } | undefined => {
+    if (!typesNumbers || !(keypadHeard || repeats >= 2)) return undefined;
+    const [year, month, day] = patient.dateOfBirth.split('-');
+    if (question === 'dateOfBirth') return { keys: `${month}${day}${year}#` };
+    if (question === 'birthYear') return { keys: `${year}#` };
+    if (question === 'phone') return { keys: `${patient.phoneDigits}#` };
+    // The third time a choice or a yes/no is asked, the agent says which key is which ("press 1, 2 or 3"; "1 for yes").
+    if (repeats < 2) return undefined;
+    if (question === 'provider' || question === 'time') return { keys: '1' };
+    if (question === 'whichAppointment') return { keys: goal.kind === 'reschedule' ? '2' : '1' };
+    if (question === 'confirm') return { keys: '1' };
+    if (question === 'readBack') return { keys: readBackWrong() ? '2' : '1' };
+    if (question === 'symptomsNow') return { keys: '2' };
+    return undefined;
+  };
+
+  const reply = (question: HeardQuestion): CallerReply | undefined => {
+    const typed = keyed(question);
+    if (typed) return typed;
     switch (question) {
       case 'intent':
         if (confirmed || (goal.kind === 'list' && once.has('listed'))) return pick(done);
@@ -177,11 +213,13 @@ export function createCallerMind(persona: Persona, seed: number): CallerMind {
       case 'confirm':
         confirmed = true;
         return pick(yes);
-      case 'readBack':
+      case 'readBack': {
         // A person checks what is read back: a wrong date of birth or phone number gets a no and the right value.
-        if (heardNow.includes('date of birth') && !heardNow.includes(normalisedWords(speakBirthDate(patient.dateOfBirth)))) return `no, it's ${birthDate()}`;
-        if (heardNow.includes('phone number') && !heardNow.includes(normalisedWords(speakPhone(patient.phoneDigits)))) return `no, it's ${phone()}`;
+        const wrong = readBackWrong();
+        if (wrong === 'dateOfBirth') return `no, it's ${birthDate()}`;
+        if (wrong === 'phone') return `no, it's ${phone()}`;
         return pick(['yes', "yes, that's right", 'correct']);
+      }
       case 'symptomsNow':
         return pick(['no, not right now', "no, it's not happening now", 'no']);
       case 'whichAppointment': {
@@ -239,15 +277,16 @@ export function createCallerMind(persona: Persona, seed: number): CallerMind {
 
   return {
     persona,
-    answer(heard, words = '') {
+    answer(heard, words = '', keypadOffered = false) {
       heardNow = normalisedWords(words);
+      if (keypadOffered) keypadHeard = true;
       const question = heard === 'unknown' ? predicted : heard;
       repeats = question === lastQuestion ? repeats + 1 : 0;
       if (question === 'anythingElse' && goal.kind === 'list') once.add('listed');
       const text = reply(question);
       lastQuestion = question;
       predicted = next(question);
-      if (text !== undefined) said.set(question, text);
+      if (typeof text === 'string') said.set(question, text);
       return text;
     },
   };

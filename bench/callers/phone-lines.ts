@@ -9,8 +9,10 @@ export type Transport = 'ws-call' | 'twilio';
 /** What the caller made of one agent turn. */
 export interface AgentTurn {
   question: HeardQuestion;
-  /** The agent's words as the caller got them: the JSON text on /ws/call, the prompt keys the marks named on Twilio. */
+  /** What the caller took the question from: the JSON text on /ws/call, the prompt keys the marks named on Twilio. */
   heard: string;
+  /** The agent's words, as a person on the line hears them: the JSON text on /ws/call, the call log's lines on Twilio. */
+  words: string;
 }
 
 export interface PhoneLine {
@@ -20,6 +22,8 @@ export interface PhoneLine {
   start(): Promise<void>;
   /** Speaks a line in real time; resolves when its last frame is sent (the caller's end of speech, performance.now() ms). */
   say(samples: Int16Array): Promise<{ startedAtMs: number; endedAtMs: number }>;
+  /** Types keys on the phone's keypad at a person's pace; resolves after the last press (its time stands for the end of speech). */
+  press(keys: string): Promise<{ startedAtMs: number; endedAtMs: number }>;
   /**
    * Waits like a polite caller for the agent's reply to what was said at `sinceMs`: until its audio has played and
    * `pauseMs` more have passed. `closed`: the server ended the call; `silent`: no reply within `timeoutMs`.
@@ -35,6 +39,8 @@ export interface PhoneLine {
 }
 
 const pollMs = 20;
+/** ms between two keypad presses: a person reading digits off a card. */
+const keyGapMs = 300;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The shared wait: media after `sinceMs`, played out, then a pause; or the socket closed, or the deadline. */
@@ -49,6 +55,16 @@ async function awaitPlayback(source: { lastMediaAtMs: number; playbackEndMs: num
   }
 }
 
+/** Presses each key in turn, `keyGapMs` apart. */
+async function typeKeys(keys: string, pressDigit: (key: string) => void): Promise<{ startedAtMs: number; endedAtMs: number }> {
+  const startedAtMs = performance.now();
+  for (const [index, key] of [...keys].entries()) {
+    if (index > 0) await sleep(keyGapMs);
+    pressDigit(key);
+  }
+  return { startedAtMs, endedAtMs: performance.now() };
+}
+
 export function wsCallLine(baseUrl: string, lineNoise: number, random: () => number): PhoneLine {
   const sampleRate = 16000;
   const client = new WsCallClient(`${baseUrl}/ws/call`, sampleRate, lineNoise, random);
@@ -57,6 +73,7 @@ export function wsCallLine(baseUrl: string, lineNoise: number, random: () => num
     sampleRate,
     start: () => client.start(),
     say: (samples) => client.say(samples),
+    press: (keys) => typeKeys(keys, (key) => client.pressDigit(key)),
     awaitAgent: (sinceMs, pauseMs, timeoutMs) => awaitPlayback(client, () => client.isOpen, sinceMs, pauseMs, timeoutMs),
     firstAgentAudioAfter: (sinceMs) => client.agentFrames.find((frame) => frame.arrivedAtMs > sinceMs)?.arrivedAtMs,
     async hear(sinceMs) {
@@ -64,7 +81,7 @@ export function wsCallLine(baseUrl: string, lineNoise: number, random: () => num
       const heard = lines.join(' ');
       const ended = client.events.some((event) => event.type === 'end' && event.arrivedAtMs > sinceMs);
       const question = classify(normalisedWords(heard));
-      return { question: ended && question === 'unknown' ? 'goodbye' : question, heard };
+      return { question: ended && question === 'unknown' ? 'goodbye' : question, heard, words: heard };
     },
     transcripts: (fromMs, toMs) =>
       client.events.filter((event) => event.type === 'transcript' && event.final && event.arrivedAtMs >= fromMs && event.arrivedAtMs < toMs).map((event) => event.text ?? ''),
@@ -74,10 +91,14 @@ export function wsCallLine(baseUrl: string, lineNoise: number, random: () => num
   };
 }
 
-/** Twilio: only audio comes back, and marks; the caller takes the question from the prompt keys the marks name (see agent-listener.ts). */
-export function twilioLine(baseUrl: string, lineNoise: number): PhoneLine {
+/**
+ * Twilio: only audio comes back, and marks; the caller takes the question from the prompt keys the marks name (see
+ * agent-listener.ts), and the words (a read-back's digits) from `agentLines`, the server's call log.
+ */
+export function twilioLine(baseUrl: string, lineNoise: number, agentLines: () => Promise<string[]>): PhoneLine {
   const client = new TwilioTestClient({ url: `${baseUrl.replace(/^http/, 'ws')}/twilio/media`, lineNoise });
   let open = false;
+  let linesHeard = 0;
   void client.closed.then(() => (open = false));
   return {
     transport: 'twilio',
@@ -87,6 +108,9 @@ export function twilioLine(baseUrl: string, lineNoise: number): PhoneLine {
       open = true;
     },
     say: (samples) => client.say(samples),
+    press: (keys) => typeKeys(keys, (key) => {
+      if (open) client.pressDigit(key);
+    }),
     awaitAgent: (sinceMs, pauseMs, timeoutMs) => awaitPlayback(client, () => open, sinceMs, pauseMs, timeoutMs),
     firstAgentAudioAfter: (sinceMs) => client.received.find((message) => message.event === 'media' && message.arrivedAtMs > sinceMs)?.arrivedAtMs,
     async hear(sinceMs) {
@@ -95,7 +119,10 @@ export function twilioLine(baseUrl: string, lineNoise: number): PhoneLine {
         .flatMap((message) => (message.mark?.name.split(':')[1] ?? '').split('+'))
         .filter(Boolean);
       const question = questionOfPrompts(keys);
-      return { question: !open && question === 'unknown' ? 'goodbye' : question, heard: keys.join(' ') };
+      const lines = await agentLines();
+      const words = lines.slice(linesHeard).join(' ');
+      linesHeard = lines.length;
+      return { question: !open && question === 'unknown' ? 'goodbye' : question, heard: keys.join(' '), words };
     },
     transcripts: () => undefined,
     async hangUp() {

@@ -14,6 +14,8 @@ export interface GroupSummary {
   verificationFailures: number;
   lockedOut: number;
   meanCallerTurns: number;
+  /** Caller turns typed on the keypad (after the agent offered it), per call. */
+  meanKeypadTurns: number;
   /** Word error rate of the server's final transcripts against what the caller said, 0–1; null on Twilio (no transcripts leave the server). */
   wordErrorRate: number | null;
   /** Most times one question was asked in a row in any call of the group, and the mean over calls. */
@@ -55,7 +57,8 @@ export function summarise(group: string, calls: JudgedCall[]): GroupSummary {
     verifiedCalls: calls.filter((call) => call.outcome.verified).length,
     verificationFailures: calls.reduce((sum, call) => sum + call.outcome.verificationFailures, 0),
     lockedOut: calls.filter((call) => call.outcome.lockedOut).length,
-    meanCallerTurns: round(calls.reduce((sum, call) => sum + call.exchanges.filter((exchange) => exchange.said).length, 0) / Math.max(1, calls.length), 1),
+    meanCallerTurns: round(calls.reduce((sum, call) => sum + call.exchanges.filter((exchange) => exchange.said || exchange.keys).length, 0) / Math.max(1, calls.length), 1),
+    meanKeypadTurns: round(calls.reduce((sum, call) => sum + call.exchanges.filter((exchange) => exchange.keys).length, 0) / Math.max(1, calls.length), 1),
     wordErrorRate: words > 0 ? round(scored.reduce((sum, item) => sum + item.errors, 0) / words, 3) : null,
     maxSameQuestionInARow: Math.max(0, ...runs),
     meanMaxSameQuestionInARow: round(runs.reduce((sum, value) => sum + value, 0) / Math.max(1, runs.length), 1),
@@ -90,10 +93,10 @@ export function failures(calls: JudgedCall[]) {
 }
 
 export function table(rows: GroupSummary[]): string {
-  const header = '| voice and rate | calls | goal reached | verified | verification failures (misheard) | locked out | caller turns / call | WER | same question in a row, max (mean) | voice-to-voice p50 / p99 ms |';
+  const header = '| voice and rate | calls | goal reached | verified | verification failures (misheard) | locked out | caller turns / call (keyed) | WER | same question in a row, max (mean) | voice-to-voice p50 / p99 ms |';
   const lines = rows.map(
     (row) =>
-      `| ${row.group} | ${row.calls} | ${row.goalsReached}/${row.calls} | ${row.verifiedCalls}/${row.calls} | ${row.verificationFailures} | ${row.lockedOut} | ${row.meanCallerTurns} | ${row.wordErrorRate === null ? '—' : row.wordErrorRate} | ${row.maxSameQuestionInARow} (${row.meanMaxSameQuestionInARow}) | ${row.voiceToVoiceMs.p50} / ${row.voiceToVoiceMs.p99} |`,
+      `| ${row.group} | ${row.calls} | ${row.goalsReached}/${row.calls} | ${row.verifiedCalls}/${row.calls} | ${row.verificationFailures} | ${row.lockedOut} | ${row.meanCallerTurns} (${row.meanKeypadTurns}) | ${row.wordErrorRate === null ? '—' : row.wordErrorRate} | ${row.maxSameQuestionInARow} (${row.meanMaxSameQuestionInARow}) | ${row.voiceToVoiceMs.p50} / ${row.voiceToVoiceMs.p99} |`,
   );
   return [header, '|---|---|---|---|---|---|---|---|---|---|', ...lines].join('\n');
 }

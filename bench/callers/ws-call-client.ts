@@ -67,6 +67,11 @@ export class WsCallClient {
     return new Promise((resolve) => this.lineQueue.push({ samples, resolve }));
   }
 
+  /** Sends a keypad press. */
+  pressDigit(digit: string): void {
+    if (this.isOpen) this.socket.send(JSON.stringify({ dtmf: digit }));
+  }
+
   async hangUp(): Promise<void> {
     clearTimeout(this.pumpTimer);
     if (this.isOpen) {
