@@ -196,8 +196,9 @@ export function buildGrammar(
   }
   if (wanted.has('dateOfBirth') || wanted.has('date')) {
     const calendar = '[on] [the] (<month> (<dayOrdinal> | <dayCardinal>) [<year>] | <dayOrdinal> of <month> [<year>])';
+    // A day the agent got wrong is said again: "no, I said Friday the eleventh", "sorry, I meant December sixteenth".
     const birth = wanted.has('date')
-      ? `[${birthCarrier} | it is | it's]`
+      ? `[${birthCarrier} | it is | it's | [no | sorry] (i said | i meant | i mean) | no]`
       : carried('dateOfBirth', `${birthCarrier} | born on | born`, `${birthCarrier} | it is | it's`);
     if (wanted.has('dateOfBirth')) {
       // Birth dates are also said as numbers ("eleven two ninety", "one fifteen eighty five"), or, asked for the year, as a year alone.

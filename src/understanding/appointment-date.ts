@@ -46,6 +46,13 @@ export function findAppointmentDate(normalized: string, now: WallTime, options: 
     if (weekday >= 0) return addDays(nextWeekday(addDays(today, 1), weekday), 7);
   }
 
+  // "Friday the 11th": the day of the month decides (chrono reads only the weekday), the weekday picks among months.
+  const weekdayAndDay = /\b(sun|mon|tues|wednes|thurs|fri|satur)days?,? (?:the )?(\d{1,2})(?:st|nd|rd|th)\b(?! of (?!the)| (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))/.exec(text);
+  if (weekdayAndDay) {
+    const found = upcomingDayOfMonth(Number(weekdayAndDay[2]), today, weekdayIndex(weekdayAndDay[1]!));
+    if (found) return found;
+  }
+
   const [year, month, day] = today.split('-').map(Number) as [number, number, number];
   const reference = new Date(year, month - 1, day, 12, 0);
   for (const result of chrono.casual.parse(text, { instant: reference }, { forwardDate: true })) {
@@ -63,16 +70,21 @@ export function findAppointmentDate(normalized: string, now: WallTime, options: 
 
   // "the 3rd", "on the 15th": the next such day of a month.
   const dayOnly = /\b(?:on )?the (\d{1,2})(?:st|nd|rd|th)\b/.exec(text) ?? /^(?:on )?(\d{1,2})(?:st|nd|rd|th)\.?$/.exec(text.trim());
-  if (dayOnly && options.dayOnly) {
-    const wanted = Number(dayOnly[1]);
-    for (let step = 0; step < 3; step += 1) {
-      const monthIndex = month - 1 + step;
-      const candidateYear = year + Math.floor(monthIndex / 12);
-      const candidateMonth = (monthIndex % 12) + 1;
-      if (!isRealDate(candidateYear, candidateMonth, wanted)) continue;
-      const candidate = `${candidateYear}-${pad(candidateMonth)}-${pad(wanted)}`;
-      if (candidate >= today) return candidate;
-    }
-  }
+  if (dayOnly && options.dayOnly) return upcomingDayOfMonth(Number(dayOnly[1]), today);
   return undefined;
+}
+
+/** The next date (today included, within three months) with this day of the month; with `weekday`, the first that falls on it, if any does. */
+function upcomingDayOfMonth(wanted: number, today: WallDate, weekday?: number): WallDate | undefined {
+  const [year, month] = today.split('-').map(Number) as [number, number, number];
+  const candidates: WallDate[] = [];
+  for (let step = 0; step < 3; step += 1) {
+    const monthIndex = month - 1 + step;
+    const candidateYear = year + Math.floor(monthIndex / 12);
+    const candidateMonth = (monthIndex % 12) + 1;
+    if (!isRealDate(candidateYear, candidateMonth, wanted)) continue;
+    const candidate = `${candidateYear}-${pad(candidateMonth)}-${pad(wanted)}`;
+    if (candidate >= today) candidates.push(candidate);
+  }
+  return candidates.find((candidate) => weekday === undefined || dayOfWeek(candidate) === weekday) ?? candidates[0];
 }

@@ -153,6 +153,11 @@ describe('rule extractor: appointment dates from Monday, November 30, 2026', () 
     ['January 5th', ['date'], { date: '2027-01-05' }],
     ['how about Thursday at 2 pm', ['date'], { date: '2026-12-03', time: '14:00' }],
     ['next week', ['date'], {}],
+    // A weekday with a day of the month is that day, not the next such weekday.
+    ['Friday the eleventh', ['date'], { date: '2026-12-11' }],
+    ['so Monday the fourteenth, thank you', ['date'], { date: '2026-12-14' }],
+    ['no, I said Wednesday the 16th', ['date'], { date: '2026-12-16' }],
+    ['Friday the 15th', ['date'], { date: '2027-01-15' }],
   ])('"%s"', async (text, slots, expected) => {
     expect(await understand(text, slots)).toEqual(expected);
   });
