@@ -1,5 +1,5 @@
 // `npm run bench:callers`: adaptive simulated callers (five goals, three synthesizers at several rates) ring `frontdesk serve` over /ws/call and Twilio Media Streams; writes bench/results/callers.{json,md}.
-// `-- --quick`: one voice, each persona once per transport. `--concurrency N` calls at once (default 12; each on its own server), `--seed N` another set of phrasings, `--voices a,b` voice ids containing those words, `--transports twilio` one transport, `--personas book,list` some personas, `--out NAME` writes bench/results/NAME.{json,md}.
+// `-- --quick`: one voice, each persona once per transport. `--concurrency N` calls at once (default 12; each on its own server), `--seed N` another set of phrasings, `--voices a,b` voice ids containing those words, `--transports twilio` one transport, `--personas book,list` some personas, `--out NAME` writes bench/results/NAME.{json,md}. Env: BENCH_CALLERS_PROGRESS=FILE appends each finished call as a JSON line; BENCH_CALLERS_KEEP=1 keeps each call's data dir (call log, recording, audit).
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,7 +76,9 @@ async function place(job: Job): Promise<JudgedCall> {
   try {
     return { ...record, outcome: judgeCall(persona, clinic.databaseFile, clinic.auditFile) };
   } finally {
-    rmSync(clinic.dataDirectory, { recursive: true, force: true });
+    // BENCH_CALLERS_KEEP=1 keeps each call's data dir (its call log, recording and audit) for `frontdesk replay` and a look.
+    if (process.env.BENCH_CALLERS_KEEP) process.stdout.write(`kept ${clinic.dataDirectory} (recording key ${clinic.recordingKey})\n`);
+    else rmSync(clinic.dataDirectory, { recursive: true, force: true });
   }
 }
 

@@ -49,6 +49,8 @@ export interface Clinic {
   dataDirectory: string;
   databaseFile: string;
   auditFile: string;
+  /** Hex key of the call's recordings and call log. */
+  recordingKey: string;
   /** The agent's lines so far, from the call's log: the words a person on the line hears (Twilio sends only audio). */
   agentLines(): Promise<string[]>;
   /** SIGTERM, wait for the exit (SIGKILL after 10 s), remove the data dir unless `keep`. */
@@ -116,6 +118,7 @@ async function startClinic(template: string): Promise<Clinic> {
     dataDirectory,
     databaseFile,
     auditFile,
+    recordingKey,
     agentLines: () => agentLinesOf(dataDirectory),
     async close(options = {}) {
       const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);

@@ -1,7 +1,7 @@
 // The callers: fixture patients with a goal each, and what they say to each question the agent asks, phrased a little differently every call (seeded).
 import { seededRandom } from '../../test/audio/spoken-audio.ts';
 import type { HeardQuestion } from './agent-listener.ts';
-import { speakBirthDate, speakPhone } from '../../src/dialog/speech.ts';
+import { speakBirthDate, speakDate, speakPhone } from '../../src/dialog/speech.ts';
 import { birthDateWords, monthDayWords, normalisedWords, phoneWords, spelled, yearWords, type Pick } from './spoken-forms.ts';
 
 /** A demo patient of fixtures/ehr/patients.json. */
@@ -137,6 +137,21 @@ export function createCallerMind(persona: Persona, seed: number): CallerMind {
     return pick(pool.length > 0 ? pool : alternatives);
   };
 
+  /**
+   * The agent named a day that is not the one this caller wants (a misheard date): a person says so. Only when the
+   * words name a December date (the bench's month), and not for the caller who takes any day after insisting.
+   */
+  const wrongDayNamed = (): boolean => {
+    if (!goalDay || goal.kind === 'insist' || !/\bdecember\b/.test(heardNow)) return false;
+    return !heardNow.includes(normalisedWords(speakDate(goalDay)));
+  };
+  let dayRestated = 0;
+  const restateDay = (): string | undefined => {
+    if (!wrongDayNamed() || dayRestated >= 2) return undefined;
+    dayRestated += 1;
+    return pick([`no, I said ${dayLines()[1] ?? dayLines()[0]}`, `sorry, I meant ${monthDayWords(goalDay!)}`, `no, ${weekday}, ${monthDayWords(goalDay!)} please`]);
+  };
+
   /** Which value a read-back got wrong, if any (the agent's words in `heardNow`). */
   const readBackWrong = (): 'dateOfBirth' | 'phone' | undefined => {
     if (heardNow.includes('date of birth') && !heardNow.includes(normalisedWords(speakBirthDate(patient.dateOfBirth)))) return 'dateOfBirth';
@@ -202,15 +217,20 @@ export function createCallerMind(persona: Persona, seed: number): CallerMind {
           if (insisted <= goal.insistences) return pick([`no, I really need ${weekday} the third`, `it has to be ${weekday}, I can't do any other day`, `are you sure? ${weekday} December third is the only day I can come`]);
           return pick(['okay, fine, the first one you said then', 'alright, the earliest day then', 'okay, the first of those days please']);
         }
-        if (question === 'noOpenings') return pick(['okay, the first one then', 'the earliest one is fine']);
+        if (question === 'noOpenings') return restateDay() ?? pick(['okay, the first one then', 'the earliest one is fine']);
         if (goal.kind === 'insist' && insisted > goal.insistences) return pick(['the earliest day you have', 'whatever is first']);
         return `${filler()}${choose(question, dayLines(), [dayLines()[1] ?? dayLines()[0]!])}${thanks()}`;
-      case 'time':
+      case 'time': {
+        const restated = restateDay();
+        if (restated) return restated;
         if (repeats === 0 && goal.kind === 'book') return pick(['ten in the morning', 'ten a m please', 'the earliest one', 'nine thirty']);
         return choose(question, ['the first one', 'the earliest one is fine', 'the first time you have'], ['the first one']);
+      }
       case 'reason':
         return choose(question, [reason, `it's for ${reason}`, `${filler()}${reason}`], [reason]);
       case 'confirm':
+        // A booking or a move read back on another day than wanted gets a no (the agent then asks for the day again).
+        if (wrongDayNamed() && (goal.kind === 'book' || goal.kind === 'reschedule')) return pick(["no, that's not the day I wanted", 'no, wrong day']);
         confirmed = true;
         return pick(yes);
       case 'readBack': {
