@@ -7,8 +7,7 @@ import { verifyAuditFile } from './audit/verify-audit-file.ts';
 import { auditKeySetting, loadConfig, type ConfigOverrides } from './config.ts';
 import { isFrontdeskError } from './errors.ts';
 import { createLogger } from './log.ts';
-import { createSpeechToText, createTextToSpeech } from './providers/registry.ts';
-import { runtimeFromConfig } from './runtime/runtime-from-config.ts';
+import { buildCall } from './runtime/build-call.ts';
 import { channelEvent, runJsonlChannel } from './transports/text-channel.ts';
 import { runConsoleChat } from './transports/console-chat.ts';
 
@@ -122,7 +121,7 @@ async function chat(argv: string[]): Promise<number> {
   // A text call records no audio, so it needs no recording key.
   const config = loadConfig(process.env, { FRONTDESK_RECORDINGS: 'none', ...callOverrides(values) });
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
-  const runtime = await runtimeFromConfig(config, logger);
+  const { runtime, close } = await buildCall(config, { logger });
   try {
     const session = runtime.openSession();
     const lines = createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false });
@@ -140,7 +139,7 @@ async function chat(argv: string[]): Promise<number> {
     lines.close();
     return exitCodes.ok;
   } finally {
-    await runtime.close();
+    await close();
   }
 }
 
@@ -167,12 +166,9 @@ async function call(argv: string[]): Promise<number> {
   }
   const config = loadConfig(process.env, { FRONTDESK_RECORDINGS: 'none', ...callOverrides(values) });
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
-  const runtime = await runtimeFromConfig(config, logger);
+  const built = await buildCall(config, { logger, speech: true });
   try {
-    const [stt, tts] = await Promise.all([
-      createSpeechToText(config, { logger, offlineSttNames: runtime.patientLastNames }),
-      createTextToSpeech(config, { logger }),
-    ]);
+    const { runtime, speech: { stt, tts } } = built;
     const { runWavCall } = await import('./transports/wav-call.ts');
     const write = (event: object) => process.stdout.write(`${JSON.stringify(event)}\n`);
     // The end event goes out last, after the goodbye's audio and latency.
@@ -207,10 +203,9 @@ async function call(argv: string[]): Promise<number> {
     writeFileSync(values.out, result.agentWav);
     if (values.stereo) writeFileSync(values.stereo, result.stereoWav);
     if (!values.jsonl) process.stdout.write(`call ended: ${result.endReason}; agent audio ${Math.round(result.durationMs / 100) / 10} s written to ${values.out}\n`);
-    await Promise.all([stt.close?.(), tts.close?.()]);
     return exitCodes.ok;
   } finally {
-    await runtime.close();
+    await built.close();
   }
 }
 

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { describeConfig, loadConfig, type Config, type ConfigOverrides } from '../config.ts';
 import { isFrontdeskError } from '../errors.ts';
 import { createLogger } from '../log.ts';
-import { runtimeFromConfig } from '../runtime/runtime-from-config.ts';
+import { buildCall, type BuiltCall } from '../runtime/build-call.ts';
 import { offlineSpeechAvailable } from '../stt/offline-speech.ts';
 import { buildApp } from './app.ts';
 import { callLogSettings } from './call-logs.ts';
@@ -11,7 +11,7 @@ import { closeGracefully } from './graceful-shutdown.ts';
 import { launchedByNpm, watchLauncher } from './launcher-watch.ts';
 import { privateFileCreation, secureDataDirectory } from './data-directory.ts';
 import { voiceRoutes } from './routes/voice-routes.ts';
-import { createVoiceSetup, type VoiceSetup } from './voice-setup.ts';
+import { voiceMediaRoutes } from './voice-setup.ts';
 
 /** How long shutdown waits for open calls and uploads before closing anyway, ms; under Kubernetes' default 30 s grace. */
 export const shutdownTimeoutMs = 10_000;
@@ -91,29 +91,20 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const voice = voiceAvailable(config);
   if (!voice) process.stderr.write(`frontdesk serve: ${voiceDisabledMessage}\n`);
 
-  let runtime;
+  let call: BuiltCall;
   try {
-    runtime = await runtimeFromConfig(config, logger);
+    call = await buildCall(config, { logger, speech: voice });
   } catch (error) {
     if (isFrontdeskError(error)) return fail(error.message);
     throw error;
   }
-  let setup: VoiceSetup | undefined;
-  if (voice) {
-    try {
-      setup = await createVoiceSetup(config, runtime, logger);
-    } catch (error) {
-      await runtime.close();
-      if (isFrontdeskError(error)) return fail(error.message);
-      throw error;
-    }
-  }
+  const { runtime, speech } = call;
   const app = buildApp({
     config,
     runtime,
     logger,
-    routes: setup ? [...voiceRoutes, ...setup.routes] : [],
-    ...(setup?.recordingStore ? { recordingStore: setup.recordingStore } : {}),
+    routes: speech ? [...voiceRoutes, ...voiceMediaRoutes(config, speech)] : [],
+    ...(speech?.recordingStore ? { recordingStore: speech.recordingStore } : {}),
     // Call logs hold PHI: kept only with a recording key to encrypt them (FRONTDESK_RECORDINGS=none keeps none).
     ...(config.recordings.key ? { callLogs: callLogSettings(config.dataDir, config.recordings.key) } : {}),
   });
@@ -122,7 +113,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     address = await app.listen({ port: config.server.port, host: config.server.host });
   } catch (error) {
     await app.close();
-    await runtime.close();
+    await call.close();
     const reason = error instanceof Error ? error.message : String(error);
     return fail(`cannot listen on ${config.server.host}:${config.server.port} (HOST, PORT): ${reason}`);
   }

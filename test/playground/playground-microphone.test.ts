@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCallLog } from '../../src/call-log/call-log.ts';
-import { runtimeFromConfig } from '../../src/runtime/runtime-from-config.ts';
+import { buildCall } from '../../src/runtime/build-call.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { CallRuntime } from '../../src/dialog/call-runtime.ts';
 import { silentLogger } from '../../src/log.ts';
@@ -16,7 +16,7 @@ import { callLogSettings } from '../../src/server/call-logs.ts';
 import { createServerMetrics } from '../../src/server/metrics.ts';
 import { flowNames } from '../../src/flow/catalogue.ts';
 import { voiceRoutes } from '../../src/server/routes/voice-routes.ts';
-import { createVoiceSetup } from '../../src/server/voice-setup.ts';
+import { voiceMediaRoutes } from '../../src/server/voice-setup.ts';
 import { offlineSpeechAvailable } from '../../src/stt/offline-speech.ts';
 import { createEspeakTts } from '../../src/tts/espeak.ts';
 import { fakeMicrophoneArguments, writeFakeMicrophoneWav } from '../helpers/fake-microphone.ts';
@@ -75,14 +75,14 @@ describe.skipIf(!haveChromium || !haveSpeech)('playground microphone (headless C
     // As `frontdesk serve` builds it: the configured (offline) STT and TTS, /ws/call and /twilio/media on the app.
     const config = loadConfig({}, { FRONTDESK_DATA_DIR: join(directory, 'data'), FRONTDESK_RECORDINGS: 'none', FRONTDESK_NOW: scenarioNow, FRONTDESK_TIMEZONE: 'America/New_York' });
     const logger = silentLogger();
-    runtime = await runtimeFromConfig(config, logger);
-    const setup = await createVoiceSetup(config, runtime, logger);
+    const call = await buildCall(config, { logger, speech: true });
+    runtime = call.runtime;
     app = buildApp({
       config,
       runtime,
       logger,
       metrics: createServerMetrics({ processMetrics: false }),
-      routes: [...voiceRoutes, ...setup.routes],
+      routes: [...voiceRoutes, ...voiceMediaRoutes(config, call.speech)],
       callLogs: callLogSettings(join(directory, 'data'), callLogKey),
     });
     await app.listen({ port: 0, host: '127.0.0.1' });

@@ -2,7 +2,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FrontdeskRoutePlugin } from '../../src/server/app.ts';
 import { busyLines } from '../../src/server/routes/twilio-voice.ts';
-import { createVoiceSetup } from '../../src/server/voice-setup.ts';
+import { openCallSpeech } from '../../src/runtime/build-call.ts';
+import { voiceMediaRoutes } from '../../src/server/voice-setup.ts';
 import { closeOf, FrameClient, startTestServer, webSocketUrl, type TestServer } from './server-support.ts';
 
 let server: TestServer | undefined;
@@ -14,8 +15,8 @@ afterEach(async () => {
 
 /** /ws/call and /twilio/media as `frontdesk serve` binds them, on the test server's own runtime and call registry. */
 const voiceEndpoints: FrontdeskRoutePlugin = async (app, context) => {
-  const setup = await createVoiceSetup(context.config, context.runtime, context.logger);
-  for (const route of setup.routes) await route(app, context);
+  const speech = await openCallSpeech(context.config, context.runtime, context.logger);
+  for (const route of voiceMediaRoutes(context.config, speech)) await route(app, context);
 };
 
 const busy = { code: 1013, reason: 'all lines are busy' };
