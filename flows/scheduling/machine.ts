@@ -721,7 +721,8 @@ export function buildCallLine(parts: readonly CallLinePart[]): AnyStateMachine {
           },
         },
         whatElse: {
-          meta: meta(['intent', 'specialty']),
+          // "No thanks, bye" answers "What else can I help you with?" as well as a request does.
+          meta: meta(['intent', 'specialty', 'yesNo']),
           entry: [say('whatElse')],
           on: {
             'caller.spoke': onSpoke([
