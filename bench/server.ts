@@ -73,7 +73,7 @@ const components: Array<[string, (functionName: string, url: string) => boolean]
   ['resampling (libsamplerate WebAssembly, incl. instantiation)', (_name, url) => url.includes('libsamplerate') || url.includes('resampler.ts') || url.includes('resample')],
   ['espeak-ng process spawn and pipes', (name, url) => url.includes('child_process') || url.includes('tts/espeak') || name === 'spawn'],
   ['PocketSphinx calls (koffi)', (_name, url) => url.includes('pocketsphinx') || url.includes('koffi')],
-  ['Twilio adapter (message checks, μ-law, 20 ms framing, pacing)', (_name, url) => url.includes('transports/twilio-media') || url.includes('alawmulaw') || url.includes('/zod/')],
+  ['Twilio adapter (message checks, μ-law, 20 ms framing, pacing)', (_name, url) => url.includes('transports/twilio-media') || url.includes('transports/twilio-messages') || url.includes('alawmulaw') || url.includes('/zod/')],
   ['WebSocket and socket writes', (name, url) => url.includes('/ws/') || name === 'writev' || name === 'writeBuffer' || url.includes('stream_base')],
   ['understanding (extractor, chrono-node)', (_name, url) => url.includes('chrono-node') || url.includes('/understanding/')],
   ['recording (timeline tracks, WAV, encryption)', (_name, url) => url.includes('/recording/')],

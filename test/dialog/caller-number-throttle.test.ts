@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CallRuntime } from '../../src/dialog/call-runtime.ts';
 import type { SessionEvent } from '../../src/dialog/session.ts';
 import { connectStreamTwiml } from '../../src/server/routes/twilio-voice.ts';
-import { callerNumberOf } from '../../src/transports/twilio-media.ts';
+import { callerNumberOf } from '../../src/transports/twilio-messages.ts';
 import { openVoiceTestRuntime } from '../voice/voice-runtime.ts';
 
 let runtime: CallRuntime;

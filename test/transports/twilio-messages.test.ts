@@ -1,6 +1,6 @@
 // Twilio Media Streams wire messages: what is accepted as Twilio sends it, what is refused and why, and what goes back.
 import { describe, expect, it } from 'vitest';
-import { maxTwilioMessageLength, parseTwilioMessage, twilioClearMessage, twilioMarkMessage, twilioMediaMessage } from '../../src/transports/twilio-media.ts';
+import { maxTwilioMessageLength, parseTwilioMessage, twilioClearMessage, twilioMarkMessage, twilioMediaMessage } from '../../src/transports/twilio-messages.ts';
 
 // Shapes as Twilio documents them, ids shortened.
 const start = {
