@@ -2,7 +2,7 @@
 import OpenAI, { APIConnectionTimeoutError } from 'openai';
 import { zodResponseFormat } from 'openai/helpers/zod';
 import { FrontdeskError } from '../errors.ts';
-import { openAiError } from '../stt/openai.ts';
+import { openAiError } from '../providers/openai-error.ts';
 import type { ExtractionInput, Extractor, Understanding } from '../understanding/types.ts';
 import { callerMessage, extractionInstructions } from './extraction-prompt.ts';
 import { extractionWireSchema, understandingFromModelOutput } from './extraction-schema.ts';

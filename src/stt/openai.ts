@@ -1,9 +1,10 @@
 // OpenAI speech-to-text: one VAD-segmented utterance per request, streamed back as SSE transcript deltas.
-import OpenAI, { APIConnectionTimeoutError, APIError, toFile } from 'openai';
+import OpenAI, { toFile } from 'openai';
 import { concatSamples } from '../audio/frames.ts';
 import { encodeWav } from '../audio/wav.ts';
-import { FrontdeskError, isRetryableStatus } from '../errors.ts';
+import { FrontdeskError } from '../errors.ts';
 import type { PcmFrame } from '../audio/types.ts';
+import { openAiError } from '../providers/openai-error.ts';
 import { expectationHints } from './expectation-hints.ts';
 import { createTranscriptQueue } from './transcript-queue.ts';
 import type { SpeechToText, SttStream, SttStreamOptions } from './types.ts';
@@ -18,18 +19,6 @@ export interface OpenAiSttOptions {
   baseUrl?: string;
   /** Whole-request limit, ms. Default 15000. */
   timeoutMs?: number;
-}
-
-/** Catalogue error for anything the OpenAI SDK throws. */
-export function openAiError(error: unknown, what: string): FrontdeskError {
-  if (error instanceof FrontdeskError) return error;
-  // Checked first: the SDK's timeout is an APIError subclass without a status.
-  if (error instanceof APIConnectionTimeoutError) return new FrontdeskError('PROVIDER_TIMEOUT', `openai ${what}`, { cause: error });
-  if (error instanceof APIError && typeof error.status === 'number') {
-    const retryable = isRetryableStatus(error.status);
-    return new FrontdeskError(retryable ? 'PROVIDER_FAILED' : 'PROVIDER_REJECTED', `openai ${what} answered ${error.status}`, { cause: error, retryable });
-  }
-  return new FrontdeskError('PROVIDER_FAILED', `openai ${what} connection failed`, { cause: error });
 }
 
 /** A short prompt naming what the caller may say; the model treats it as preceding context, not as instructions. */

@@ -1,7 +1,7 @@
 // OpenAI text-to-speech: /v1/audio/speech as raw 24 kHz PCM16, streamed chunk by chunk, cancellable.
 import OpenAI from 'openai';
 import { FrontdeskError } from '../errors.ts';
-import { openAiError } from '../stt/openai.ts';
+import { openAiError } from '../providers/openai-error.ts';
 import type { PcmFrame } from '../audio/types.ts';
 import { pcmFramesFromBytes, readBytes } from './pcm-byte-stream.ts';
 import type { SynthesisOptions, TextToSpeech } from './types.ts';
