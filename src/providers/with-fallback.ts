@@ -1,29 +1,62 @@
 // Fallback chains: when the active STT or TTS provider fails mid-call, the next one takes over the current utterance and those after it.
-import { FrontdeskError } from '../errors.ts';
+import { FrontdeskError, isFrontdeskError } from '../errors.ts';
 import type { PcmFrame } from '../audio/types.ts';
 import { frameDurationMs } from '../audio/types.ts';
 import { createTranscriptQueue } from '../stt/transcript-queue.ts';
 import type { SpeechToText, SttStream, SttStreamOptions } from '../stt/types.ts';
 import type { SynthesisOptions, TextToSpeech } from '../tts/types.ts';
 
-/** Observes switches, for metrics and logs (ids and codes only: never the text). */
 export interface FallbackOptions {
+  /** Observes switches, for metrics and logs (ids and codes only: never the text). */
   onSwitch?: (switched: { from: string; to: string; error: Error }) => void;
+  /** How long a provider that failed with a retryable error (timeout, 5xx, dropped socket) sits out before the chain starts on it again, ms. Default 30 000. */
+  recoverAfterMs?: number;
+  /** The clock `recoverAfterMs` is measured on, ms. Default `performance.now`. */
+  now?: () => number;
 }
+
+const defaultRecoverAfterMs = 30_000;
 
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
 /**
+ * Which provider a new utterance or sentence starts on. The catalogue's `retryable` decides how long a failed provider
+ * sits out: a retryable failure is transient, so the provider is tried again after `recoverAfterMs`; a non-retryable one
+ * (a refused key, a 4xx) will fail the same way every time, so it is not tried again by this chain.
+ * An error from outside the catalogue counts as retryable. With every provider sitting out, the one that last worked starts.
+ */
+function providerAvailability(count: number, options: FallbackOptions) {
+  const now = options.now ?? (() => performance.now());
+  const recoverAfterMs = options.recoverAfterMs ?? defaultRecoverAfterMs;
+  const unavailableUntilMs = new Array<number>(count).fill(0);
+  let lastWorked = 0;
+  return {
+    failed(index: number, error: unknown): void {
+      const retryable = isFrontdeskError(error) ? error.retryable : true;
+      unavailableUntilMs[index] = retryable ? now() + recoverAfterMs : Number.POSITIVE_INFINITY;
+    },
+    worked(index: number): void {
+      lastWorked = index;
+    },
+    startIndex(): number {
+      const at = now();
+      const available = unavailableUntilMs.findIndex((until) => until <= at);
+      return available === -1 ? lastWorked : available;
+    },
+  };
+}
+
+/**
  * STT chain. The wrapper keeps the current utterance's audio, so when the active provider errors
  * (timeout, dropped socket, 4xx/5xx) the next one is opened, given the same audio and, if the caller
- * already ended the utterance, ended too. Later utterances start on the provider that last worked.
- * Compose with `withTimeout` on each provider so stalls become errors.
+ * already ended the utterance, ended too. Later utterances start on the first provider not sitting out
+ * (see `providerAvailability`). Compose with `withTimeout` on each provider so stalls become errors.
  */
 export function withSttFallback(providers: SpeechToText[], options: FallbackOptions = {}): SpeechToText {
   if (providers.length === 0) throw new FrontdeskError('CONFIG_INVALID', 'a fallback chain needs at least one provider');
-  let activeIndex = 0;
+  const availability = providerAvailability(providers.length, options);
 
   async function openFrom(startIndex: number, streamOptions: SttStreamOptions): Promise<{ stream: SttStream; index: number }> {
     let lastError: Error | undefined;
@@ -32,6 +65,7 @@ export function withSttFallback(providers: SpeechToText[], options: FallbackOpti
         return { stream: await providers[index]!.open(streamOptions), index };
       } catch (error) {
         lastError = asError(error);
+        availability.failed(index, error);
         const next = providers[index + 1];
         if (next) options.onSwitch?.({ from: providers[index]!.name, to: next.name, error: lastError });
       }
@@ -40,8 +74,7 @@ export function withSttFallback(providers: SpeechToText[], options: FallbackOpti
   }
 
   async function open(streamOptions: SttStreamOptions): Promise<SttStream> {
-    const first = await openFrom(activeIndex, streamOptions);
-    activeIndex = first.index;
+    const first = await openFrom(availability.startIndex(), streamOptions);
     const queue = createTranscriptQueue();
     const utteranceFrames: PcmFrame[] = [];
     let current = first;
@@ -63,7 +96,11 @@ export function withSttFallback(providers: SpeechToText[], options: FallbackOpti
         failure = asError(error);
       }
       if (closed) return;
-      if (!failure) return queue.finish();
+      if (!failure) {
+        availability.worked(active.index);
+        return queue.finish();
+      }
+      availability.failed(active.index, failure);
       active.stream.close();
       const nextIndex = active.index + 1;
       const next = providers[nextIndex];
@@ -78,7 +115,6 @@ export function withSttFallback(providers: SpeechToText[], options: FallbackOpti
         queue.push({ type: 'error', error: asError(error) });
         return queue.finish();
       }
-      activeIndex = current.index;
       if (closed) return current.stream.close();
       // Replay the utterance so far: the caller must not be asked to repeat what the first engine lost.
       for (const frame of utteranceFrames) current.stream.push(frame);
@@ -127,17 +163,18 @@ export function unspokenRemainder(text: string, spokenMs: number): string {
 
 /**
  * TTS chain. When the active provider fails before or during a sentence, the next one synthesizes what the
- * caller has not heard yet (estimated from the audio already yielded) and stays active for later sentences.
+ * caller has not heard yet (estimated from the audio already yielded); later sentences start on the first provider
+ * not sitting out (see `providerAvailability`).
  * Frames carry their own sample rate: after a switch it may differ from `sampleRate` (the first provider's).
  */
 export function withTtsFallback(providers: TextToSpeech[], options: FallbackOptions = {}): TextToSpeech {
   const primary = providers[0];
   if (!primary) throw new FrontdeskError('CONFIG_INVALID', 'a fallback chain needs at least one provider');
-  let activeIndex = 0;
+  const availability = providerAvailability(providers.length, options);
 
   async function* synthesize(text: string, synthesisOptions: SynthesisOptions = {}): AsyncGenerator<PcmFrame> {
     let remaining = text;
-    for (let index = activeIndex; index < providers.length; index += 1) {
+    for (let index = availability.startIndex(); index < providers.length; index += 1) {
       const provider = providers[index]!;
       let spokenMs = 0;
       try {
@@ -145,14 +182,14 @@ export function withTtsFallback(providers: TextToSpeech[], options: FallbackOpti
           spokenMs += frameDurationMs(frame);
           yield frame;
         }
-        activeIndex = index;
+        availability.worked(index);
         return;
       } catch (error) {
         if (synthesisOptions.abortSignal?.aborted) return;
+        availability.failed(index, error);
         const next = providers[index + 1];
         if (!next) throw error;
         options.onSwitch?.({ from: provider.name, to: next.name, error: asError(error) });
-        activeIndex = index + 1;
         remaining = unspokenRemainder(remaining, spokenMs);
         if (remaining === '') return;
       }

@@ -1,6 +1,6 @@
 // Fallback chains: a provider that drops or stalls mid-utterance is replaced, and the caller still gets the transcript or the rest of the sentence.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { unspokenRemainder, withSttFallback, withTtsFallback } from '../../src/providers/with-fallback.ts';
+import { unspokenRemainder, withSttFallback, withTtsFallback, type FallbackOptions } from '../../src/providers/with-fallback.ts';
 import { withTimeout } from '../../src/providers/with-timeout.ts';
 import { createDeepgramStt } from '../../src/stt/deepgram.ts';
 import { createOpenAiStt } from '../../src/stt/openai.ts';
@@ -94,12 +94,36 @@ describe('withSttFallback', () => {
 describe('withTtsFallback', () => {
   const sentence = 'Your appointment with Doctor Okafor is on Tuesday at ten thirty in the morning.';
 
-  function ttsChain() {
-    return withTtsFallback([
-      withTimeout(createOpenAiTts({ apiKey: 'sk', baseUrl: openai.url }), { firstResultMs: 500, idleMs: 300 }),
-      createElevenLabsTts({ apiKey: 'xi', voiceId: 'voice-1', baseUrl: elevenlabs.url }),
-    ]);
+  function ttsChain(options: FallbackOptions = {}) {
+    return withTtsFallback(
+      [
+        withTimeout(createOpenAiTts({ apiKey: 'sk', baseUrl: openai.url }), { firstResultMs: 500, idleMs: 300 }),
+        createElevenLabsTts({ apiKey: 'xi', voiceId: 'voice-1', baseUrl: elevenlabs.url }),
+      ],
+      options,
+    );
   }
+
+  it("goes back to the primary after a retryable failure (a 503) once it has sat out, never after a refused key (a 401)", async () => {
+    const sentencesOnPrimary = async (status: number) => {
+      openai.speechRequests.length = 0;
+      let nowMs = 0;
+      const tts = ttsChain({ recoverAfterMs: 30_000, now: () => nowMs });
+      openai.failure = { kind: 'status', status };
+      await readAllFrames(tts.synthesize('Anything else?'));
+      openai.failure = undefined;
+      nowMs = 10_000;
+      await readAllFrames(tts.synthesize('Anything else?'));
+      nowMs = 31_000;
+      await readAllFrames(tts.synthesize('Anything else?'));
+      return openai.speechRequests.length;
+    };
+    // 503: the failed sentence, then nothing while it sits out, then the primary again.
+    expect(await sentencesOnPrimary(503)).toBe(2);
+    // 401 (PROVIDER_REJECTED, not retryable): only the failed sentence; the chain stays on the fallback.
+    expect(await sentencesOnPrimary(401)).toBe(1);
+    expect(elevenlabs.requests).toHaveLength(3 + 2);
+  });
 
   it('re-synthesizes only the unheard rest of the sentence with the next provider when the stream drops', async () => {
     openai.failure = { kind: 'drop', afterBytes: 48000 };
