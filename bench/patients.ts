@@ -3,6 +3,8 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { speakNumber, speakYear } from '../src/spoken-numbers.ts';
+import { spokenOrdinal } from '../src/stt/spoken-words.ts';
 import { seededRandom } from '../test/audio/spoken-audio.ts';
 
 /** Common US surnames, all spoken plainly (no apostrophes or hyphens); callers past the list reuse them with other birth dates and phones. */
@@ -19,13 +21,6 @@ const surnames = [
   'Russell', 'Ortiz', 'Jenkins', 'Gutierrez', 'Perry', 'Butler', 'Barnes', 'Fisher', 'Henderson', 'Coleman',
 ];
 const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-const units = ['', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
-const tens = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
-const ordinals = [
-  '', 'first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth', 'tenth', 'eleventh', 'twelfth', 'thirteenth',
-  'fourteenth', 'fifteenth', 'sixteenth', 'seventeenth', 'eighteenth', 'nineteenth', 'twentieth',
-];
-const digitWords = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 
 export interface BenchPatient {
   patientId: string;
@@ -38,9 +33,8 @@ export interface BenchPatient {
   lines: string[];
 }
 
-const ordinalWords = (day: number) => (day <= 20 ? ordinals[day]! : `twenty ${ordinals[day - 20]}`);
 /** 1940–1999 as said aloud: "nineteen eighty five", "nineteen forty". */
-const yearWords = (year: number) => `nineteen ${tens[Math.floor((year % 100) / 10)]}${year % 10 ? ` ${units[year % 10]}` : ''}`;
+const yearWords = (year: number) => speakYear(year).replaceAll('-', ' ');
 
 /**
  * Digits the callers' numbers are made of. Six is left out: through the 8 kHz band the generated voice's "s" is gone,
@@ -74,8 +68,8 @@ export function benchPatients(count: number): BenchPatient[] {
       lines: [
         'I want to book an appointment',
         `my last name is ${surnames[index % surnames.length]}`,
-        `${months[month - 1]} ${ordinalWords(day)} ${yearWords(year)}`,
-        [...digits].map((digit) => digitWords[Number(digit)]).join(' '),
+        `${months[month - 1]} ${spokenOrdinal(day)} ${yearWords(year)}`,
+        [...digits].map((digit) => speakNumber(Number(digit))).join(' '),
       ],
     };
   });

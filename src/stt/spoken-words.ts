@@ -1,8 +1,5 @@
 // Turns written labels ("Dr. Amara Okafor", "Tuesday 10:30 AM") into the lower-case words a caller would say, for grammars.
-
-const unitWords = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
-const teenWords = ['ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'];
-const tensWords = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
+import { speakNumber, speakOrdinal } from '../spoken-numbers.ts';
 
 const abbreviations: Record<string, string[]> = {
   dr: ['doctor'],
@@ -13,24 +10,14 @@ const abbreviations: Record<string, string[]> = {
   pm: ['p', 'm'],
 };
 
-/** 0–99 as words, e.g. 45 → "forty five". */
+/** 0–99 as a caller's words, e.g. 45 → "forty five". */
 export function spokenNumber(value: number): string {
-  if (value < 10) return unitWords[value] ?? '';
-  if (value < 20) return teenWords[value - 10] ?? '';
-  const unit = value % 10;
-  return `${tensWords[Math.floor(value / 10)]}${unit === 0 ? '' : ` ${unitWords[unit]}`}`;
+  return speakNumber(value).replaceAll('-', ' ');
 }
-
-const ordinalUnits = ['', 'first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth'];
-const ordinalTeens = ['tenth', 'eleventh', 'twelfth', 'thirteenth', 'fourteenth', 'fifteenth', 'sixteenth', 'seventeenth', 'eighteenth', 'nineteenth'];
 
 /** A day of the month as an ordinal, 1–31: 7 → "seventh", 21 → "twenty first". */
 export function spokenOrdinal(day: number): string {
-  if (day < 10) return ordinalUnits[day] ?? '';
-  if (day < 20) return ordinalTeens[day - 10] ?? '';
-  const unit = day % 10;
-  const tens = day < 30 ? 'twenty' : 'thirty';
-  return unit === 0 ? `${tens.slice(0, -1)}ieth` : `${tens} ${ordinalUnits[unit]}`;
+  return speakOrdinal(day).replaceAll('-', ' ');
 }
 
 /** "14:30" → "two thirty", "09:05" → "nine oh five", "10:00" → "ten". */
