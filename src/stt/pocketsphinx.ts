@@ -1,15 +1,19 @@
 // Offline speech-to-text: CMU PocketSphinx in-process, listening with a per-state grammar built from the call's expectation.
 import { FrontdeskError } from '../errors.ts';
 import type { PcmFrame } from '../audio/types.ts';
+import { acquireResampler } from '../audio/resampler-pool.ts';
+import type { Resampler } from '../audio/resampler.ts';
 import { slotNames, type Expectation, type SlotName } from '../understanding/types.ts';
 import { EventQueue } from './event-queue.ts';
 import { buildGrammar, externalWords, type Grammar, type GrammarOptions } from './grammar.ts';
 import { DecoderPool, dictionaryPronunciations, type Band, type PooledDecoder, type Vocabulary } from './pocketsphinx-decoder-pool.ts';
 import { loadPocketSphinx, type PocketSphinxLibrary, type PocketSphinxPaths } from './pocketsphinx-library.ts';
 import { pronounceWords } from './pronunciation.ts';
-import { createResamplerTo16k, decoderSampleRate, type StreamResampler } from './resample-to-16k.ts';
 import { chooseTranscript, grammarConfidence, needsSecondPass, type GrammarHypothesis } from './transcript-choice.ts';
 import type { SpeechToText, SttStream, SttStreamOptions, TranscriptEvent } from './types.ts';
+
+/** The rate PocketSphinx's en-us acoustic model was trained on, Hz: every call's audio is resampled to it. */
+const decoderSampleRate = 16000;
 
 export interface PocketSphinxSttOptions extends PocketSphinxPaths, GrammarOptions {
   /** Grammar decoders kept loaded between utterances (each ~6 MB plus its compiled grammars); default 2. */
@@ -114,7 +118,8 @@ async function openStream(
     throw new FrontdeskError('AUDIO_INVALID', `unsupported sample rate ${options.sampleRate} Hz`);
   }
   const { grammar, pronunciations } = await prepareGrammar(library, options.expectation, grammarOptions, espeakCommand);
-  const resampler = await createResamplerTo16k(options.sampleRate);
+  // libsamplerate's sinc at medium quality, a converter from the process's pool; a pass-through at 16 kHz.
+  const resampler = await acquireResampler({ inputSampleRate: options.sampleRate, outputSampleRate: decoderSampleRate, quality: 'medium' });
   const band = options.sampleRate < decoderSampleRate ? 'narrowband' : 'wideband';
   const { decoder, ready } = await pool.open(grammar, pronunciations, vocabulary, band);
   if (!ready && decoder.kind === 'grammar') {
@@ -157,7 +162,7 @@ class PocketSphinxStream implements SttStream {
     private readonly library: PocketSphinxLibrary,
     private readonly pool: DecoderPool,
     private readonly decoder: PooledDecoder,
-    private readonly resampler: StreamResampler,
+    private readonly resampler: Resampler,
     private readonly options: SttStreamOptions,
     private readonly freeSearch: boolean,
     private readonly band: Band,
