@@ -1,4 +1,6 @@
-// One spoken call: caller audio → turn detection → streaming STT (with slot-aware endpointing) → the call session → the agent's voice, with barge-in. Transports feed audio and DTMF and play what comes out.
+// One spoken call's host: wires caller audio, the turn detector, streaming STT, the call session and the agent's voice to the turn-taking machine (machines/turn-taking.ts), which decides what a turn is.
+import { createActor, SimulatedClock } from 'xstate';
+import { defaultTurnTiming, turnTakingMachine, type TurnTakingEmitted, type TurnTiming } from '../../machines/turn-taking.ts';
 import { createTurnDetector, type TurnDetector, type TurnDetectorOptions } from '../audio/turn-detector.ts';
 import { frameDurationMs, type PcmFrame, type TurnEvent } from '../audio/types.ts';
 import { wallNow, type Clock } from '../clock.ts';
@@ -6,7 +8,7 @@ import type { Logger } from '../log.ts';
 import type { SpeechToText, SttStream } from '../stt/types.ts';
 import type { TextToSpeech } from '../tts/types.ts';
 import { createAgentVoice, type AgentVoice, type Interruption } from './agent-voice.ts';
-import { createEndpointer } from './endpointing.ts';
+import { completeAnswer } from './endpointing.ts';
 import type { CallSession, SessionEvent } from './session.ts';
 
 /** Per-turn timings on the call timeline, ms; each stage measured from the caller's end of speech. */
@@ -54,13 +56,13 @@ export interface VoiceCallOptions {
   endpointingStableMs?: number;
   /** ms of silence after a complete value that end the turn (instead of the full silence window). Default 250. */
   endpointingSilenceMs?: number;
-  /** ms of speech that start a caller turn when the agent is quiet; a one-syllable name can be this short. Default 120. */
+  /** ms of speech that start a caller turn when the agent is quiet; a one-syllable name can be this short. Default 120 (the machine's `turnStartSpeechMs`). */
   minTurnSpeechMs?: number;
-  /** ms of caller speech that interrupt the agent (a cough or a click does not). Default 200. */
+  /** ms of caller speech over the agent that interrupt it (a cough or a click does not). Default 200 (the machine's `bargeInSpeechMs`). */
   bargeInMinMs?: number;
   /** ms the caller may stay silent after the agent finished before the machine hears a silent turn. Default 8000. */
   noInputMs?: number;
-  /** ms after the last keypad digit before the digits are taken as one entry ('#' ends it at once). Default 2000. */
+  /** ms after the last keypad digit before the digits are taken as one entry ('#' ends it at once). Default 2000 (the machine's `keypadGapMs`). */
   dtmfGapMs?: number;
   logger: Logger;
 }
@@ -92,14 +94,8 @@ export interface VoiceCall {
   readonly ended: Promise<string>;
 }
 
-interface OpenTurn {
-  id: number;
-  /** Timeline ms where the caller's speech began. */
-  startedAtMs: number;
-  /** The same instant on the turn detector's clock (audio position). */
-  startedAtAudioMs: number;
-  /** Began while the agent was talking and has not yet lasted `bargeInMinMs`: dropped if it ends that short. */
-  overAgent: boolean;
+/** A caller turn's speech-to-text, from `stt.open` until its transcript is in. */
+interface TurnTranscript {
   stream: Promise<SttStream>;
   partial: string;
   /** The turn's transcript and the least confidence among its final pieces (0–1, undefined when the recognizer reports none). */
@@ -112,17 +108,20 @@ export async function createVoiceCall(options: VoiceCallOptions): Promise<VoiceC
   const publish = (event: VoiceCallEvent) => {
     for (const listener of listeners) listener(event);
   };
-  const noInputMs = options.noInputMs ?? 8000;
-  const dtmfGapMs = options.dtmfGapMs ?? 2000;
   const slotAware = options.slotAwareEndpointing ?? true;
-  const endpointer = createEndpointer({ stableMs: options.endpointingStableMs ?? 300 });
-
-  const bargeInMinMs = options.bargeInMinMs ?? 200;
+  const timing: TurnTiming = {
+    noInputMs: options.noInputMs ?? defaultTurnTiming.noInputMs,
+    keypadGapMs: options.dtmfGapMs ?? defaultTurnTiming.keypadGapMs,
+    bargeInSpeechMs: options.bargeInMinMs ?? defaultTurnTiming.bargeInSpeechMs,
+    turnStartSpeechMs: options.minTurnSpeechMs ?? defaultTurnTiming.turnStartSpeechMs,
+    endpointingStableMs: options.endpointingStableMs ?? defaultTurnTiming.endpointingStableMs,
+    endpointingPauseMs: options.endpointingSilenceMs ?? defaultTurnTiming.endpointingPauseMs,
+  };
   const detector: TurnDetector = await createTurnDetector({
     inputSampleRate: options.callerSampleRate,
     logger,
     ...options.turns,
-    bargeInMinMs: options.minTurnSpeechMs ?? 120,
+    bargeInMinMs: timing.turnStartSpeechMs,
   });
   let pendingLatency: (Partial<TurnLatency> & { replyAtMs?: number }) | null = null;
   const voice: AgentVoice = await createAgentVoice({
@@ -143,186 +142,171 @@ export async function createVoiceCall(options: VoiceCallOptions): Promise<VoiceC
     },
   });
 
-  let turn: OpenTurn | null = null;
+  // The machine's delays run on the call's timeline: the host moves this clock to `nowMs()` as audio and ticks arrive.
+  const clock = new SimulatedClock();
+  clock.set(Math.max(0, options.nowMs()));
+  const turns = createActor(turnTakingMachine, { input: { timing }, clock });
+  /** Brings the machine's clock to the timeline (firing what came due) and returns the timeline's now. */
+  const advance = (): number => {
+    clock.set(Math.max(clock.now(), options.nowMs()));
+    return clock.now();
+  };
+  const transcripts = new Map<number, TurnTranscript>();
+  /** Answers, one at a time and in order: each decides what the next turn listens for. */
   let answering: Promise<void> = Promise.resolve();
-  let answersPending = 0;
-  /** Call timeline ms minus the detector's audio position, as of the last frame: converts detector times to the timeline. */
-  let timelineOffsetMs = 0;
-  let lastActivityMs = 0;
-  let dtmfBuffer = '';
-  let dtmfAtMs = 0;
-  let finished = false;
-  let hungUp = false;
+  let frameHandling: Promise<void> = Promise.resolve();
+
+  const callIsOver = () => turns.getSnapshot().matches('ended') || session.isEnded();
+
+  function enqueueAnswer(work: () => Promise<void>): void {
+    answering = answering
+      .then(work)
+      .catch((error: unknown) => logger.error({ err: error }, 'turn failed'))
+      .finally(() => turns.send({ type: 'reply.settled', atMs: advance() }));
+  }
+
+  turns.on('stt.open', ({ turnId, overAgent }) => {
+    // Not awaited: the caller's frames keep flowing through the detector while the previous answer finishes. A turn over
+    // the agent may become a barge-in, so it does not wait for an answer.
+    transcripts.set(turnId, openTranscript(turnId, overAgent ? Promise.resolve() : answering.catch(() => {})));
+  });
+  turns.on('stt.discard', ({ turnId }) => {
+    // Too short to interrupt the agent (a cough, a click, an "mm-hm"): not a turn.
+    const dropped = transcripts.get(turnId);
+    transcripts.delete(turnId);
+    void dropped?.stream.then((stream) => stream.close(), () => {});
+  });
+  turns.on('turn.ended', (ended) => answerTurn(ended));
+  turns.on('barge-in', ({ cause }) => {
+    const interruption = voice.interrupt();
+    if (!interruption) return;
+    if (cause === 'speech') logger.info({ heardMs: Math.round(interruption.heardMs), sentencesHeard: interruption.sentencesHeard }, 'barge-in');
+    publish({ type: 'barge-in', interruption });
+  });
+  turns.on('no-input', () => enqueueAnswer(() => session.silence()));
+  turns.on('keypad.entered', ({ digits }) => enqueueAnswer(() => session.hear({ dtmf: digits })));
+  turns.start();
 
   session.subscribe((event) => {
     if (event.type === 'agent') {
       if (pendingLatency && pendingLatency.replyAtMs === undefined) pendingLatency.replyAtMs = options.nowMs();
       voice.say(event.text);
+      turns.send({ type: 'agent.started', atMs: advance() });
     }
-    if (event.type === 'end') voice.idle().then(() => voice.close(), () => voice.close());
+    if (event.type === 'end') {
+      turns.send({ type: 'call.ended', atMs: advance() });
+      voice.idle().then(() => voice.close(), () => voice.close());
+    }
     publish(event);
   });
 
   /** `after`: the previous turn's answer, which decides what this turn listens for; its audio waits in order meanwhile. */
-  function openTurn(id: number, startedAtMs: number, startedAtAudioMs: number, overAgent: boolean, after: Promise<void>): OpenTurn {
+  function openTranscript(turnId: number, after: Promise<void>): TurnTranscript {
     const now = wallNow(options.clock);
-    endpointer.reset();
     let expectation = session.expectation();
     const stream = after.then(() => {
       expectation = session.expectation();
       return options.stt.open({ sampleRate: options.callerSampleRate, expectation });
     });
-    const opened: OpenTurn = { id, startedAtMs, startedAtAudioMs, overAgent, stream, partial: '', final: Promise.resolve({ text: '', confidence: undefined }) };
+    const opened: TurnTranscript = { stream, partial: '', final: Promise.resolve({ text: '', confidence: undefined }) };
     opened.final = stream.then(
       async (sttStream) => {
         let finalText = '';
         let confidence: number | undefined;
         for await (const event of sttStream) {
           if (event.type === 'partial') {
-            opened.partial = event.text;
             publish({ type: 'transcript', text: event.text, final: false });
-            if (slotAware) endpointer.partial(event.text, detector.positionMs, expectation, now);
+            if (event.text === opened.partial) continue;
+            opened.partial = event.text;
+            const complete = slotAware && completeAnswer(event.text, expectation, now) !== undefined;
+            turns.send({ type: 'transcript.partial', turnId, text: event.text, complete, atMs: advance() });
           } else if (event.type === 'final') {
             finalText = finalText ? `${finalText} ${event.text}` : event.text;
             // A turn heard in several pieces is as sure as its least sure piece.
             if (event.confidence !== undefined) confidence = Math.min(confidence ?? 1, event.confidence);
           } else if (event.type === 'error') {
-            logger.warn({ err: event.error, stt: options.stt.name, turnId: id }, 'speech recognition failed for this turn');
+            logger.warn({ err: event.error, stt: options.stt.name, turnId }, 'speech recognition failed for this turn');
           }
         }
         publish({ type: 'transcript', text: finalText, final: true });
         return { text: finalText, confidence };
       },
       (error: unknown) => {
-        logger.warn({ err: error, stt: options.stt.name, turnId: id }, 'speech recognition could not start for this turn');
+        logger.warn({ err: error, stt: options.stt.name, turnId }, 'speech recognition could not start for this turn');
         return { text: '', confidence: undefined };
       },
     );
     return opened;
   }
 
-  /** The turn is over: wait for its transcript, hand it to the session. Turns are answered one at a time, in order. */
-  function closeTurn(ended: Extract<TurnEvent, { type: 'turn.ended' }>): void {
-    const closing = turn;
-    turn = null;
-    if (!closing) return;
-    if (closing.overAgent) {
-      // Too short to interrupt the agent (a cough, a click, an "mm-hm"): not a turn.
-      void closing.stream.then((stream) => stream.close(), () => {});
-      return;
+  /** The machine ended the turn: wait for its transcript, hand it to the session. */
+  function answerTurn({ turnId, reason, speechEndedAtMs }: Extract<TurnTakingEmitted, { type: 'turn.ended' }>): void {
+    if (reason === 'complete-value') {
+      // The detector still has the turn open; speech that goes on from here starts a new one.
+      detector.endTurnEarly();
+      logger.debug({ turnId }, 'turn ended early on a complete value');
     }
-    void closing.stream.then((stream) => stream.end(), () => {});
+    const closing = transcripts.get(turnId);
+    transcripts.delete(turnId);
+    void closing?.stream.then((stream) => stream.end(), () => {});
     const endOfTurnMs = options.nowMs();
     // An early end is declared while the caller is quiet; their speech ended at the last window scored as speech.
-    const speechEndAudioMs = ended.reason === 'complete-value' ? detector.lastSpeechMs : ended.atMs;
-    const speechEndMs = Math.min(speechEndAudioMs + timelineOffsetMs, endOfTurnMs);
+    const speechEndMs = Math.min(speechEndedAtMs, endOfTurnMs);
     enqueueAnswer(async () => {
-      const { text, confidence } = await closing.final;
+      const { text, confidence } = (await closing?.final) ?? { text: '', confidence: undefined };
       const transcriptAt = options.nowMs();
-      pendingLatency = { turnId: closing.id, endpointing: ended.reason, endOfTurnMs, speechEndMs, transcriptMs: transcriptAt - speechEndMs };
+      pendingLatency = { turnId, endpointing: reason, endOfTurnMs, speechEndMs, transcriptMs: transcriptAt - speechEndMs };
       if (session.isEnded()) return;
       await session.hear(confidence === undefined ? { text } : { text, confidence });
       if (pendingLatency && pendingLatency.replyAtMs !== undefined) pendingLatency.replyMs = pendingLatency.replyAtMs - transcriptAt;
-      lastActivityMs = options.nowMs();
     });
   }
 
-  function enqueueAnswer(work: () => Promise<void>): void {
-    answersPending += 1;
-    answering = answering.then(work).catch((error: unknown) => logger.error({ err: error }, 'turn failed')).finally(() => {
-      answersPending -= 1;
-    });
+  /** The agent's queued audio has played out (or was cut): the machine hears it at the instant it ended. */
+  function noticeAgentQuiet(now: number): void {
+    if (turns.getSnapshot().matches({ live: { agent: 'speaking' } }) && !voice.isSpeaking()) {
+      turns.send({ type: 'agent.finished', atMs: now, endedAtMs: voice.playbackEndMs() });
+    }
   }
 
-  async function handle(events: TurnEvent[]): Promise<void> {
+  /** The detector's events, on the timeline (`offsetMs`: timeline ms minus the detector's audio position). */
+  function sendTurnEvents(events: TurnEvent[], offsetMs: number, now: number): void {
     for (const event of events) {
       if (event.type === 'turn.started') {
-        lastActivityMs = options.nowMs();
-        const startedAtMs = event.atMs + timelineOffsetMs;
-        publish({ type: 'caller-speech', turnId: event.turnId, atMs: startedAtMs, detectedAtMs: event.detectedAtMs + timelineOffsetMs });
-        const overAgent = voice.isSpeaking();
-        // Not awaited here: the caller's frames keep flowing through the detector while the previous answer finishes.
-        turn = openTurn(event.turnId, startedAtMs, event.atMs, overAgent, overAgent ? Promise.resolve() : answering.catch(() => {}));
-        bargeInIfLongEnough();
+        publish({ type: 'caller-speech', turnId: event.turnId, atMs: event.atMs + offsetMs, detectedAtMs: event.detectedAtMs + offsetMs });
+        turns.send({ type: 'speech.started', atMs: now, turnId: event.turnId, startedAtMs: event.atMs + offsetMs });
       } else if (event.type === 'turn.audio') {
-        if (turn?.id === event.turnId) {
-          const frame = event.frame;
-          void turn.stream.then((stream) => stream.push(frame), () => {});
-        }
+        const frame = event.frame;
+        void transcripts.get(event.turnId)?.stream.then((stream) => stream.push(frame), () => {});
       } else if (event.type === 'turn.ended') {
-        closeTurn(event);
+        turns.send({ type: 'speech.ended', atMs: now, turnId: event.turnId, endedAtMs: event.atMs + offsetMs });
       }
     }
   }
 
-  /** A turn over the agent's voice that has lasted `bargeInMinMs` stops the agent at once. */
-  function bargeInIfLongEnough(): void {
-    if (!turn?.overAgent) return;
-    // Measured to the last window scored as speech: a blip followed by silence never reaches it.
-    if (detector.lastSpeechMs - turn.startedAtAudioMs < bargeInMinMs) return;
-    turn.overAgent = false;
-    const interruption = voice.interrupt();
-    if (interruption) {
-      logger.info({ heardMs: Math.round(interruption.heardMs), sentencesHeard: interruption.sentencesHeard }, 'barge-in');
-      publish({ type: 'barge-in', interruption });
-    }
-  }
-
-  /**
-   * Queues what the timeline calls for now and returns: the caller's frames never wait for an answer. Silence counts
-   * only while nothing is being answered: a caller waiting for a slow transcript or reply is not "not responding".
-   */
-  function runTimers(): void {
-    const now = options.nowMs();
-    if (dtmfBuffer && now - dtmfAtMs >= dtmfGapMs) flushDtmf();
-    if (session.isEnded() || turn || detector.inTurn || voice.isSpeaking() || dtmfBuffer || answersPending > 0) return;
-    const quietSince = Math.max(lastActivityMs, voice.playbackEndMs());
-    if (now - quietSince >= noInputMs) {
-      lastActivityMs = now;
-      enqueueAnswer(() => session.silence());
-    }
-  }
-
-  function flushDtmf(): void {
-    const digits = dtmfBuffer.replace(/#$/, '');
-    dtmfBuffer = '';
-    if (!digits) return;
-    enqueueAnswer(() => session.hear({ dtmf: digits }));
-    lastActivityMs = options.nowMs();
-  }
-
-  let frameHandling: Promise<void> = Promise.resolve();
-
-  /** A caller frame's turn events, once the detector has them: turns open and close, barge-in, slot-aware endpointing, timers. */
+  /** A caller frame's turn events, once the detector has them: the machine hears them on the timeline, then what came due fires. */
   async function handleFrame(frame: PcmFrame, detected: Promise<TurnEvent[]>): Promise<void> {
     const events = await detected;
-    if (hungUp || session.isEnded()) return;
-    timelineOffsetMs = options.nowMs() - detector.positionMs;
+    if (callIsOver()) return;
+    const now = advance();
+    const offsetMs = options.nowMs() - detector.positionMs;
     publish({ type: 'caller-audio', frame, atMs: options.nowMs() - frameDurationMs(frame) });
-    await handle(events);
-    bargeInIfLongEnough();
-    if (turn && slotAware) {
-      const answer = endpointer.ready(detector.positionMs);
-      // The caller must also have paused: a complete value can still grow ("nineteen eighty" … "five").
-      if (answer && detector.positionMs - detector.lastSpeechMs >= (options.endpointingSilenceMs ?? 250)) {
-        const ended = detector.endTurnEarly();
-        if (ended) {
-          logger.debug({ turnId: ended.turnId, slot: answer }, 'turn ended early on a complete value');
-          closeTurn(ended);
-        }
-      }
-    }
-    runTimers();
+    noticeAgentQuiet(now);
+    sendTurnEvents(events, offsetMs, now);
+    turns.send({ type: 'speech.scored', atMs: now, lastSpeechAtMs: detector.lastSpeechMs + offsetMs, lastSpeechAudioMs: detector.lastSpeechMs });
+    // Windows that this frame's events left already run out (a barge-in whose speech began long enough ago) fire now.
+    advance();
   }
 
   const call: VoiceCall = {
     session,
     async start() {
-      lastActivityMs = options.nowMs();
+      turns.send({ type: 'call.started', atMs: advance() });
       await session.start();
     },
     pushCallerAudio(frame) {
-      if (finished || session.isEnded()) return Promise.resolve();
+      const snapshot = turns.getSnapshot();
+      if (snapshot.matches({ live: { line: 'closing' } }) || snapshot.matches('ended') || session.isEnded()) return Promise.resolve();
       // Fed to the detector now, so its VAD windows join this turn of the event loop's batch even while earlier frames
       // are still being handled; the handling itself stays one frame at a time, in order.
       const detected = detector.process(frame);
@@ -332,40 +316,48 @@ export async function createVoiceCall(options: VoiceCallOptions): Promise<VoiceC
       return handled;
     },
     pushDtmf(digits) {
-      if (session.isEnded()) return;
-      // A key press over the agent interrupts it like speech does: the transport clears playback, the recording is cut.
-      const interruption = voice.interrupt();
-      if (interruption) publish({ type: 'barge-in', interruption });
-      dtmfBuffer += digits;
-      dtmfAtMs = options.nowMs();
-      if (digits.includes('#')) flushDtmf();
+      if (callIsOver()) return;
+      // A key press over the agent interrupts it like speech does (the machine says so): the transport clears playback, the recording is cut.
+      turns.send({ type: 'keypad.pressed', atMs: advance(), digits });
     },
-    tick: async () => runTimers(),
+    async tick() {
+      if (callIsOver()) return;
+      noticeAgentQuiet(advance());
+      advance();
+    },
     async idle() {
       await answering;
       await voice.idle();
     },
-    isBusy: () => answersPending > 0 || voice.isSpeaking(),
-    isListening: () => turn !== null,
+    isBusy: () => turns.getSnapshot().context.answersPending > 0 || voice.isSpeaking(),
+    isListening: () => {
+      const snapshot = turns.getSnapshot();
+      return snapshot.matches({ live: { caller: 'overAgent' } }) || snapshot.matches({ live: { caller: 'speaking' } });
+    },
     isAgentSpeaking: () => voice.isSpeaking(),
     agentPlaybackEndMs: () => voice.playbackEndMs(),
     async finish() {
-      if (finished) return;
-      finished = true;
+      const snapshot = turns.getSnapshot();
+      if (snapshot.matches({ live: { line: 'closing' } }) || snapshot.matches('ended')) return;
+      turns.send({ type: 'call.finishing', atMs: advance() });
       await frameHandling;
-      await handle(await detector.flush());
-      if (dtmfBuffer) flushDtmf();
+      const flushed = await detector.flush();
+      if (!callIsOver()) {
+        const now = advance();
+        sendTurnEvents(flushed, options.nowMs() - detector.positionMs, now);
+        turns.send({ type: 'call.drained', atMs: now });
+      }
       await answering;
       await voice.idle();
       if (!session.isEnded()) session.hangUp();
       detector.close();
     },
     hangUp() {
-      finished = true;
-      hungUp = true;
       voice.interrupt();
       voice.close();
-      if (turn) void turn.stream.then((stream) => stream.close(), () => {});
+      for (const transcript of transcripts.values()) void transcript.stream.then((stream) => stream.close(), () => {});
+      transcripts.clear();
+      turns.send({ type: 'call.ended', atMs: advance() });
       if (!session.isEnded()) session.hangUp();
       detector.close();
     },

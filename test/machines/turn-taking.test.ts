@@ -1,0 +1,171 @@
+// The turn-taking machine's timing rules on a simulated clock: barge-in, blips, early endpointing, no-input, keypad entries.
+import { describe, expect, it } from 'vitest';
+import { createActor, SimulatedClock } from 'xstate';
+import { turnTakingMachine, type TurnTakingEmitted, type TurnTakingEvent } from '../../machines/turn-taking.ts';
+
+type WithoutTime<E> = E extends unknown ? Omit<E, 'atMs'> : never;
+
+/** A call's turn-taking on a simulated timeline that advances in 20 ms frames, as a host does. */
+function simulatedCall(machine = turnTakingMachine) {
+  const clock = new SimulatedClock();
+  const actor = createActor(machine, { input: {}, clock });
+  const emitted: Array<TurnTakingEmitted & { atMs: number }> = [];
+  actor.on('*', (event) => emitted.push({ ...event, atMs: clock.now() }));
+  actor.start();
+  let lastSpeechAudioMs = 0;
+  const send = (event: WithoutTime<TurnTakingEvent>) => actor.send({ ...event, atMs: clock.now() } as TurnTakingEvent);
+  return {
+    actor,
+    clock,
+    emitted,
+    send,
+    /** Moves the timeline to `ms`, one 20 ms frame at a time; `speaking` frames carry caller speech. */
+    frames(untilMs: number, speaking: boolean) {
+      while (clock.now() < untilMs) {
+        clock.set(clock.now() + 20);
+        if (speaking) lastSpeechAudioMs = clock.now();
+        send({ type: 'speech.scored', lastSpeechAtMs: lastSpeechAudioMs, lastSpeechAudioMs });
+        clock.set(clock.now());
+      }
+    },
+    of: <T extends TurnTakingEmitted['type']>(type: T) => emitted.filter((event) => event.type === type),
+  };
+}
+
+describe('turn-taking: barge-in', () => {
+  it('interrupts the agent within one frame of the caller having spoken 200 ms over it', () => {
+    const call = simulatedCall();
+    call.send({ type: 'call.started' });
+    call.send({ type: 'agent.started' });
+    call.frames(1000, false);
+    call.frames(1120, true);
+    // The VAD confirms the speech 120 ms after it began at 1000 ms.
+    call.send({ type: 'speech.started', turnId: 1, startedAtMs: 1000 });
+    call.frames(1180, true);
+    expect(call.of('barge-in')).toEqual([]);
+    call.frames(1400, true);
+    const [bargeIn] = call.of('barge-in');
+    expect(bargeIn).toMatchObject({ cause: 'speech' });
+    expect(bargeIn!.atMs - 1200).toBeLessThanOrEqual(20);
+    expect(bargeIn!.atMs).toBeGreaterThanOrEqual(1200);
+    expect(call.actor.getSnapshot().matches({ live: { caller: 'speaking' } })).toBe(true);
+  });
+
+  it('ignores a blip over the agent: the turn is dropped, the agent goes on', () => {
+    const call = simulatedCall();
+    call.send({ type: 'call.started' });
+    call.send({ type: 'agent.started' });
+    call.frames(1000, false);
+    call.frames(1140, true);
+    call.send({ type: 'speech.started', turnId: 1, startedAtMs: 1000 });
+    call.frames(1940, false);
+    call.send({ type: 'speech.ended', turnId: 1, endedAtMs: 1140 });
+    expect(call.of('barge-in')).toEqual([]);
+    expect(call.of('stt.discard')).toEqual([{ type: 'stt.discard', turnId: 1, atMs: 1940 }]);
+    expect(call.of('turn.ended')).toEqual([]);
+  });
+});
+
+describe('turn-taking: endpointing', () => {
+  function openTurn() {
+    const call = simulatedCall();
+    call.send({ type: 'call.started' });
+    call.frames(1000, false);
+    call.frames(1200, true);
+    call.send({ type: 'speech.started', turnId: 1, startedAtMs: 1000 });
+    call.frames(2000, true);
+    return call;
+  }
+
+  it('ends the turn once a complete value has held still and the caller has paused, well before the silence window', () => {
+    const call = openTurn();
+    call.send({ type: 'transcript.partial', turnId: 1, text: 'five five five zero one zero one two three four', complete: true });
+    call.frames(2200, false);
+    expect(call.of('turn.ended')).toEqual([]);
+    call.frames(2400, false);
+    // Stable for 300 ms (2300), paused 250 ms since the last speech at 2000: ends at 2300.
+    expect(call.of('turn.ended')).toEqual([{ type: 'turn.ended', turnId: 1, reason: 'complete-value', speechEndedAtMs: 2000, atMs: 2300 }]);
+    expect(call.actor.getSnapshot().context.answersPending).toBe(1);
+  });
+
+  it('waits while the caller is still talking after a complete value, which can still grow', () => {
+    const call = openTurn();
+    call.send({ type: 'transcript.partial', turnId: 1, text: 'nineteen eighty', complete: true });
+    call.frames(2600, true);
+    expect(call.of('turn.ended')).toEqual([]);
+    call.send({ type: 'transcript.partial', turnId: 1, text: 'nineteen eighty five and', complete: false });
+    call.frames(3000, false);
+    expect(call.of('turn.ended')).toEqual([]);
+    call.send({ type: 'speech.ended', turnId: 1, endedAtMs: 2600 });
+    expect(call.of('turn.ended')).toMatchObject([{ reason: 'silence', speechEndedAtMs: 2600 }]);
+  });
+});
+
+describe('turn-taking: no input', () => {
+  it('hears silence 8 s after the agent finished, counted from when its audio ended', () => {
+    const call = simulatedCall();
+    call.send({ type: 'call.started' });
+    call.send({ type: 'agent.started' });
+    call.clock.set(3000);
+    call.send({ type: 'agent.finished', endedAtMs: 2500 });
+    call.clock.set(10_480);
+    expect(call.of('no-input')).toEqual([]);
+    call.clock.set(10_500);
+    expect(call.of('no-input')).toEqual([{ type: 'no-input', atMs: 10_500 }]);
+  });
+
+  it('does not count the time an answer is pending as the caller not responding', () => {
+    const call = openTurn();
+    call.send({ type: 'speech.ended', turnId: 1, endedAtMs: 2000 });
+    expect(call.actor.getSnapshot().matches({ live: { answer: 'pending' } })).toBe(true);
+    // A slow transcript and reply: 20 s pass with the answer pending.
+    call.clock.set(22_000);
+    expect(call.of('no-input')).toEqual([]);
+    call.send({ type: 'reply.settled' });
+    call.clock.set(29_980);
+    expect(call.of('no-input')).toEqual([]);
+    call.clock.set(30_000);
+    expect(call.of('no-input')).toHaveLength(1);
+  });
+
+  function openTurn() {
+    const call = simulatedCall();
+    call.send({ type: 'call.started' });
+    call.frames(1000, false);
+    call.frames(1200, true);
+    call.send({ type: 'speech.started', turnId: 1, startedAtMs: 1000 });
+    call.frames(2000, true);
+    return call;
+  }
+});
+
+describe('turn-taking: keypad', () => {
+  it("takes the digits as one entry at '#' at once", () => {
+    const call = simulatedCall();
+    call.send({ type: 'call.started' });
+    call.clock.set(1000);
+    call.send({ type: 'keypad.pressed', digits: '1' });
+    call.clock.set(1500);
+    call.send({ type: 'keypad.pressed', digits: '9' });
+    call.clock.set(1900);
+    call.send({ type: 'keypad.pressed', digits: '#' });
+    expect(call.of('keypad.entered')).toEqual([{ type: 'keypad.entered', digits: '19', atMs: 1900 }]);
+    call.clock.set(10_000);
+    expect(call.of('keypad.entered')).toHaveLength(1);
+  });
+
+  it('takes the digits as one entry 2 s after the last key', () => {
+    const call = simulatedCall();
+    call.send({ type: 'call.started' });
+    call.clock.set(1000);
+    call.send({ type: 'keypad.pressed', digits: '4' });
+    call.clock.set(2500);
+    call.send({ type: 'keypad.pressed', digits: '2' });
+    call.clock.set(4480);
+    expect(call.of('keypad.entered')).toEqual([]);
+    call.clock.set(4500);
+    expect(call.of('keypad.entered')).toEqual([{ type: 'keypad.entered', digits: '42', atMs: 4500 }]);
+    // A key over the agent's voice interrupts it.
+    expect(call.of('barge-in')).toMatchObject([{ cause: 'keypad' }, { cause: 'keypad' }]);
+  });
+});
