@@ -26,8 +26,8 @@ const commandUsages = {
     A spoken call from a WAV: VAD → speech-to-text → the call → text-to-speech. --jsonl adds transcript and latency events.`,
   serve: `serve [--port N] [--host H] [--flow NAME] [--data-dir DIR] [--db PATH] [--audit PATH] [--now ISO-8601]
     The call server (what npm start runs): playground at /, /ws/text, /ws/call, /twilio/media, /metrics.`,
-  graph: `graph [--flow NAME] [--format mermaid|svg]
-    Prints the flow's statechart, drawn from its machine definition.`,
+  graph: `graph [--flow NAME | --machine turn-taking] [--format mermaid|svg]
+    Prints the flow's statechart (or, with --machine, an engine machine's, e.g. how a voice call takes turns), drawn from its machine definition.`,
   paths: `paths [--flow NAME|PATH]
     Walks the flow's graph: states visited, paths, PHI actors only under verification, no question asked more than
     3 times in a row. Exit 0 when every check passes, 1 when one fails (the state named).`,

@@ -67,11 +67,20 @@ interface TransitionLike {
 
 const doneActorPrefix = 'xstate.done.actor.';
 const errorActorPrefix = 'xstate.error.actor.';
+/** `after` delays arrive as `xstate.after.<delay name>.<state id>`. */
+const delayedEventPrefix = 'xstate.after.';
 
 function guardName(guard: unknown): string | undefined {
   if (guard === undefined || guard === null) return undefined;
   if (typeof guard === 'string') return guard;
-  if (typeof guard === 'function') return guard.name || 'inline guard';
+  if (typeof guard === 'function') {
+    // XState's higher-order guards (not, and, or) and stateIn keep what they combine on the function.
+    const { guards, stateValue } = guard as { guards?: unknown[]; stateValue?: unknown };
+    if (guard.name === 'not' && guards?.length === 1) return `not ${guardName(guards[0])}`;
+    if ((guard.name === 'and' || guard.name === 'or') && guards) return guards.map(guardName).join(` ${guard.name} `);
+    if (guard.name === 'stateIn' && typeof stateValue === 'string') return `in ${stateValue.replace(/^#/, '')}`;
+    return guard.name || 'inline guard';
+  }
   if (typeof guard === 'object' && 'type' in guard) {
     const { type, params } = guard as { type: unknown; params?: unknown };
     const shown = params && typeof params === 'object' ? Object.values(params).map(String).join(' ') : '';
@@ -148,7 +157,9 @@ export function transitionLabel(transition: GraphTransition): string {
         ? `${transition.actor} done`
         : transition.trigger === 'error'
           ? `${transition.actor} failed`
-          : transition.event;
+          : transition.event.startsWith(delayedEventPrefix)
+            ? `after ${transition.event.slice(delayedEventPrefix.length).split('.')[0]}`
+            : transition.event;
   return [head, guard].filter(Boolean).join(' ') || 'always';
 }
 
