@@ -77,7 +77,10 @@ export function heardVerification(
       malformed.delete('phone');
     } else malformed.add('phone');
   }
-  if (understanding.dateOfBirth && !keep('dateOfBirth')) {
+  // An unsure hearing may complete a date of birth (the year after the month and day), never change a part already given.
+  const onlyCompletes = (heard: DateOfBirthParts, given: DateOfBirthParts | undefined) =>
+    (['year', 'month', 'day'] as const).every((part) => heard[part] === undefined || given?.[part] === undefined || heard[part] === given[part]);
+  if (understanding.dateOfBirth && (!keep('dateOfBirth') || onlyCompletes(understanding.dateOfBirth, current.dateOfBirth))) {
     const merged = mergeDateOfBirth(current.dateOfBirth, understanding.dateOfBirth);
     if (merged && isPlausibleDateOfBirth(merged, options.today)) {
       slots.dateOfBirth = merged;

@@ -101,11 +101,17 @@ function heardIdentity(context: CallMachineContext, event: CallEvent) {
   return heardVerification(context.verification, heard(event), { today: context.today, unsure: unsure(event) });
 }
 
-/** The digit-heavy identity fields this utterance set or changed: the ones worth reading back when heard without confidence. */
+/**
+ * The digit-heavy identity fields this utterance set or changed: the ones worth reading back when heard without
+ * confidence. A date of birth is read back once whole (a month and day alone are asked the year first).
+ */
 function unsureIdentityFields(context: CallMachineContext, event: CallEvent): Array<'phone' | 'dateOfBirth'> {
   const slots = heardIdentity(context, event).slots;
   return (['phone', 'dateOfBirth'] as const).filter(
-    (field) => slots[field] !== undefined && JSON.stringify(slots[field]) !== JSON.stringify(context.verification[field]),
+    (field) =>
+      slots[field] !== undefined &&
+      JSON.stringify(slots[field]) !== JSON.stringify(context.verification[field]) &&
+      (field === 'phone' || completeDateOfBirth(slots.dateOfBirth) !== undefined),
   );
 }
 

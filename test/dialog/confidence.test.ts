@@ -102,6 +102,19 @@ describe('confidence', () => {
     expect(tools().filter((tool) => tool === 'cancel_appointment:true')).toHaveLength(1);
   });
 
+  it('asks the year after an unsure month and day, and reads back the whole date an unsure year completes', async () => {
+    await session.hear({ text: 'I want to book an appointment' });
+    await session.hear({ text: 'Smith' });
+    await session.hear({ text: 'january fifteenth', confidence: unsure });
+    // Not "I heard that. Is that right?": nothing whole to read back yet.
+    expect(agentLines().at(-1)).toBe('And what year were you born?');
+    await session.hear({ text: 'nineteen eighty five', confidence: unsure });
+    expect(agentLines().at(-1)).toBe('I heard a date of birth of January fifteenth, nineteen eighty-five. Is that right?');
+    await session.hear({ text: 'yes' });
+    await session.hear({ text: '555 010 1234' });
+    expect(tools()).toEqual(['verify_patient:true']);
+  });
+
   it('still gives the 911 line on an unsure emergency', async () => {
     await session.hear({ text: "I can't breathe", confidence: unsure });
     expect(session.state()).toBe('emergency');
