@@ -623,9 +623,10 @@ export function buildCallLine(parts: readonly CallLinePart[]): AnyStateMachine {
       on: { 'caller.spoke': onSpoke(intentTransitions) },
     },
     askIntent: {
-      meta: meta(['intent', 'specialty']),
+      // Asked again (after declining staff), "no thanks, bye" ends the call politely.
+      meta: meta(['intent', 'specialty', 'yesNo']),
       entry: [say('askIntent')],
-      on: { 'caller.spoke': onSpoke(intentTransitions) },
+      on: { 'caller.spoke': onSpoke([...intentTransitions, { guard: 'heardNo', target: 'wrapUp' }]) },
     },
     offerHuman: {
       meta: meta(['yesNo', 'intent']),

@@ -69,6 +69,15 @@ describe('confidence', () => {
     expect(session.state()).toBe('handoff');
   });
 
+  it('lets a caller who declined staff end the call with "no thanks, bye"', async () => {
+    await session.hear({ text: 'I want to talk to a real person', confidence: unsure });
+    await session.hear({ text: 'no' });
+    expect(agentLines().at(-1)).toMatch(/^How can I help you today\?/);
+    await session.hear({ text: 'no thanks, bye' });
+    expect(agentLines().at(-1)).toBe('Thank you for calling. Goodbye.');
+    expect(session.isEnded()).toBe(true);
+  });
+
   it('checks an unsure yes at the read-back before booking', async () => {
     await verified();
     for (const text of ['cardiology', 'the first one', 'next wednesday', 'nine thirty', 'checkup']) await session.hear({ text });
