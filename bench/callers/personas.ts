@@ -153,7 +153,8 @@ export function createCallerMind(persona: Persona, seed: number): CallerMind {
   };
 
   /** Which value a read-back got wrong, if any (the agent's words in `heardNow`). */
-  const readBackWrong = (): 'dateOfBirth' | 'phone' | undefined => {
+  const readBackWrong = (): 'lastName' | 'dateOfBirth' | 'phone' | undefined => {
+    if (heardNow.includes('last name') && !heardNow.includes(`last name ${name.toLowerCase()}`)) return 'lastName';
     if (heardNow.includes('date of birth') && !heardNow.includes(normalisedWords(speakBirthDate(patient.dateOfBirth)))) return 'dateOfBirth';
     if (heardNow.includes('phone number') && !heardNow.includes(normalisedWords(speakPhone(patient.phoneDigits)))) return 'phone';
     return undefined;
@@ -236,6 +237,7 @@ export function createCallerMind(persona: Persona, seed: number): CallerMind {
       case 'readBack': {
         // A person checks what is read back: a wrong date of birth or phone number gets a no and the right value.
         const wrong = readBackWrong();
+        if (wrong === 'lastName') return `no, it's ${name}, ${spelled(name)}`;
         if (wrong === 'dateOfBirth') return `no, it's ${birthDate()}`;
         if (wrong === 'phone') return `no, it's ${phone()}`;
         return pick(['yes', "yes, that's right", 'correct']);

@@ -102,16 +102,18 @@ function heardIdentity(context: CallMachineContext, event: CallEvent) {
 }
 
 /**
- * The digit-heavy identity fields this utterance set or changed: the ones worth reading back when heard without
- * confidence. A date of birth is read back once whole (a month and day alone are asked the year first).
+ * The identity fields this utterance set or changed that are read back when heard without confidence: a date of birth
+ * once whole (a month and day alone are asked the year first), a phone number, and, once an attempt has failed, the last
+ * name (with the numbers keyed, a misheard name is what would lock a genuine caller out).
  */
-function unsureIdentityFields(context: CallMachineContext, event: CallEvent): Array<'phone' | 'dateOfBirth'> {
+function unsureIdentityFields(context: CallMachineContext, event: CallEvent): CallMachineContext['unsureFields'] {
   const slots = heardIdentity(context, event).slots;
-  return (['phone', 'dateOfBirth'] as const).filter(
+  const fields: CallMachineContext['unsureFields'] = context.verificationFailures > 0 ? ['lastName', 'phone', 'dateOfBirth'] : ['phone', 'dateOfBirth'];
+  return fields.filter(
     (field) =>
       slots[field] !== undefined &&
       JSON.stringify(slots[field]) !== JSON.stringify(context.verification[field]) &&
-      (field === 'phone' || completeDateOfBirth(slots.dateOfBirth) !== undefined),
+      (field !== 'dateOfBirth' || completeDateOfBirth(slots.dateOfBirth) !== undefined),
   );
 }
 
@@ -190,7 +192,7 @@ export function callLineSetup(parts: readonly CallLinePart[]) {
     hasBookingReason: ({ context }) => context.booking.reason !== undefined && context.booking.reason !== '',
     heardVerificationValue: ({ context, event }) => heardIdentity(context, event).changed,
     heardMalformedValue: ({ context, event }) => heardIdentity(context, event).malformed.length > 0,
-    heardUnsureDigits: ({ context, event }) => unsure(event) && unsureIdentityFields(context, event).length > 0,
+    heardUnsureIdentity: ({ context, event }) => unsure(event) && unsureIdentityFields(context, event).length > 0,
     heardSymptom: ({ context, event }) => heard(event).symptom === true && context.triage === undefined,
     awaitingTriage: ({ context }) => context.triage !== undefined,
     triageAnsweredYes: ({ context, event }) => context.triage !== undefined && heard(event).yesNo === true,
@@ -263,8 +265,10 @@ export function callLineSetup(parts: readonly CallLinePart[]) {
       if (malformed.some((field) => counts[field] >= 2)) enqueue.emit({ type: 'agent.say', key: 'keypadHint', context: now, repeat: 1 });
     }),
     offerKeypadForUnsure: enqueueActions(({ context, enqueue }) => {
-      const now = { ...context, malformedNow: context.unsureFields };
-      enqueue.assign({ malformedNow: context.unsureFields });
+      const numbers = context.unsureFields.filter((field) => field !== 'lastName');
+      if (numbers.length === 0) return;
+      const now = { ...context, malformedNow: numbers };
+      enqueue.assign({ malformedNow: numbers });
       enqueue.emit({ type: 'agent.say', key: 'keypadHint', context: now, repeat: 1 });
     }),
     holdUnsureValues: assign({ unsureFields: ({ context, event }) => unsureIdentityFields(context, event) }),
@@ -655,9 +659,9 @@ export function buildCallLine(parts: readonly CallLinePart[]): AnyStateMachine {
           entry: ['askNextVerificationField'],
           on: {
             'caller.spoke': onSpoke([
-              // A birth date or phone number heard without confidence is read back before it can spend an attempt.
+              // A birth date or phone number (after a failed attempt, a last name too) heard without confidence is read back before it can spend an attempt.
               {
-                guard: and(['heardVerificationValue', 'heardUnsureDigits']),
+                guard: and(['heardVerificationValue', 'heardUnsureIdentity']),
                 target: 'readingBack',
                 actions: ['explainMalformed', 'holdUnsureValues', 'captureVerification'],
               },
@@ -668,7 +672,7 @@ export function buildCallLine(parts: readonly CallLinePart[]): AnyStateMachine {
           },
         },
         readingBack: {
-          meta: meta(['yesNo', 'dateOfBirth', 'phone']),
+          meta: meta(['yesNo', 'lastName', 'dateOfBirth', 'phone']),
           entry: [say('confirmHeardValues')],
           on: {
             'caller.spoke': onSpoke([

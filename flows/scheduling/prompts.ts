@@ -132,6 +132,8 @@ function templateFor(key: PromptKey, context: CallMachineContext, options: Reply
     case 'confirmHeardValues': {
       const parts: string[] = [];
       const dateOfBirth = completeDateOfBirth(context.verification.dateOfBirth);
+      const lastName = context.verification.lastName;
+      if (context.unsureFields.includes('lastName') && lastName) parts.push(`the last name ${lastName.charAt(0)}${lastName.slice(1).toLowerCase()}, ${spellCode(lastName)}`);
       if (context.unsureFields.includes('dateOfBirth') && dateOfBirth) parts.push(`a date of birth of ${speakBirthDate(dateOfBirth)}`);
       if (context.unsureFields.includes('phone') && context.verification.phone) parts.push(`the phone number ${speakPhone(context.verification.phone)}`);
       return `I heard ${speakList(parts, 'and') || 'that'}. Is that right?`;

@@ -75,7 +75,7 @@ export interface CallMachineContext {
   /** The question an unsure yes was checked on ("Sorry, I want to be sure I heard you."): a second yes to it is taken. */
   yesCheckedFor?: PromptKey;
   /** Identity values heard without confidence, read back to the caller before they can spend a verification attempt. */
-  unsureFields: Array<'phone' | 'dateOfBirth'>;
+  unsureFields: Array<'phone' | 'dateOfBirth' | 'lastName'>;
   /** Which malformed values the agent is explaining right now, for the hint's words. */
   malformedNow: Array<'phone' | 'dateOfBirth'>;
   /** A serious symptom heard without acute wording: held while the caller is asked whether it is happening now. */
