@@ -192,7 +192,7 @@ async function call(argv: string[]): Promise<number> {
         if (event.type === 'transcript') write({ type: 'transcript', text: event.text, final: event.final });
         else if (event.type === 'latency') write({ type: 'latency', ...event.latency });
         else if (event.type === 'barge-in') write({ type: 'barge-in', heardMs: Math.round(event.interruption.heardMs) });
-        else if (event.type !== 'agent-audio' && event.type !== 'caller-audio' && event.type !== 'caller-speech') {
+        else if (event.type !== 'agent-audio' && event.type !== 'caller-audio' && event.type !== 'caller-speech' && event.type !== 'turn-state') {
           const wire = channelEvent(event);
           if (wire?.type === 'end') endEvent = wire;
           else if (wire) write(wire);

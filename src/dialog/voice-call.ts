@@ -10,6 +10,7 @@ import type { TextToSpeech } from '../tts/types.ts';
 import { createAgentVoice, type AgentVoice, type Interruption } from './agent-voice.ts';
 import { completeAnswer } from './endpointing.ts';
 import type { CallSession, SessionEvent } from './session.ts';
+import { leafPaths } from './state-view.ts';
 
 /** Per-turn timings on the call timeline, ms; each stage measured from the caller's end of speech. */
 export interface TurnLatency {
@@ -37,7 +38,9 @@ export type VoiceCallEvent =
   /** The VAD confirmed caller speech: it began at `atMs` and was confirmed at `detectedAtMs` (timeline ms). */
   | { type: 'caller-speech'; turnId: number; atMs: number; detectedAtMs: number }
   | { type: 'barge-in'; interruption: Interruption }
-  | { type: 'latency'; latency: TurnLatency };
+  | { type: 'latency'; latency: TurnLatency }
+  /** The turn-taking machine moved: its active states as full dotted paths joined with "+" (no call content). */
+  | { type: 'turn-state'; value: string };
 
 export interface VoiceCallOptions {
   session: CallSession;
@@ -185,6 +188,14 @@ export async function createVoiceCall(options: VoiceCallOptions): Promise<VoiceC
   });
   turns.on('no-input', () => enqueueAnswer(() => session.silence()));
   turns.on('keypad.entered', ({ digits }) => enqueueAnswer(() => session.hear({ dtmf: digits })));
+  // Published on change only: most caller frames leave the machine where it was.
+  let turnState = '';
+  turns.subscribe((snapshot) => {
+    const value = leafPaths(snapshot.value);
+    if (value === turnState) return;
+    turnState = value;
+    publish({ type: 'turn-state', value });
+  });
   turns.start();
 
   session.subscribe((event) => {

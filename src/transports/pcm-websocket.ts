@@ -33,6 +33,7 @@ export type PcmServerMessage =
   | { type: 'transcript'; text: string; final: boolean }
   | ({ type: 'latency' } & Extract<VoiceCallEvent, { type: 'latency' }>['latency'])
   | { type: 'clear' }
+  | { type: 'turn-state'; value: string }
   | { type: 'error'; message: string };
 
 /** The wire form of a VoiceCall event, or undefined for events the client does not get (caller audio; agent audio goes binary). */
@@ -44,6 +45,8 @@ export function pcmServerMessage(event: VoiceCallEvent): PcmServerMessage | unde
       return { type: 'latency', ...event.latency };
     case 'barge-in':
       return { type: 'clear' };
+    case 'turn-state':
+      return { type: 'turn-state', value: event.value };
     case 'agent':
     case 'state':
     case 'tool':

@@ -58,6 +58,8 @@ async function greetingDurationMs(runtime: CallRuntime): Promise<number> {
 }
 
 const highlighted = (page: Page) => page.$eval('#diagram', (diagram) => diagram.querySelector('g.state.current')?.getAttribute('data-state') ?? null);
+/** The states the turn-taking drawing highlights as current (one per region of `live`). */
+const turnHighlighted = (page: Page) => page.$$eval('#turn-diagram g.state.current', (nodes) => nodes.map((node) => node.getAttribute('data-state')));
 const counter = (page: Page, name: 'microphoneMs' | 'agentAudioPlayedMs') => page.evaluate((key) => Number(document.body.dataset[key] ?? 0), name);
 
 describe.skipIf(!haveChromium || !haveSpeech)('playground microphone (headless Chromium, offline speech)', () => {
@@ -117,6 +119,16 @@ describe.skipIf(!haveChromium || !haveSpeech)('playground microphone (headless C
     expect(await page.isVisible('#voice-message')).toBe(false);
     await page.waitForFunction(() => document.querySelectorAll('#transcript li.agent').length === 1);
     expect(await highlighted(page)).toBe('greeting');
+    expect(await page.locator('#transcript li.caller').count()).toBe(0);
+
+    // The turn-taking machine is drawn beside the call machine and moves live: the agent has the floor while the greeting
+    // plays, then is quiet (the caller listening) before the caller's line, in the drawing and not only in the text.
+    expect(await page.locator('#turn-diagram g.state[data-state="live.caller.speaking"]').count()).toBe(1);
+    await page.waitForFunction(() => document.querySelector('#turn-diagram g.state.current[data-state="live.agent.speaking"]') !== null, undefined, { timeout: 10_000 });
+    expect(await turnHighlighted(page)).toEqual(expect.arrayContaining(['live.caller.quiet', 'live.keypad.empty']));
+    await page.waitForFunction(() => document.querySelector('#turn-diagram g.state.current[data-state="live.agent.quiet"]') !== null, undefined, { timeout: callerStartsAtMs + 10_000 });
+    expect(await turnHighlighted(page)).not.toContain('live.agent.speaking');
+    expect(await page.textContent('#turn-state')).toContain('agent.quiet');
     expect(await page.locator('#transcript li.caller').count()).toBe(0);
 
     // The caller's line: only the server's recogniser can put it in the transcript, from the frames the page sent.

@@ -1,4 +1,4 @@
-// The playground page: one call at a time over /ws/text (or /ws/call with the microphone) on the picked flow, shown as transcript, slots, tools, latency, a live statechart with the states visited, and the flow's path coverage.
+// The playground page: one call at a time over /ws/text (or /ws/call with the microphone) on the picked flow, shown as transcript, slots, tools, latency, a live statechart with the states visited, the live turn-taking machine of a voice call, and the flow's path coverage.
 
 const element = (id) => document.getElementById(id);
 const transcript = element('transcript');
@@ -8,6 +8,8 @@ const latencyList = element('latency');
 const statusText = element('status');
 const currentStateText = element('current-state');
 const diagram = element('diagram');
+const turnDiagram = element('turn-diagram');
+const turnStateText = element('turn-state');
 const lineInput = element('line');
 const sendButton = element('send');
 const microphoneButton = element('microphone');
@@ -55,6 +57,7 @@ function clearCallView() {
   toolsList.replaceChildren();
   latencyList.replaceChildren();
   highlightState('');
+  highlightTurnState('');
   markVisited(new Set());
 }
 
@@ -73,21 +76,32 @@ function noteVisited(activeCall, value) {
   markVisited(activeCall.visited);
 }
 
-/** Marks the state's <g data-state> as current and its ancestors as active; "a+b" is parallel regions. */
-function highlightState(value) {
-  for (const node of diagram.querySelectorAll('g.state.current, g.state.active')) node.classList.remove('current', 'active');
-  currentStateText.textContent = value || '—';
-  document.body.dataset.callState = value;
+/** Marks the state's <g data-state> in `drawing` as current and its ancestors as active; "a+b" is parallel regions. */
+function markCurrent(drawing, value) {
+  for (const node of drawing.querySelectorAll('g.state.current, g.state.active')) node.classList.remove('current', 'active');
   for (const path of value ? value.split('+') : []) {
     const parts = path.split('.');
     for (let length = 1; length < parts.length; length += 1) {
-      diagram.querySelector(`g.state[data-state="${CSS.escape(parts.slice(0, length).join('.'))}"]`)?.classList.add('active');
+      drawing.querySelector(`g.state[data-state="${CSS.escape(parts.slice(0, length).join('.'))}"]`)?.classList.add('active');
     }
-    const current = diagram.querySelector(`g.state[data-state="${CSS.escape(path)}"]`);
+    const current = drawing.querySelector(`g.state[data-state="${CSS.escape(path)}"]`);
     if (!current) continue;
     current.classList.add('current');
-    if (!diagram.classList.contains('fit')) current.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    if (!drawing.classList.contains('fit')) current.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   }
+}
+
+function highlightState(value) {
+  currentStateText.textContent = value || '—';
+  document.body.dataset.callState = value;
+  markCurrent(diagram, value);
+}
+
+/** The voice call's turn-taking machine (regions: line, agent, speech, caller, keypad, answer, silence). */
+function highlightTurnState(value) {
+  turnStateText.textContent = value || '—';
+  document.body.dataset.turnState = value;
+  markCurrent(turnDiagram, value);
 }
 
 function showSlots(slots) {
@@ -137,6 +151,9 @@ function handleEvent(activeCall, event) {
     case 'state':
       highlightState(event.value);
       noteVisited(activeCall, event.value);
+      break;
+    case 'turn-state':
+      highlightTurnState(event.value);
       break;
     case 'slots':
       showSlots(event.slots);
@@ -397,6 +414,18 @@ async function showDiagram(name) {
   diagram.innerHTML = svg;
 }
 
+/** Draws the turn-taking machine, the same for every flow. */
+async function showTurnDiagram() {
+  try {
+    const response = await fetch('/turn-taking.svg');
+    if (!response.ok) return;
+    turnDiagram.innerHTML = (await response.text()).replace(/^<\?xml[^>]*>\s*/, '');
+    highlightTurnState(document.body.dataset.turnState ?? '');
+  } catch {
+    // The call machine and the call still work without this drawing.
+  }
+}
+
 async function pickFlow(name) {
   selectedFlow = name;
   document.body.dataset.flow = name;
@@ -440,3 +469,4 @@ flowPicker.addEventListener('change', () => void pickFlow(flowPicker.value));
 
 startTextCall();
 void loadFlows();
+void showTurnDiagram();

@@ -1,6 +1,7 @@
-// The playground: GET / (the page with the statechart inlined), its script, styles and microphone worklet, GET /graph.svg, and the flow picker's /flows and /coverage.
+// The playground: GET / (the page with the statechart inlined), its script, styles and microphone worklet, GET /graph.svg and /turn-taking.svg, and the flow picker's /flows and /coverage.
 import { readFile } from 'node:fs/promises';
 import type { FastifyReply } from 'fastify';
+import { turnTakingMachine } from '../../../machines/turn-taking.ts';
 import type { Flow } from '../../flow/types.ts';
 import { phiActorsOf } from '../../flow/types.ts';
 import { buildCallGraph } from '../../graph/call-graph.ts';
@@ -37,6 +38,16 @@ function statechartSvg(flow: Flow): Promise<string> {
   return diagram;
 }
 
+// The engine's turn-taking machine is the same for every flow and call; it invokes no actors, so none touches patient data.
+let turnTakingDiagram: Promise<string> | undefined;
+function turnTakingSvg(): Promise<string> {
+  turnTakingDiagram ??= renderSvg(buildCallGraph(turnTakingMachine, { phiActors: [] })).catch((error: unknown) => {
+    turnTakingDiagram = undefined;
+    throw error;
+  });
+  return turnTakingDiagram;
+}
+
 /** The flow a playground request names (`?flow=NAME`), else the server's default; undefined for a name it does not offer. */
 function chosenFlow(context: Parameters<FrontdeskRoutePlugin>[1], query: unknown): Flow | undefined {
   const name = (query as Record<string, unknown> | undefined)?.flow;
@@ -66,6 +77,9 @@ export const playgroundRoutes: FrontdeskRoutePlugin = async (app, context) => {
     if (!flow) return unknownFlow(reply);
     return reply.type('image/svg+xml; charset=utf-8').header('cache-control', 'no-cache').send(await statechartSvg(flow));
   });
+
+  // The turn-taking machine a voice call runs beside the flow's; the page highlights it from /ws/call's turn-state events.
+  app.get('/turn-taking.svg', async (_request, reply) => reply.type('image/svg+xml; charset=utf-8').header('cache-control', 'no-cache').send(await turnTakingSvg()));
 
   // The flow picker's list: name, one line, and which one a call runs when none is picked.
   app.get('/flows', async () => ({
