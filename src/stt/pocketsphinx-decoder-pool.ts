@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Grammar } from './grammar.ts';
-import type { NativePointer, PocketSphinxLibrary, SearchBeams } from './pocketsphinx-library.ts';
+import type { NativePointer, PocketSphinxLibrary } from './pocketsphinx-library.ts';
 
 /** The search PocketSphinx creates from `-lm`: the generic en-us trigram model. */
 export const freeSearchName = '_default';
@@ -20,15 +20,6 @@ export type Band = 'narrowband' | 'wideband';
  * The model's own `-cmninit` is for 16 kHz speech; starting a narrowband utterance from it loses the first utterance.
  */
 const narrowbandCepstralMean = [49.01, 24.19, -36.83, 48.59, -22.47, -4.02, 10.7, -38.66, 13.65, -11.67, -2.51, 12.78, -19.51];
-
-/**
- * Beams of a narrowband grammar search, wider than PocketSphinx's defaults: telephone audio from voices far from the
- * model scored so low that the search lost every path and heard nothing ("Smith" → ""). Measured with
- * bench/offline-speech.ts (33 turns × 9 voices, 8 kHz μ-law, grammar): value accuracy 0.68 → 0.72 for 1.15× the decoding
- * time; 1e-80 gained 0.01 more for 3.5×. Wideband keeps the defaults: there the wider beams let the grammar force speech
- * it does not cover onto an interrupt ("I'd like an appointment" heard as "talk to an operator").
- */
-export const narrowbandBeams: SearchBeams = { beam: 1e-64, pbeam: 1e-64, wbeam: 1e-48 };
 
 /** `grammar`: a lean decoder (no LM, words added as grammars need them); `free`: the full dictionary and generic LM. */
 export type DecoderKind = 'grammar' | 'free';
@@ -71,24 +62,24 @@ export class DecoderPool {
    * the grammar compiled or already holds all its words: PocketSphinx 5prealpha crashes compiling a grammar after words
    * were added to a decoder that has a search, so words go only into fresh decoders, before their first grammar.
    */
-  async open(grammar: Grammar | null, pronunciations: Map<string, string>, vocabulary?: Vocabulary, band: Band = 'wideband'): Promise<{ decoder: PooledDecoder; ready: boolean }> {
+  async open(grammar: Grammar | null, pronunciations: Map<string, string>, vocabulary?: Vocabulary): Promise<{ decoder: PooledDecoder; ready: boolean }> {
     if (grammar === null) {
       const decoder = await this.acquire('free');
       return { decoder, ready: this.library.setSearch(decoder.pointer, freeSearchName) };
     }
-    const name = searchName(grammar, band);
+    const name = searchName(grammar);
     const words = new Set([...grammar.words, ...pronunciations.keys()]);
     const idle = this.idle.grammar;
     let index = lastIndexWhere(idle, (decoder) => decoder.searches.includes(name));
     if (index < 0) index = lastIndexWhere(idle, (decoder) => [...words].every((word) => decoder.addedWords.has(word)));
     if (index >= 0) {
       const decoder = idle.splice(index, 1)[0]!;
-      return { decoder, ready: await this.useGrammar(decoder, grammar, pronunciations, band) };
+      return { decoder, ready: await this.useGrammar(decoder, grammar, pronunciations) };
     }
     // A fresh decoder learns the whole vocabulary now, before its first search: later grammars made of those words compile
     // in it too, so decoders serve any turn and their number follows the streams open at once, not streams per grammar.
     const decoder = await this.acquire('grammar', true);
-    return { decoder, ready: await this.useGrammar(decoder, grammar, pronunciations, band, vocabulary) };
+    return { decoder, ready: await this.useGrammar(decoder, grammar, pronunciations, vocabulary) };
   }
 
   private async acquire(kind: DecoderKind, fresh = false): Promise<PooledDecoder> {
@@ -130,8 +121,8 @@ export class DecoderPool {
   }
 
   /** Adds the words the grammar needs (only ever to a decoder without searches, or words it holds already), then compiles and activates it. */
-  private async useGrammar(decoder: PooledDecoder, grammar: Grammar, pronunciations: Map<string, string>, band: Band, vocabulary?: Vocabulary): Promise<boolean> {
-    const name = searchName(grammar, band);
+  private async useGrammar(decoder: PooledDecoder, grammar: Grammar, pronunciations: Map<string, string>, vocabulary?: Vocabulary): Promise<boolean> {
+    const name = searchName(grammar);
     const known = decoder.searches.indexOf(name);
     if (known >= 0) {
       decoder.searches.splice(known, 1);
@@ -141,7 +132,7 @@ export class DecoderPool {
     // Lean decoders need every grammar word; full ones hold CMUdict and need only the pronunciations made for other words.
     const words = decoder.kind === 'grammar' ? [...grammar.words, ...pronunciations.keys(), ...(vocabulary ? vocabularyWords(vocabulary) : [])] : [...pronunciations.keys()];
     await this.learn(decoder, words, pronunciations, vocabulary);
-    if (!(await this.library.setJsgfSearch(decoder.pointer, name, grammar.jsgf, band === 'narrowband' ? narrowbandBeams : undefined))) {
+    if (!(await this.library.setJsgfSearch(decoder.pointer, name, grammar.jsgf))) {
       if (decoder.kind === 'free') this.library.setSearch(decoder.pointer, freeSearchName);
       return false;
     }
@@ -207,9 +198,8 @@ function lastIndexWhere<T>(items: T[], matches: (item: T) => boolean): number {
   return -1;
 }
 
-/** One search per grammar and band (their beams differ). */
-function searchName(grammar: Grammar, band: Band): string {
-  return `g${createHash('sha1').update(grammar.jsgf).digest('hex').slice(0, 16)}${band === 'narrowband' ? 'n' : 'w'}`;
+function searchName(grammar: Grammar): string {
+  return `g${createHash('sha1').update(grammar.jsgf).digest('hex').slice(0, 16)}`;
 }
 
 const dictionaries = new Map<string, Promise<Map<string, string[]>>>();

@@ -30,16 +30,6 @@ export interface PocketSphinxModelFiles {
   languageModel: string;
 }
 
-/** How far below the best path a path may score and live on, as probabilities (PocketSphinx's -beam, -pbeam, -wbeam). */
-export interface SearchBeams {
-  beam: number;
-  pbeam: number;
-  wbeam: number;
-}
-
-/** PocketSphinx's own defaults. */
-export const defaultBeams: SearchBeams = { beam: 1e-48, pbeam: 1e-48, wbeam: 7e-29 };
-
 export interface PocketSphinxLibrary {
   readonly files: PocketSphinxModelFiles;
   /** Loaded with `blocking`: decoding calls run on the calling thread, and the `…Now` forms may be used. */
@@ -52,8 +42,8 @@ export interface PocketSphinxLibrary {
   createDecoder(extraArguments: string[], lean?: { dictionary: string }): Promise<NativePointer>;
   /** Frees a decoder off the main thread (freeing a model and its searches takes up to a few hundred ms). */
   freeDecoder(decoder: NativePointer): void;
-  /** Compiles a JSGF grammar into a search with these beams (PocketSphinx's defaults when absent), off the main thread (a grammar with many names takes tens of ms). */
-  setJsgfSearch(decoder: NativePointer, name: string, jsgf: string, beams?: SearchBeams): Promise<boolean>;
+  /** Compiles a JSGF grammar into a search, off the main thread (a grammar with many names takes tens of ms). */
+  setJsgfSearch(decoder: NativePointer, name: string, jsgf: string): Promise<boolean>;
   setSearch(decoder: NativePointer, name: string): boolean;
   unsetSearch(decoder: NativePointer, name: string): void;
   /** Adds a pronunciation (microseconds, so on the calling thread); `update` rebuilds the decoder's searches, so pass it only with the last word of a batch. */
@@ -119,8 +109,6 @@ export function loadPocketSphinx(paths: PocketSphinxPaths = {}): PocketSphinxLib
   const psInit = pocketsphinx.func('void *ps_init(void *config)');
   const psFree = pocketsphinx.func('int ps_free(void *decoder)');
   const psSetJsgfString = pocketsphinx.func('int ps_set_jsgf_string(void *decoder, const char *name, const char *jsgf)');
-  const psGetConfig = pocketsphinx.func('void *ps_get_config(void *decoder)');
-  const cmdLnSetFloat = sphinxbase.func('void cmd_ln_set_float_r(void *config, const char *name, double value)');
   const psSetSearch = pocketsphinx.func('int ps_set_search(void *decoder, const char *name)');
   const psUnsetSearch = pocketsphinx.func('int ps_unset_search(void *decoder, const char *name)');
   const psAddWord = pocketsphinx.func('int ps_add_word(void *decoder, const char *word, const char *phones, int update)');
@@ -187,16 +175,7 @@ export function loadPocketSphinx(paths: PocketSphinxPaths = {}): PocketSphinxLib
       return decoder;
     },
     freeDecoder: (decoder) => void callAsync(psFree, decoder).catch(() => {}),
-    setJsgfSearch: async (decoder, name, jsgf, beams) =>
-      (await serially(() => {
-        // A grammar search takes its beams from the decoder's configuration when it is compiled.
-        const config = psGetConfig(decoder);
-        const chosen = beams ?? defaultBeams;
-        cmdLnSetFloat(config, '-beam', chosen.beam);
-        cmdLnSetFloat(config, '-pbeam', chosen.pbeam);
-        cmdLnSetFloat(config, '-wbeam', chosen.wbeam);
-        return callDecoding(psSetJsgfString, decoder, name, jsgf);
-      })) === 0,
+    setJsgfSearch: async (decoder, name, jsgf) => (await serially(() => callDecoding(psSetJsgfString, decoder, name, jsgf))) === 0,
     setSearch: (decoder, name) => psSetSearch(decoder, name) === 0,
     unsetSearch: (decoder, name) => void psUnsetSearch(decoder, name),
     addWord: (decoder, word, phones, update = true) => (psAddWord(decoder, word, phones, update ? 1 : 0) as number) >= 0,

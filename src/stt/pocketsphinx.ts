@@ -35,18 +35,10 @@ export interface PocketSphinxSttOptions extends PocketSphinxPaths, GrammarOption
   onSecondPass?: () => void;
 }
 
-/**
- * Narrowband grammar searches run with wider beams (`narrowbandBeams`), which score more senones each frame; the best of
- * them, each frame's zero, is higher, so the same words score lower per frame: 2.3 on average over 32 utterances of
- * four 8 kHz voices (docs/offline-stt.md). Adding it back keeps narrowband scores on the scale the confidence and the
- * second-pass threshold were calibrated on.
- */
-const narrowbandScoreOffsetPerFrame = 2;
-
 /** Samples handed to the decoder per native call (0.25 s at 16 kHz): few calls, partials still timely. */
 const samplesPerDecodeCall = 4000;
 
-/** Word insertion penalty, measured on generated callers: the default (0.65) lets grammars insert short words ("oh") between digits, 0.01 drops optional words ("the"); 0.2 did best. Beams: see `narrowbandBeams`. */
+/** Word insertion penalty, measured on generated callers: the default (0.65) lets grammars insert short words ("oh") between digits, 0.01 drops optional words ("the"); 0.2 did best. */
 const defaultDecoderArguments = ['-wip', '0.2'];
 
 /** Creates the offline STT; throws CONFIG_INVALID when the Debian packages are missing. */
@@ -120,14 +112,14 @@ async function openStream(
   const { grammar, pronunciations } = await prepareGrammar(library, options.expectation, grammarOptions, espeakCommand);
   // libsamplerate's sinc at medium quality, a converter from the process's pool; a pass-through at 16 kHz.
   const resampler = await acquireResampler({ inputSampleRate: options.sampleRate, outputSampleRate: decoderSampleRate, quality: 'medium' });
-  const band = options.sampleRate < decoderSampleRate ? 'narrowband' : 'wideband';
-  const { decoder, ready } = await pool.open(grammar, pronunciations, vocabulary, band);
+  const { decoder, ready } = await pool.open(grammar, pronunciations, vocabulary);
   if (!ready && decoder.kind === 'grammar') {
     // A grammar PocketSphinx rejects (never seen: every word is checked against CMUdict first) falls back to the generic LM.
     pool.release(decoder);
     resampler.close();
     return openStream(library, pool, grammarOptions, espeakCommand, { ...options, expectation: undefined }, vocabulary, secondPass);
   }
+  const band = options.sampleRate < decoderSampleRate ? 'narrowband' : 'wideband';
   pool.prepareBand(decoder, band);
   if (!library.startUtterance(decoder.pointer)) {
     pool.discard(decoder);
@@ -236,8 +228,7 @@ class PocketSphinxStream implements SttStream {
     }
     // A grammar search's posterior is always 1 (its lattice has one path): the path score per frame stands in.
     const { score, frames } = this.library.pathScore(this.decoder.pointer);
-    const offset = this.band === 'narrowband' ? narrowbandScoreOffsetPerFrame : 0;
-    const grammar: GrammarHypothesis = { text, scorePerFrame: text.length > 0 && frames > 0 ? score / frames + offset : 0 };
+    const grammar: GrammarHypothesis = { text, scorePerFrame: text.length > 0 && frames > 0 ? score / frames : 0 };
     const expectation = this.options.expectation;
     if (this.secondPass && expectation && needsSecondPass(grammar, expectation)) {
       this.returnDecoder(true);
