@@ -66,17 +66,18 @@ describe('turn-taking: barge-in', () => {
   });
 });
 
-describe('turn-taking: endpointing', () => {
-  function openTurn() {
-    const call = simulatedCall();
-    call.send({ type: 'call.started' });
-    call.frames(1000, false);
-    call.frames(1200, true);
-    call.send({ type: 'speech.started', turnId: 1, startedAtMs: 1000 });
-    call.frames(2000, true);
-    return call;
-  }
+/** A call whose caller has been speaking since 1000 ms (turn 1 open), frames up to 2000 ms. */
+function openTurn() {
+  const call = simulatedCall();
+  call.send({ type: 'call.started' });
+  call.frames(1000, false);
+  call.frames(1200, true);
+  call.send({ type: 'speech.started', turnId: 1, startedAtMs: 1000 });
+  call.frames(2000, true);
+  return call;
+}
 
+describe('turn-taking: endpointing', () => {
   it('ends the turn once a complete value has held still and the caller has paused, well before the silence window', () => {
     const call = openTurn();
     call.send({ type: 'transcript.partial', turnId: 1, text: 'five five five zero one zero one two three four', complete: true });
@@ -127,16 +128,6 @@ describe('turn-taking: no input', () => {
     call.clock.set(30_000);
     expect(call.of('no-input')).toHaveLength(1);
   });
-
-  function openTurn() {
-    const call = simulatedCall();
-    call.send({ type: 'call.started' });
-    call.frames(1000, false);
-    call.frames(1200, true);
-    call.send({ type: 'speech.started', turnId: 1, startedAtMs: 1000 });
-    call.frames(2000, true);
-    return call;
-  }
 });
 
 describe('turn-taking: keypad', () => {
