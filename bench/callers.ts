@@ -1,5 +1,5 @@
 // `npm run bench:callers`: adaptive simulated callers (five goals, three synthesizers at several rates) ring `frontdesk serve` over /ws/call and Twilio Media Streams; writes bench/results/callers.{json,md}.
-// `-- --quick`: one voice, each persona once per transport. `--concurrency N` calls at once (default 12; each on its own server), `--seed N` another set of phrasings, `--voices a,b` voice ids containing those words, `--transports twilio` one transport, `--personas book,list` some personas, `--out NAME` writes bench/results/NAME.{json,md}. Env: BENCH_CALLERS_PROGRESS=FILE appends each finished call as a JSON line; BENCH_CALLERS_KEEP=1 keeps each call's data dir (call log, recording, audit).
+// `-- --quick`: one voice, each persona once per transport. `--concurrency N` calls at once (default 12; each on its own server), `--seed N` another set of phrasings, `--voices a,b` voice ids containing those words, `--transports twilio` one transport, `--personas book,list` some personas, `--calls 52` only those calls of the full plan (same seed as in a full run), `--out NAME` writes bench/results/NAME.{json,md}. Env: BENCH_CALLERS_PROGRESS=FILE appends each finished call as a JSON line; BENCH_CALLERS_KEEP=1 keeps each call's data dir (call log, recording, audit).
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,7 +27,7 @@ interface Job {
 }
 
 const { values } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, concurrency: { type: 'string' }, seed: { type: 'string', default: '1' }, voices: { type: 'string' }, transports: { type: 'string' }, personas: { type: 'string' }, out: { type: 'string', default: 'callers' } },
+  options: { quick: { type: 'boolean', default: false }, concurrency: { type: 'string' }, seed: { type: 'string', default: '1' }, voices: { type: 'string' }, transports: { type: 'string' }, personas: { type: 'string' }, calls: { type: 'string' }, out: { type: 'string', default: 'callers' } },
   strict: true,
 });
 const quick = values.quick ?? false;
@@ -37,7 +37,7 @@ const transports = (values.transports?.split(',').map((word) => word.trim()) ?? 
 const voiceFilter = values.voices?.split(',').map((word) => word.trim().toLowerCase());
 const voices = quick ? allVoices.slice(0, 1) : voiceFilter ? allVoices.filter((voice) => voiceFilter.some((word) => voice.id.toLowerCase().includes(word))) : allVoices;
 if (transports.some((transport) => transport !== 'ws-call' && transport !== 'twilio') || !/^[\w.-]+$/.test(values.out ?? '') || voices.length === 0 || !Number.isInteger(concurrency) || concurrency < 1 || !Number.isFinite(baseSeed)) {
-  process.stderr.write('usage: npm run bench:callers -- [--quick] [--concurrency N] [--seed N] [--voices espeak,flite] [--transports ws-call,twilio] [--personas book,cancel] [--out NAME]\n');
+  process.stderr.write('usage: npm run bench:callers -- [--quick] [--concurrency N] [--seed N] [--voices espeak,flite] [--transports ws-call,twilio] [--personas book,cancel] [--calls 52,53] [--out NAME]\n');
   process.exit(2);
 }
 await checkVoices(voices);
@@ -45,7 +45,12 @@ await checkVoices(voices);
 const personaFilter = values.personas?.split(',').map((word) => word.trim());
 const jobs: Array<Omit<Job, 'index' | 'seed'>> = voices.flatMap((voice) => personaNames.filter((persona) => !personaFilter || personaFilter.includes(persona)).flatMap((persona) => transports.map((transport) => ({ voice, persona, transport }))));
 // Interleave so each moment has a mix of voices, personas and transports.
-const planned = jobs.map((job, index) => ({ ...job, index, seed: baseSeed * 1000 + index })).sort((a, b) => ((a.index * 7919) % jobs.length) - ((b.index * 7919) % jobs.length));
+// `--calls`: only these calls of the plan, by index (a call's seed is the base seed × 1000 + its index), to replay one call exactly.
+const onlyCalls = values.calls?.split(',').map((word) => Number(word.trim()));
+const planned = jobs
+  .map((job, index) => ({ ...job, index, seed: baseSeed * 1000 + index }))
+  .filter((job) => !onlyCalls || onlyCalls.includes(job.index))
+  .sort((a, b) => ((a.index * 7919) % jobs.length) - ((b.index * 7919) % jobs.length));
 
 const workDirectory = mkdtempSync(join(tmpdir(), 'frontdesk-callers-'));
 const template = await seedTemplate(workDirectory);

@@ -106,6 +106,13 @@ function heardIdentity(context: CallMachineContext, event: CallEvent) {
  * once whole (a month and day alone are asked the year first), a phone number, and, once an attempt has failed, the last
  * name (with the numbers keyed, a misheard name is what would lock a genuine caller out).
  */
+/** The verification heard so far without the values being read back: what a correction at the read-back replaces. */
+function withoutReadBackValues(context: CallMachineContext): CallMachineContext {
+  const verification = { ...context.verification };
+  for (const field of context.unsureFields) delete verification[field];
+  return { ...context, verification, unsureFields: [] };
+}
+
 function unsureIdentityFields(context: CallMachineContext, event: CallEvent): CallMachineContext['unsureFields'] {
   const slots = heardIdentity(context, event).slots;
   const fields: CallMachineContext['unsureFields'] = context.verificationFailures > 0 ? ['lastName', 'phone', 'dateOfBirth'] : ['phone', 'dateOfBirth'];
@@ -193,6 +200,7 @@ export function callLineSetup(parts: readonly CallLinePart[]) {
     heardVerificationValue: ({ context, event }) => heardIdentity(context, event).changed,
     heardMalformedValue: ({ context, event }) => heardIdentity(context, event).malformed.length > 0,
     heardUnsureIdentity: ({ context, event }) => unsure(event) && unsureIdentityFields(context, event).length > 0,
+    heardUnsureCorrection: ({ context, event }) => unsure(event) && unsureIdentityFields(withoutReadBackValues(context), event).length > 0,
     heardSymptom: ({ context, event }) => heard(event).symptom === true && context.triage === undefined,
     awaitingTriage: ({ context }) => context.triage !== undefined,
     triageAnsweredYes: ({ context, event }) => context.triage !== undefined && heard(event).yesNo === true,
@@ -273,20 +281,20 @@ export function callLineSetup(parts: readonly CallLinePart[]) {
     }),
     holdUnsureValues: assign({ unsureFields: ({ context, event }) => unsureIdentityFields(context, event) }),
     clearUnsureValues: assign({ unsureFields: [] }),
-    dropUnsureValues: assign({
-      verification: ({ context }) => {
-        const verification = { ...context.verification };
-        for (const field of context.unsureFields) delete verification[field];
-        return verification;
-      },
-      unsureFields: [],
+    dropUnsureValues: assign(({ context }) => {
+      const { verification, unsureFields } = withoutReadBackValues(context);
+      return { verification, unsureFields };
     }),
     /** A correction at the read-back: the read-back values give way to what was just said. */
     replaceUnsureValues: assign(({ context, event }) => {
-      const kept = { ...context.verification };
-      for (const field of context.unsureFields) delete kept[field];
-      const corrected = heardVerification(kept, heard(event), { today: context.today, unsure: false });
+      const corrected = heardVerification(withoutReadBackValues(context).verification, heard(event), { today: context.today, unsure: false });
       return { verification: corrected.slots, unsureFields: [] };
+    }),
+    /** A correction heard without confidence replaces the read-back values and is itself read back. */
+    holdUnsureCorrection: assign(({ context, event }) => {
+      const kept = withoutReadBackValues(context);
+      const corrected = heardVerification(kept.verification, heard(event), { today: context.today, unsure: true });
+      return { verification: corrected.slots, unsureFields: unsureIdentityFields(kept, event) };
     }),
     holdForTriage: assign({
       triage: ({ context, event }) => ({
@@ -676,7 +684,14 @@ export function buildCallLine(parts: readonly CallLinePart[]): AnyStateMachine {
           entry: [say('confirmHeardValues')],
           on: {
             'caller.spoke': onSpoke([
-              // "No, it's five five five…": the correction replaces what was read back.
+              // "No, it's five five five…": the correction replaces what was read back. Heard without confidence, it is
+              // read back in turn, with the keypad offered: the number was misheard once already.
+              {
+                guard: 'heardUnsureCorrection',
+                target: 'readingBack',
+                reenter: true,
+                actions: ['offerKeypadForUnsure', 'holdUnsureCorrection'],
+              },
               { guard: 'heardVerificationValue', target: 'deciding', actions: ['replaceUnsureValues'] },
               { guard: 'heardYes', target: 'deciding', actions: ['clearUnsureValues'] },
               // A number misheard once is offered on the keypad straight away: keyed digits cannot be misheard.

@@ -61,6 +61,21 @@ describe('confidence', () => {
     expect(tools()).toEqual(['verify_patient:true']);
   });
 
+  it('reads back a correction heard without confidence, with the keypad offered, before it can spend an attempt', async () => {
+    await session.hear({ text: 'I want to book an appointment' });
+    await session.hear({ text: 'Smith' });
+    await session.hear({ text: 'January 15 1985' });
+    await session.hear({ text: '555 010 1299', confidence: unsure });
+    await session.hear({ text: "no, it's 555 010 1288", confidence: unsure });
+    expect(agentLines().slice(-2)).toEqual([
+      "You can also type it on your phone's keypad, then press pound.",
+      'I heard the phone number five five five, zero one zero, one two eight eight. Is that right?',
+    ]);
+    expect(tools()).toEqual([]);
+    await session.hear({ dtmf: '5550101234' });
+    expect(tools()).toEqual(['verify_patient:true']);
+  });
+
   it('asks before handing off on a request for a person heard without confidence', async () => {
     await session.hear({ text: 'I want to talk to a real person', confidence: unsure });
     expect(session.state()).toBe('offerHuman');
