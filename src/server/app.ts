@@ -7,10 +7,12 @@ import type { Logger } from '../log.ts';
 import type { RecordingStore } from '../recording/types.ts';
 import { withCallLogs, type CallLogSettings } from './call-logs.ts';
 import { createCallRegistry } from './call-registry.ts';
+import { createCallWatch } from './call-watch.ts';
 import { createFlowChoices } from './flow-choices.ts';
 import { createInFlightWork } from './in-flight.ts';
 import { metrics as processMetrics, type ServerMetrics } from './metrics.ts';
 import { createProtocolErrors, isClientProtocolError, protocolErrorKind } from './protocol-errors.ts';
+import { callWatchRoute } from './routes/call-watch.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoute } from './routes/metrics.ts';
 import { playgroundRoutes } from './routes/playground.ts';
@@ -37,7 +39,7 @@ export interface AppDependencies {
 }
 
 /** The routes every server has, in registration order. */
-export const coreRoutes: readonly FrontdeskRoutePlugin[] = [healthRoutes, metricsRoute, textChannelRoute, twilioVoiceRoute, playgroundRoutes];
+export const coreRoutes: readonly FrontdeskRoutePlugin[] = [healthRoutes, metricsRoute, textChannelRoute, twilioVoiceRoute, playgroundRoutes, callWatchRoute];
 
 /** Largest WebSocket message accepted before the connection is closed (1009); routes apply their own tighter limits. */
 export const maxWebSocketMessageBytes = 1024 * 1024;
@@ -69,6 +71,7 @@ export function buildApp(dependencies: AppDependencies): FastifyInstance {
     ...(dependencies.recordingStore ? { recordingStore: dependencies.recordingStore } : {}),
     metrics: dependencies.metrics ?? processMetrics,
     calls: createCallRegistry({ ...(dependencies.config.server.maxCalls === undefined ? {} : { maxCalls: dependencies.config.server.maxCalls }) }),
+    watch: createCallWatch(),
     inFlight: createInFlightWork(),
     lifecycle: { closing: false },
     protocolErrors: createProtocolErrors({ metrics: dependencies.metrics ?? processMetrics, logger: dependencies.logger.child({ component: 'server' }) }),

@@ -5,6 +5,7 @@ import type { CallRuntime } from '../dialog/call-runtime.ts';
 import type { Logger } from '../log.ts';
 import type { RecordingStore } from '../recording/types.ts';
 import type { CallRegistry } from './call-registry.ts';
+import type { CallWatch } from './call-watch.ts';
 import type { FlowChoices } from './flow-choices.ts';
 import type { InFlightWork } from './in-flight.ts';
 import type { ServerMetrics } from './metrics.ts';
@@ -19,6 +20,8 @@ export interface ServerContext {
   readonly metrics: ServerMetrics;
   /** Calls with an open transport; shutdown hangs them up. */
   readonly calls: CallRegistry;
+  /** Live calls' states for /ws/watch (ids, transports and state paths only). */
+  readonly watch: CallWatch;
   /** Work shutdown waits for (turns touching the EHR, recording uploads). */
   readonly inFlight: InFlightWork;
   /** Set once shutdown begins: new calls are refused and /readyz answers 503. */

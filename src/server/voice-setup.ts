@@ -21,6 +21,7 @@ export function voiceMediaRoutes(config: Config, speech: CallSpeech): FrontdeskR
         logger: context.logger,
         metrics: context.metrics,
         calls: context.calls,
+        watch: context.watch,
         voice,
         ...(speech.recordings ? { recording: speech.recordings } : {}),
       });

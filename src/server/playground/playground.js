@@ -1,4 +1,4 @@
-// The playground page: one call at a time over /ws/text (or /ws/call with the microphone) on the picked flow, shown as transcript, slots, tools, latency, a live statechart with the states visited, the live turn-taking machine of a voice call, and the flow's path coverage.
+// The playground page: one call at a time over /ws/text (or /ws/call with the microphone) on the picked flow, shown as transcript, slots, tools, latency, a live statechart with the states visited, the live turn-taking machine of a voice call, and the flow's path coverage; or another live call (a phone call) watched over /ws/watch, its states only.
 
 const element = (id) => document.getElementById(id);
 const transcript = element('transcript');
@@ -17,6 +17,7 @@ const voiceMessage = element('voice-message');
 const flowPicker = element('flow-picker');
 const coverageList = element('coverage');
 const visitedCount = element('visited-count');
+const watchPicker = element('watch-picker');
 
 /** Microphone audio goes to the server at this rate, as 16-bit mono PCM. */
 const microphoneSampleRate = 16000;
@@ -25,6 +26,8 @@ let call; // { socket, kind: 'text' | 'voice', ended, turnSentAt, turns, visited
 let flows = []; // [{ name, description, default }] from /flows
 let selectedFlow; // the name new text calls run; undefined = the server's default
 let voice; // { context, source, stream, node, playback: { rate, playhead, sources } }
+let watchSocket; // /ws/watch, open while the page is
+let watched; // { callId, transport, ended, visited: Set<state path> }: the live call followed instead of a call of our own
 
 function endpoint(path) {
   const url = new URL(path, window.location.href);
@@ -183,6 +186,7 @@ function handleEvent(activeCall, event) {
 }
 
 function updateControls() {
+  watchPicker.value = watched?.callId ?? '';
   const textOpen = call?.kind === 'text' && !call.ended && call.socket.readyState === WebSocket.OPEN;
   lineInput.disabled = !textOpen;
   sendButton.disabled = !textOpen;
@@ -196,6 +200,7 @@ function hangUp() {
 }
 
 function startTextCall() {
+  stopWatching();
   stopMicrophone();
   hangUp();
   clearCallView();
@@ -309,6 +314,7 @@ async function startMicrophone() {
     microphoneButton.disabled = false;
     return;
   }
+  stopWatching();
   hangUp();
   clearCallView();
   delete document.body.dataset.callEnd;
@@ -352,6 +358,113 @@ async function startMicrophone() {
     microphoneButton.disabled = false;
     updateControls();
   }
+}
+
+// ---- watch: another live call's states (a phone call), from /ws/watch; no words, slots or audio come this way ----
+
+function callLabel(summary) {
+  return `${summary.transport === 'call' ? 'microphone' : summary.transport} ${summary.callId.slice(0, 8)} (${summary.flow})`;
+}
+
+/** The picker lists the live voice calls (text calls are watched in their own page); the watched one stays until it ends. */
+function showLiveCalls(calls) {
+  const voiceCalls = calls.filter((summary) => summary.transport !== 'text');
+  const options = voiceCalls.map((summary) => {
+    const option = document.createElement('option');
+    option.value = summary.callId;
+    option.textContent = callLabel(summary);
+    option.dataset.transport = summary.transport;
+    option.dataset.flow = summary.flow;
+    return option;
+  });
+  if (watched && !voiceCalls.some((summary) => summary.callId === watched.callId)) {
+    const option = document.createElement('option');
+    option.value = watched.callId;
+    option.textContent = `${callLabel(watched)}: ended`;
+    options.push(option);
+  }
+  const none = document.createElement('option');
+  none.value = '';
+  none.textContent = voiceCalls.length ? `${voiceCalls.length} live call${voiceCalls.length === 1 ? '' : 's'}: pick one` : 'no live call';
+  watchPicker.replaceChildren(none, ...options);
+  watchPicker.value = watched?.callId ?? '';
+  document.body.dataset.liveCalls = String(voiceCalls.length);
+}
+
+function sendWatch(callId) {
+  if (watchSocket?.readyState === WebSocket.OPEN) watchSocket.send(JSON.stringify({ watch: callId }));
+}
+
+function stopWatching() {
+  if (!watched) return;
+  watched = undefined;
+  delete document.body.dataset.watching;
+  sendWatch(null);
+  watchPicker.value = '';
+}
+
+/** Hangs up the page's own call and follows a live one: both drawings highlight its states as they change. */
+async function startWatching(option) {
+  stopMicrophone();
+  hangUp();
+  stopWatching();
+  clearCallView();
+  delete document.body.dataset.callEnd;
+  watched = { callId: option.value, transport: option.dataset.transport, flow: option.dataset.flow, ended: false, visited: new Set() };
+  const activeWatch = watched;
+  document.body.dataset.watching = watched.callId;
+  updateControls();
+  setStatus(`watching ${callLabel(watched)}: states only`);
+  // Drawn on its own flow's statechart first, so the first state has a drawing to land on.
+  if (watched.flow && watched.flow !== selectedFlow && flows.some((flow) => flow.name === watched.flow)) {
+    selectedFlow = watched.flow;
+    flowPicker.value = watched.flow;
+    document.body.dataset.flow = watched.flow;
+    void loadCoverage(watched.flow);
+    await showDiagram(watched.flow);
+  }
+  if (watched === activeWatch) sendWatch(activeWatch.callId);
+}
+
+function handleWatchMessage(message) {
+  if (message.type === 'calls') return showLiveCalls(message.calls);
+  if (message.type === 'error') {
+    if (watched) setStatus(`watch: ${message.message}`);
+    return;
+  }
+  if (!watched || message.callId !== watched.callId) return;
+  switch (message.type) {
+    case 'state':
+      highlightState(message.value);
+      noteVisited(watched, message.value);
+      break;
+    case 'turn-state':
+      highlightTurnState(message.value);
+      break;
+    case 'ended':
+      watched.ended = true;
+      document.body.dataset.callEnd = 'watched';
+      setStatus(`watched call ended: ${callLabel(watched)}`);
+      break;
+    default:
+      break;
+  }
+}
+
+function openWatch() {
+  const socket = new WebSocket(endpoint('/ws/watch'));
+  watchSocket = socket;
+  socket.addEventListener('open', () => {
+    if (watched) sendWatch(watched.callId);
+  });
+  socket.addEventListener('message', (message) => {
+    if (typeof message.data === 'string') handleWatchMessage(JSON.parse(message.data));
+  });
+  socket.addEventListener('close', () => {
+    if (watchSocket !== socket) return;
+    // A restarted server: look again in a moment.
+    setTimeout(openWatch, 2000);
+  });
 }
 
 // ---- flows: the picker, the drawing of the picked flow, and its path coverage ----
@@ -466,7 +579,13 @@ element('new-call').addEventListener('click', () => startTextCall());
 microphoneButton.addEventListener('click', () => (voice ? stopMicrophone() : void startMicrophone()));
 element('fit-diagram').addEventListener('change', (event) => diagram.classList.toggle('fit', event.target.checked));
 flowPicker.addEventListener('change', () => void pickFlow(flowPicker.value));
+watchPicker.addEventListener('change', () => {
+  const option = watchPicker.selectedOptions[0];
+  if (option?.value) void startWatching(option);
+  else startTextCall();
+});
 
 startTextCall();
 void loadFlows();
 void showTurnDiagram();
+openWatch();

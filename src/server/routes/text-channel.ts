@@ -51,7 +51,11 @@ export const textChannelRoute: FrontdeskRoutePlugin = async (app, context) => {
 
     // Time from a caller line arriving to the first agent line it produces: the text channel's share of a turn.
     let lineArrivedAt: number | undefined;
+    const watched = context.watch.add({ callId: session.sessionId, transport: 'text', flow: (choice?.flow ?? context.runtime.flow).name });
+    watched.state(session.state());
+    void session.ended.then(() => watched.end());
     const unsubscribe = session.subscribe((event) => {
+      if (event.type === 'state') watched.state(event.value);
       if (event.type === 'agent' && lineArrivedAt !== undefined) {
         context.metrics.observeStage('transcript_to_reply', (performance.now() - lineArrivedAt) / 1000);
         lineArrivedAt = undefined;
@@ -119,6 +123,7 @@ export const textChannelRoute: FrontdeskRoutePlugin = async (app, context) => {
       clearTimeout(silenceTimer);
       unregister();
       hangUp();
+      watched.end();
       void session.ended.then(() => unsubscribe());
       log.info('text call disconnected');
     });

@@ -42,7 +42,7 @@ export async function twilioMediaRoute(app: FastifyInstance, options: MediaRoute
       send: (message) => socket.send(message),
       close: (code, reason) => socket.close(code, reason),
       onCallStarted: (call, start) => {
-        report = observeLiveCall(call, options, 'twilio', socket);
+        report = observeLiveCall(call, options, 'twilio', socket, options.runtime.flow.name);
         // The session ends (its hand-off line queued) before the stream closes, and Twilio asks for the action only after the close.
         if (handoffs) {
           void call.ended.then((reason) => {

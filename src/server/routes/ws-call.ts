@@ -10,6 +10,7 @@ import type { LiveCall, LiveCallHooks, LiveCallOptions, LiveVoiceOptions } from 
 import { createPcmWebSocketCall, parsePcmSampleRate } from '../../transports/pcm-websocket.ts';
 import type { TextToSpeech } from '../../tts/types.ts';
 import { turnAwayIfFull, type CallRegistry } from '../call-registry.ts';
+import type { CallWatch } from '../call-watch.ts';
 import type { ServerMetrics } from '../metrics.ts';
 import { createProtocolErrors } from '../protocol-errors.ts';
 
@@ -23,6 +24,8 @@ export interface MediaRouteOptions {
   metrics?: ServerMetrics;
   /** Open calls, so shutdown can hang them all up. */
   calls?: CallRegistry;
+  /** Lists each call for /ws/watch with its machines' states (never what was said). */
+  watch?: CallWatch;
   logger: Logger;
   voice?: LiveVoiceOptions;
   hooks?: LiveCallHooks;
@@ -45,16 +48,27 @@ export function liveCallSettings(options: MediaRouteOptions): Pick<LiveCallOptio
   };
 }
 
-/** Reports a live call to the metrics, and to the open-call registry until its socket closes; returns the event listener for its metrics. */
-export function observeLiveCall(call: LiveCall, options: MediaRouteOptions, transport: string, socket: WebSocket): (event: VoiceCallEvent) => void {
+/**
+ * Reports a live call to the metrics, to the open-call registry until its socket closes, and to the watch until it ends
+ * (`flow`: the name of the flow it runs); returns the listener for its events.
+ */
+export function observeLiveCall(call: LiveCall, options: MediaRouteOptions, transport: string, socket: WebSocket, flow: string): (event: VoiceCallEvent) => void {
   options.metrics?.observeSession(call.session);
   const remove = options.calls?.add({ sessionId: call.sessionId, transport, hangUp: () => socket.close(1001, 'server shutting down') });
-  if (remove) {
-    if (socket.readyState === socket.CLOSED) remove();
-    else socket.once('close', () => remove());
-  }
+  const watched = options.watch?.add({ callId: call.sessionId, transport, flow });
+  watched?.state(call.session.state());
+  const closed = () => {
+    remove?.();
+    watched?.end();
+  };
+  if (socket.readyState === socket.CLOSED) closed();
+  else socket.once('close', closed);
+  void call.ended.then(() => watched?.end());
   const metrics = options.metrics;
   return (event) => {
+    // States only: the watch never sees transcripts, replies, slots or audio.
+    if (event.type === 'state') watched?.state(event.value);
+    else if (event.type === 'turn-state') watched?.turnState(event.value);
     if (!metrics) return;
     if (event.type === 'transcript' && event.final) metrics.turn();
     else if (event.type === 'latency') {
@@ -114,7 +128,7 @@ export async function wsCallRoute(app: FastifyInstance, options: MediaRouteOptio
       onEvent: (event) => report(event),
       onRefused: () => protocolErrors.report(socket, options.path ?? '/ws/call', 'refused-message'),
     });
-    report = observeLiveCall(adapter.call, options, 'call', socket);
+    report = observeLiveCall(adapter.call, options, 'call', socket, (choice?.flow ?? options.runtime.flow).name);
     bindSocket(socket, adapter, logger);
   });
 }
