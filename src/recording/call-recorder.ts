@@ -1,11 +1,13 @@
 // The two-channel call recorder: caller left, agent right, on one timeline at one sample rate, finished as a stereo WAV.
 import wavefile from 'wavefile';
 import { FrontdeskError } from '../errors.ts';
+import type { Resampler } from '../audio/resampler.ts';
+import { acquireResampler } from '../audio/resampler-pool.ts';
 import type { PcmFrame } from '../audio/types.ts';
 import { TimelineChannel } from './timeline-channel.ts';
 
 export interface CallRecorderOptions {
-  /** Hz of the recording, e.g. 16000; frames at other rates are resampled to it. */
+  /** Hz of the recording, e.g. 16000; every frame is at this rate, or at one of `inputSampleRates` (`openCallRecorder`). */
   sampleRate: number;
   /** Epoch ms of timeline position 0; defaults to `clock.now()` at creation. */
   startedAtMs?: number;
@@ -66,16 +68,44 @@ function stereoWavHeader(sampleRate: number, dataBytes: number): Uint8Array {
   return header;
 }
 
-export function createCallRecorder(options: CallRecorderOptions): CallRecorder {
-  const { sampleRate } = options;
+export interface OpenCallRecorderOptions extends CallRecorderOptions {
+  /** Hz of frames that may come besides `sampleRate` (a TTS at 24000, a browser at 48000); each is resampled to `sampleRate`. */
+  inputSampleRates?: readonly number[];
+}
+
+function assertRecordingRate(sampleRate: number): void {
   if (!Number.isInteger(sampleRate) || sampleRate < 8000 || sampleRate > 48000) {
     throw new FrontdeskError('AUDIO_INVALID', `recording sample rate ${sampleRate} Hz`);
   }
+}
+
+/** A recorder whose frames all come at its own `sampleRate` (a live call records at the call's rate): nothing to convert. */
+export function createCallRecorder(options: CallRecorderOptions): CallRecorder {
+  assertRecordingRate(options.sampleRate);
+  return recorderOn(options, new Map(), new Map());
+}
+
+/**
+ * A recorder that also takes frames at `inputSampleRates`: the audio resampler pool's converters (one per channel and
+ * rate) are opened now, before any frame arrives, so each frame is placed on the timeline the moment it does; they go
+ * back to the pool once the WAV is built.
+ */
+export async function openCallRecorder(options: OpenCallRecorderOptions): Promise<CallRecorder> {
+  assertRecordingRate(options.sampleRate);
+  const rates = [...new Set(options.inputSampleRates ?? [])].filter((rate) => rate !== options.sampleRate);
+  const open = (inputSampleRate: number) => acquireResampler({ inputSampleRate, outputSampleRate: options.sampleRate });
+  const caller = await Promise.all(rates.map(open));
+  const agent = await Promise.all(rates.map(open));
+  return recorderOn(options, new Map(rates.map((rate, index) => [rate, caller[index]!])), new Map(rates.map((rate, index) => [rate, agent[index]!])));
+}
+
+function recorderOn(options: CallRecorderOptions, callerConverters: ReadonlyMap<number, Resampler>, agentConverters: ReadonlyMap<number, Resampler>): CallRecorder {
+  const { sampleRate } = options;
   const clock = options.clock ?? { now: () => new Date() };
   const startedAtMs = options.startedAtMs ?? clock.now().getTime();
   const callerTolerance = Math.round(((options.callerJitterToleranceMs ?? defaultCallerJitterToleranceMs) * sampleRate) / 1000);
-  const callerChannel = new TimelineChannel(sampleRate);
-  const agentChannel = new TimelineChannel(sampleRate);
+  const callerChannel = new TimelineChannel(sampleRate, callerConverters);
+  const agentChannel = new TimelineChannel(sampleRate, agentConverters);
   /** The WAV being built (set by the first `finish` or `finishInSlices`: from then on frames are ignored), and once built. */
   let building: Generator<void, Uint8Array> | undefined;
   let wav: Uint8Array | undefined;
@@ -84,6 +114,7 @@ export function createCallRecorder(options: CallRecorderOptions): CallRecorder {
   function* build(): Generator<void, Uint8Array> {
     callerChannel.closeRun();
     agentChannel.closeRun();
+    for (const converter of [...callerConverters.values(), ...agentConverters.values()]) converter.close();
     const frames = Math.max(callerChannel.track.length, agentChannel.track.length);
     const dataBytes = frames * 4;
     const file = new Uint8Array(wavHeaderBytes + dataBytes);

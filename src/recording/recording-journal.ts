@@ -2,7 +2,7 @@
 import { closeSync, fsyncSync, openSync, readFileSync, readdirSync, rmSync, writeSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PcmFrame } from '../audio/types.ts';
-import { createCallRecorder, type CallRecorder } from './call-recorder.ts';
+import { openCallRecorder, type CallRecorder } from './call-recorder.ts';
 import { decryptRecording, encryptRecording } from './encrypted-file.ts';
 import { assertStorableCallId } from './types.ts';
 
@@ -112,7 +112,7 @@ export interface RecoveredRecording {
 }
 
 /** Journals left by calls that never finished (a crash), each replayed into a recorder; unreadable ones are skipped and reported. */
-export function recoverRecordingJournals(options: { directory: string; key: Uint8Array; onUnreadable?: (file: string) => void }): RecoveredRecording[] {
+export async function recoverRecordingJournals(options: { directory: string; key: Uint8Array; onUnreadable?: (file: string) => void }): Promise<RecoveredRecording[]> {
   let files: string[];
   try {
     files = readdirSync(options.directory).filter((file) => file.endsWith(journalExtension));
@@ -123,7 +123,7 @@ export function recoverRecordingJournals(options: { directory: string; key: Uint
   const recovered: RecoveredRecording[] = [];
   for (const file of files.sort()) {
     const path = join(options.directory, file);
-    const replayed = replay(readFileSync(path), options.key);
+    const replayed = await replay(readFileSync(path), options.key);
     if (!replayed) {
       options.onUnreadable?.(file);
       continue;
@@ -133,7 +133,7 @@ export function recoverRecordingJournals(options: { directory: string; key: Uint
   return recovered;
 }
 
-function replay(bytes: Buffer, key: Uint8Array): Omit<RecoveredRecording, 'remove'> | undefined {
+async function replay(bytes: Buffer, key: Uint8Array): Promise<Omit<RecoveredRecording, 'remove'> | undefined> {
   const chunks: Uint8Array[] = [];
   for (let offset = 0; offset + 4 <= bytes.length; ) {
     const length = bytes.readUInt32BE(offset);
@@ -154,7 +154,7 @@ function replay(bytes: Buffer, key: Uint8Array): Omit<RecoveredRecording, 'remov
   } catch {
     return undefined;
   }
-  const recorder = createCallRecorder({ sampleRate: header.sampleRate, startedAtMs: header.startedAtMs });
+  const replayed: Array<{ kind: number; atMs: number; frame: PcmFrame }> = [];
   for (const chunk of events) {
     const view = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     for (let offset = 0; offset + 17 <= view.length; ) {
@@ -167,11 +167,17 @@ function replay(bytes: Buffer, key: Uint8Array): Omit<RecoveredRecording, 'remov
       // Copied out: the chunk's byte offset need not be even, and Int16Array needs alignment.
       const samples = new Int16Array(count);
       Buffer.from(samples.buffer).set(view.subarray(start, start + count * 2));
-      if (kind === kinds.caller) recorder.caller({ sampleRate, samples }, atMs);
-      else if (kind === kinds.agent) recorder.agent({ sampleRate, samples }, atMs);
-      else if (kind === kinds.clear) recorder.clearAgent(atMs);
+      replayed.push({ kind, atMs, frame: { sampleRate, samples } });
       offset = start + count * 2;
     }
+  }
+  // The recorder converts what the call recorded at other rates: its converters open before the frames are placed.
+  const inputSampleRates = [...new Set(replayed.filter(({ kind }) => kind !== kinds.clear).map(({ frame }) => frame.sampleRate))];
+  const recorder = await openCallRecorder({ sampleRate: header.sampleRate, startedAtMs: header.startedAtMs, inputSampleRates });
+  for (const { kind, atMs, frame } of replayed) {
+    if (kind === kinds.caller) recorder.caller(frame, atMs);
+    else if (kind === kinds.agent) recorder.agent(frame, atMs);
+    else if (kind === kinds.clear) recorder.clearAgent(atMs);
   }
   return { callId: header.callId, recorder, chunks: events.length };
 }

@@ -1,8 +1,13 @@
 // One side of a call on the recording timeline: contiguous runs of frames, each resampled to the timeline rate and placed at its start.
 import { FrontdeskError } from '../errors.ts';
+import type { Resampler } from '../audio/resampler.ts';
 import type { PcmFrame } from '../audio/types.ts';
-import { createRecordingResampler, resampledLength, type RecordingResampler } from './resample.ts';
 import { SampleTrack } from './sample-track.ts';
+
+/** Timeline samples a run of `inputCount` samples at `inputRate` Hz covers at `outputRate` Hz: what the shared resampler's flush completes it to. */
+export function resampledLength(inputCount: number, inputRate: number, outputRate: number): number {
+  return Math.round((inputCount * outputRate) / inputRate);
+}
 
 /** A run of frames at one input rate that follow each other without a gap. */
 interface Run {
@@ -12,7 +17,7 @@ interface Run {
   inputCount: number;
   /** Output samples written so far (the resampler holds back a few). */
   written: number;
-  resampler: RecordingResampler | undefined;
+  resampler: Resampler | undefined;
 }
 
 export class TimelineChannel {
@@ -20,7 +25,15 @@ export class TimelineChannel {
   private run: Run | undefined;
   private closedEnd = 0;
 
-  constructor(private readonly sampleRate: number) {}
+  /**
+   * `converters`: one open converter to `sampleRate` per other input rate this channel may get, opened before any frame
+   * arrives (libsamplerate's converters open asynchronously; a frame is placed the moment it comes). Each run flushes its
+   * converter and resets it for the next.
+   */
+  constructor(
+    private readonly sampleRate: number,
+    private readonly converters: ReadonlyMap<number, Resampler> = new Map(),
+  ) {}
 
   /** Timeline sample just after this channel's last placed audio (including audio the resampler still holds). */
   get end(): number {
@@ -37,14 +50,13 @@ export class TimelineChannel {
     if (frame.samples.length === 0) return;
     let run = this.run;
     if (!run || run.inputRate !== frame.sampleRate || position !== this.end) {
+      const resampler = frame.sampleRate === this.sampleRate ? undefined : this.converters.get(frame.sampleRate);
+      if (frame.sampleRate !== this.sampleRate && !resampler) {
+        const converted = [...this.converters.keys()];
+        throw new FrontdeskError('AUDIO_INVALID', `a ${frame.sampleRate} Hz frame in a ${this.sampleRate} Hz recording opened to convert ${converted.length ? `${converted.join(', ')} Hz` : 'no other rate'}`);
+      }
       this.closeRun();
-      run = {
-        start: position,
-        inputRate: frame.sampleRate,
-        inputCount: 0,
-        written: 0,
-        resampler: frame.sampleRate === this.sampleRate ? undefined : createRecordingResampler(frame.sampleRate, this.sampleRate),
-      };
+      run = { start: position, inputRate: frame.sampleRate, inputCount: 0, written: 0, resampler };
       this.run = run;
     }
     run.inputCount += frame.samples.length;
@@ -63,7 +75,11 @@ export class TimelineChannel {
   closeRun(): void {
     const run = this.run;
     if (!run) return;
-    if (run.resampler) this.writeOutput(run, run.resampler.flush());
+    if (run.resampler) {
+      this.writeOutput(run, run.resampler.flush());
+      // Ready for the channel's next run at this rate, as a fresh converter.
+      run.resampler.reset();
+    }
     this.closedEnd = run.start + run.written;
     this.run = undefined;
   }

@@ -1,4 +1,5 @@
 // Records live calls: each VoiceCall into its own two-channel recorder on the call's timeline, stored and audited when the call ends.
+import type { PcmFrame } from '../audio/types.ts';
 import type { AuditTrail } from '../audit/types.ts';
 import type { VoiceCall } from '../dialog/voice-call.ts';
 import { isFrontdeskError } from '../errors.ts';
@@ -27,7 +28,7 @@ export interface CallRecordingsOptions {
 export interface RecordCallOptions {
   /** The call's session id: the recording's call id (object key) and the audit record's session. */
   sessionId: string;
-  /** Hz of the recording: the call's own rate (8000 on a phone line). */
+  /** Hz of the recording: the call's own rate (8000 on a phone line), the rate of both sides' frames. */
   sampleRate: number;
   /** Epoch ms of call timeline position 0. */
   startedAtMs: number;
@@ -98,12 +99,23 @@ export function createCallRecordings(options: CallRecordingsOptions): CallRecord
         }
       }
       const epochOf = (timelineMs: number) => startedAtMs + timelineMs;
+      // Both sides of a live call come at the call's own rate, so the recorder has nothing to convert; a frame that did
+      // not would be refused by the recorder, and that must not break the call: it is logged once and left out.
+      let refused = false;
+      const place = (side: 'caller' | 'agent', frame: PcmFrame, atMs: number) => {
+        try {
+          recorder[side](frame, atMs);
+        } catch (error) {
+          if (!refused) logger.error({ sessionId, code: isFrontdeskError(error) ? error.code : 'unknown', sampleRate: frame.sampleRate }, 'recording left out a frame');
+          refused = true;
+        }
+      };
       const unsubscribe = call.subscribe((event) => {
         if (event.type === 'caller-audio') {
-          recorder.caller(event.frame, epochOf(event.atMs));
+          place('caller', event.frame, epochOf(event.atMs));
           journal?.caller(event.frame, epochOf(event.atMs));
         } else if (event.type === 'agent-audio') {
-          recorder.agent(event.frame, epochOf(event.atMs));
+          place('agent', event.frame, epochOf(event.atMs));
           journal?.agent(event.frame, epochOf(event.atMs));
         } else if (event.type === 'barge-in') {
           recorder.clearAgent(epochOf(event.interruption.atMs));
@@ -156,7 +168,7 @@ export function createCallRecordings(options: CallRecordingsOptions): CallRecord
     },
     async recoverCrashed() {
       if (!options.journal) return 0;
-      const found = recoverRecordingJournals({
+      const found = await recoverRecordingJournals({
         ...options.journal,
         onUnreadable: (file) => logger.warn({ file }, 'recording journal unreadable (wrong key or damaged); left in place'),
       });

@@ -1,7 +1,7 @@
 // The two-channel recorder: where caller and agent audio land on the timeline, barge-in cuts, padding and resampling.
 import { describe, expect, it } from 'vitest';
 import { createManualClock } from '../../src/clock.ts';
-import { createCallRecorder } from '../../src/recording/call-recorder.ts';
+import { createCallRecorder, openCallRecorder } from '../../src/recording/call-recorder.ts';
 import { framesOf, readStereoWav, rms, tone } from './read-wav.ts';
 
 const rate = 16000;
@@ -135,8 +135,8 @@ describe('createCallRecorder', () => {
     expect(runsOf(left, 400)).toEqual([[samplesAt(800), samplesAt(900)]]);
   });
 
-  it('resamples 8 kHz caller frames onto the 16 kHz timeline without losing length, pitch or level', () => {
-    const recorder = createCallRecorder({ sampleRate: rate, startedAtMs });
+  it('resamples 8 kHz caller frames onto the 16 kHz timeline without losing length, pitch or level', async () => {
+    const recorder = await openCallRecorder({ sampleRate: rate, startedAtMs, inputSampleRates: [8000] });
     const source = tone(1000, 8000, 8000);
     for (const frame of framesOf(source, 160)) recorder.caller({ samples: frame, sampleRate: 8000 });
     const { left } = readStereoWav(recorder.finish());
@@ -149,8 +149,8 @@ describe('createCallRecorder', () => {
     expect(rms(left, 200, 15800) / rms(expected, 200, 15800)).toBeCloseTo(1, 2);
   });
 
-  it('resamples 24 kHz agent audio down to 16 kHz and filters out what 16 kHz cannot hold instead of aliasing it', () => {
-    const recorder = createCallRecorder({ sampleRate: rate, startedAtMs });
+  it('resamples 24 kHz agent audio down to 16 kHz and filters out what 16 kHz cannot hold instead of aliasing it', async () => {
+    const recorder = await openCallRecorder({ sampleRate: rate, startedAtMs, inputSampleRates: [24000] });
     recorder.agent({ samples: tone(1000, 24000, 24000), sampleRate: 24000 }, startedAtMs);
     // 10 kHz is above the 8 kHz Nyquist limit of a 16 kHz recording: dropping samples would fold it to 6 kHz.
     recorder.agent({ samples: tone(10000, 24000, 24000), sampleRate: 24000 }, startedAtMs + 1000);
@@ -160,13 +160,41 @@ describe('createCallRecorder', () => {
     expect(rms(right, 16200, 31800)).toBeLessThan(0.01 * rms(tone(10000, 24000, 24000)));
   });
 
-  it('switches rate mid-stream without shifting later audio off its position', () => {
-    const recorder = createCallRecorder({ sampleRate: rate, startedAtMs });
+  it('switches rate mid-stream without shifting later audio off its position', async () => {
+    const recorder = await openCallRecorder({ sampleRate: rate, startedAtMs, inputSampleRates: [8000] });
     recorder.caller({ samples: constant(100, 500, 8000), sampleRate: 8000 });
     recorder.caller({ samples: constant(200, 500), sampleRate: rate });
     const { left } = readStereoWav(recorder.finish());
     expect(left.length).toBe(samplesAt(1000));
     expect(runsOf(left, 200)).toEqual([[samplesAt(500), samplesAt(1000)]]);
+  });
+
+  it('places each resampled run exactly where its time says, whatever the frame size, and starts each run as a fresh converter', async () => {
+    const source = tone(700, 24000, 24000);
+    const recordOnce = async (atMs: number) => {
+      const alone = await openCallRecorder({ sampleRate: rate, startedAtMs, inputSampleRates: [24000] });
+      alone.agent({ samples: source, sampleRate: 24000 }, atMs);
+      return readStereoWav(alone.finish()).right;
+    };
+    // Two runs at 24 kHz through the same converter: the first in 37-sample frames (no frame ends on an output sample), the second whole.
+    const recorder = await openCallRecorder({ sampleRate: rate, startedAtMs, inputSampleRates: [24000] });
+    for (const frame of framesOf(source, 37)) recorder.agent({ samples: frame, sampleRate: 24000 }, startedAtMs);
+    recorder.agent({ samples: source, sampleRate: 24000 }, startedAtMs + 1500);
+    const { right } = readStereoWav(recorder.finish());
+    // Run one fills exactly [0 s, 1 s), silence to 1.5 s, run two exactly [1.5 s, 2.5 s): each as the same audio recorded alone.
+    expect(right.length).toBe(samplesAt(2500));
+    expect(rms(right, samplesAt(1000), samplesAt(1500))).toBe(0);
+    expect(rms(right, samplesAt(1500) + 200, samplesAt(2500) - 200)).toBeGreaterThan(1000);
+    expect(Array.from(right.subarray(0, samplesAt(1000)))).toEqual(Array.from((await recordOnce(startedAtMs)).subarray(0, samplesAt(1000))));
+    expect(Array.from(right.subarray(samplesAt(1500)))).toEqual(Array.from((await recordOnce(startedAtMs + 1500)).subarray(samplesAt(1500))));
+  });
+
+  it('refuses a frame at a rate it was not opened to convert', async () => {
+    expect(() => createCallRecorder({ sampleRate: rate, startedAtMs }).caller({ samples: constant(1, 10, 8000), sampleRate: 8000 })).toThrow(
+      expect.objectContaining({ code: 'AUDIO_INVALID', message: expect.stringContaining('8000 Hz frame') }),
+    );
+    const recorder = await openCallRecorder({ sampleRate: rate, startedAtMs, inputSampleRates: [8000] });
+    expect(() => recorder.agent({ samples: constant(1, 10, 24000), sampleRate: 24000 })).toThrow(expect.objectContaining({ code: 'AUDIO_INVALID' }));
   });
 
   it('ignores frames after finish and returns the same WAV again', () => {

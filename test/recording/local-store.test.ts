@@ -4,7 +4,7 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createCallRecorder } from '../../src/recording/call-recorder.ts';
+import { createCallRecorder, openCallRecorder } from '../../src/recording/call-recorder.ts';
 import { decryptRecording, encryptRecording } from '../../src/recording/encrypted-file.ts';
 import { createLocalRecordingStore, localRecordingPath, readLocalRecording } from '../../src/recording/local-store.ts';
 import { tone } from './read-wav.ts';
@@ -13,8 +13,8 @@ const startedAt = new Date(Date.UTC(2026, 10, 25, 14, 30, 0));
 let directory: string;
 const key = randomBytes(32);
 
-function recordedWav(): Uint8Array {
-  const recorder = createCallRecorder({ sampleRate: 16000, startedAtMs: startedAt.getTime() });
+async function recordedWav(): Promise<Uint8Array> {
+  const recorder = await openCallRecorder({ sampleRate: 16000, startedAtMs: startedAt.getTime(), inputSampleRates: [8000, 24000] });
   recorder.caller({ samples: tone(440, 8000, 8000), sampleRate: 8000 });
   recorder.agent({ samples: tone(660, 24000, 12000), sampleRate: 24000 }, startedAt.getTime() + 200);
   return recorder.finish();
@@ -35,7 +35,7 @@ afterEach(async () => {
 describe('createLocalRecordingStore', () => {
   it('stores under recordings/YYYY/MM/DD/<call-id>.wav and reads back the exact WAV', async () => {
     const store = createLocalRecordingStore({ directory, key });
-    const wav = recordedWav();
+    const wav = await recordedWav();
     const stored = await store.put({ callId: 'call-7f3a', startedAt, wav });
     expect(stored).toEqual({ key: 'recordings/2026/11/25/call-7f3a.wav', bytes: wav.byteLength });
     expect(await readLocalRecording({ directory, key }, stored.key)).toEqual(wav);
@@ -54,7 +54,7 @@ describe('createLocalRecordingStore', () => {
 
   it('keeps no plaintext on disk: no RIFF header, no WAVE or data chunk, no leftover temp file, owner-only mode', async () => {
     const store = createLocalRecordingStore({ directory, key });
-    const wav = recordedWav();
+    const wav = await recordedWav();
     const stored = await store.put({ callId: 'call-7f3a', startedAt, wav });
     const path = localRecordingPath(directory, stored.key);
     const onDisk = await readFile(path);
@@ -69,7 +69,7 @@ describe('createLocalRecordingStore', () => {
 
   it('rejects a file whose ciphertext was altered by one bit', async () => {
     const store = createLocalRecordingStore({ directory, key });
-    const stored = await store.put({ callId: 'call-1', startedAt, wav: recordedWav() });
+    const stored = await store.put({ callId: 'call-1', startedAt, wav: await recordedWav() });
     const path = localRecordingPath(directory, stored.key);
     const bytes = await readFile(path);
     const middle = Math.floor(bytes.length / 2);
@@ -81,7 +81,7 @@ describe('createLocalRecordingStore', () => {
   });
 
   it('rejects a truncated file and an altered envelope version', async () => {
-    const wav = recordedWav();
+    const wav = await recordedWav();
     const envelope = encryptRecording(wav, key);
     expect(() => decryptRecording(envelope.subarray(0, envelope.length - 1), key)).toThrow(/does not authenticate/);
     const otherVersion = Uint8Array.from(envelope);
@@ -92,7 +92,7 @@ describe('createLocalRecordingStore', () => {
 
   it('rejects reading with the wrong key', async () => {
     const store = createLocalRecordingStore({ directory, key });
-    const stored = await store.put({ callId: 'call-1', startedAt, wav: recordedWav() });
+    const stored = await store.put({ callId: 'call-1', startedAt, wav: await recordedWav() });
     const error = await readLocalRecording({ directory, key: randomBytes(32) }, stored.key).catch((caught: unknown) => caught);
     expect(rejectionCode(error)).toBe('RECORDING_STORE_FAILED');
   });
@@ -100,7 +100,7 @@ describe('createLocalRecordingStore', () => {
   it('refuses call ids that would escape the directory', async () => {
     const store = createLocalRecordingStore({ directory, key });
     for (const callId of ['../../etc/passwd', 'a/b', '..', '']) {
-      await expect(store.put({ callId, startedAt, wav: recordedWav() })).rejects.toMatchObject({ code: 'RECORDING_STORE_FAILED', retryable: false });
+      await expect(store.put({ callId, startedAt, wav: await recordedWav() })).rejects.toMatchObject({ code: 'RECORDING_STORE_FAILED', retryable: false });
     }
     expect(await readdir(directory)).toEqual([]);
   });
@@ -123,7 +123,7 @@ describe('createLocalRecordingStore', () => {
     const file = join(directory, 'a-file');
     await writeFile(file, 'not a directory');
     const store = createLocalRecordingStore({ directory: join(file, 'recordings'), key });
-    await expect(store.put({ callId: 'call-9', startedAt, wav: recordedWav() })).rejects.toMatchObject({
+    await expect(store.put({ callId: 'call-9', startedAt, wav: await recordedWav() })).rejects.toMatchObject({
       code: 'RECORDING_STORE_FAILED',
       retryable: true,
       message: expect.stringContaining('call call-9'),

@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createCallRecorder, type CallRecorder } from '../../src/recording/call-recorder.ts';
+import { openCallRecorder, type CallRecorder } from '../../src/recording/call-recorder.ts';
 import { createLocalRecordingStore, readLocalRecording } from '../../src/recording/local-store.ts';
 import { createRecordingSink, type RecordingStoredEvent } from '../../src/recording/recording-sink.ts';
 import { withSpoolAndRetry } from '../../src/recording/spool-and-retry.ts';
@@ -15,8 +15,8 @@ const startedAt = new Date(Date.UTC(2026, 10, 25, 16, 45, 0));
 const key = randomBytes(32);
 let directory: string;
 
-function recorderWithAudio(): CallRecorder {
-  const recorder = createCallRecorder({ sampleRate: 16000, startedAtMs: startedAt.getTime() });
+async function recorderWithAudio(): Promise<CallRecorder> {
+  const recorder = await openCallRecorder({ sampleRate: 16000, startedAtMs: startedAt.getTime(), inputSampleRates: [8000, 24000] });
   recorder.caller({ samples: tone(440, 8000, 8000), sampleRate: 8000 });
   recorder.agent({ samples: tone(660, 24000, 12000), sampleRate: 24000 }, startedAt.getTime() + 300);
   return recorder;
@@ -55,7 +55,7 @@ describe('createRecordingSink', () => {
   it('finishes the recorder, stores its WAV and reports the key for the audit trail', async () => {
     const events: RecordingStoredEvent[] = [];
     const sink = createRecordingSink({ store: createLocalRecordingStore({ directory, key }), onStored: (event) => void events.push(event) });
-    const recorder = recorderWithAudio();
+    const recorder = await recorderWithAudio();
     const stored = await sink.finishCall({ callId: 'call-42', recorder });
     const wav = recorder.finish();
     expect(events).toEqual([{ callId: 'call-42', key: 'recordings/2026/11/25/call-42.wav', bytes: wav.byteLength, store: 'local', spooled: false }]);
@@ -67,8 +67,8 @@ describe('createRecordingSink', () => {
     const store = gatedStore(createLocalRecordingStore({ directory, key }));
     const events: RecordingStoredEvent[] = [];
     const sink = createRecordingSink({ store, onStored: (event) => void events.push(event) });
-    const storing = sink.finishCall({ callId: 'call-1', recorder: recorderWithAudio() });
-    void sink.finishCall({ callId: 'call-2', recorder: recorderWithAudio() });
+    const storing = sink.finishCall({ callId: 'call-1', recorder: await recorderWithAudio() });
+    void sink.finishCall({ callId: 'call-2', recorder: await recorderWithAudio() });
     expect(sink.pending().size).toBe(2);
 
     let idle = false;
@@ -91,7 +91,7 @@ describe('createRecordingSink', () => {
     await writeFile(blocked, 'not a directory');
     const events: RecordingStoredEvent[] = [];
     const sink = createRecordingSink({ store: createLocalRecordingStore({ directory: join(blocked, 'x'), key }), onStored: (event) => void events.push(event) });
-    await expect(sink.finishCall({ callId: 'call-3', recorder: recorderWithAudio() })).rejects.toMatchObject({ code: 'RECORDING_STORE_FAILED' });
+    await expect(sink.finishCall({ callId: 'call-3', recorder: await recorderWithAudio() })).rejects.toMatchObject({ code: 'RECORDING_STORE_FAILED' });
     await sink.whenIdle();
     expect(sink.pending().size).toBe(0);
     expect(events).toEqual([]);
@@ -107,7 +107,7 @@ describe('createRecordingSink', () => {
     });
     const events: RecordingStoredEvent[] = [];
     const sink = createRecordingSink({ store, onStored: (event) => void events.push(event) });
-    await sink.finishCall({ callId: 'call-4', recorder: recorderWithAudio() });
+    await sink.finishCall({ callId: 'call-4', recorder: await recorderWithAudio() });
     store.close();
     expect(events).toEqual([expect.objectContaining({ callId: 'call-4', key: 'recordings/2026/11/25/call-4.wav', store: 'local+spool', spooled: true })]);
   });

@@ -1,7 +1,7 @@
 // The S3 recording store against a real S3-compatible server on 127.0.0.1: keys, SSE-KMS headers on the wire, multipart, failures.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createCallRecorder } from '../../src/recording/call-recorder.ts';
+import { openCallRecorder } from '../../src/recording/call-recorder.ts';
 import { createS3RecordingStore, minimumPartSizeBytes, type S3RecordingStoreOptions } from '../../src/recording/s3-store.ts';
 import { startS3Server, type S3RequestRecord, type S3Server } from '../helpers/s3-server.ts';
 import { tone } from './read-wav.ts';
@@ -23,8 +23,8 @@ function requestsFor(key: string): S3RequestRecord[] {
   return server.requests.filter((request) => request.url.startsWith(`/${bucket}/${key}`));
 }
 
-function recordedWav(): Uint8Array {
-  const recorder = createCallRecorder({ sampleRate: 16000, startedAtMs: startedAt.getTime() });
+async function recordedWav(): Promise<Uint8Array> {
+  const recorder = await openCallRecorder({ sampleRate: 16000, startedAtMs: startedAt.getTime(), inputSampleRates: [8000, 24000] });
   recorder.caller({ samples: tone(440, 8000, 4000), sampleRate: 8000 });
   recorder.agent({ samples: tone(660, 16000, 8000), sampleRate: 16000 }, startedAt.getTime() + 100);
   return recorder.finish();
@@ -45,7 +45,7 @@ beforeEach(() => {
 describe('createS3RecordingStore', () => {
   it('puts the WAV at recordings/YYYY/MM/DD/<call-id>.wav, sending SSE-KMS with the key id and audio/wav', async () => {
     const store = createS3RecordingStore(storeOptions());
-    const wav = recordedWav();
+    const wav = await recordedWav();
     const stored = await store.put({ callId: 'CA5f2e9d', startedAt, wav });
     expect(stored).toEqual({ key: 'recordings/2026/11/25/CA5f2e9d.wav', bytes: wav.byteLength });
 
@@ -65,7 +65,7 @@ describe('createS3RecordingStore', () => {
 
   it('leaves the key id to the bucket default when none is configured, still asking for aws:kms', async () => {
     const store = createS3RecordingStore(storeOptions({ kmsKeyId: undefined }));
-    const stored = await store.put({ callId: 'call-default-kms', startedAt, wav: recordedWav() });
+    const stored = await store.put({ callId: 'call-default-kms', startedAt, wav: await recordedWav() });
     const [put] = requestsFor(stored.key);
     expect(put?.headers['x-amz-server-side-encryption']).toBe('aws:kms');
     expect(put?.headers).not.toHaveProperty('x-amz-server-side-encryption-aws-kms-key-id');
@@ -74,7 +74,7 @@ describe('createS3RecordingStore', () => {
   it('puts the configured prefix in front of the key and reports it through keyFor', async () => {
     const store = createS3RecordingStore(storeOptions({ prefix: 'clinic-a/' }));
     expect(store.keyFor('call-2', startedAt)).toBe('clinic-a/recordings/2026/11/25/call-2.wav');
-    const wav = recordedWav();
+    const wav = await recordedWav();
     const stored = await store.put({ callId: 'call-2', startedAt, wav });
     expect(stored.key).toBe('clinic-a/recordings/2026/11/25/call-2.wav');
     expect((await objectBytes(stored.key)).bytes).toEqual(wav);
@@ -140,7 +140,7 @@ describe('createS3RecordingStore', () => {
     const store = createS3RecordingStore(storeOptions());
     await server.stop();
     try {
-      await expect(store.put({ callId: 'call-offline', startedAt, wav: recordedWav() })).rejects.toMatchObject({
+      await expect(store.put({ callId: 'call-offline', startedAt, wav: await recordedWav() })).rejects.toMatchObject({
         code: 'RECORDING_STORE_FAILED',
         retryable: true,
       });

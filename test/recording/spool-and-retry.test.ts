@@ -4,7 +4,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createCallRecorder } from '../../src/recording/call-recorder.ts';
+import { openCallRecorder } from '../../src/recording/call-recorder.ts';
 import { encryptRecording } from '../../src/recording/encrypted-file.ts';
 import { createS3RecordingStore } from '../../src/recording/s3-store.ts';
 import { withSpoolAndRetry, type SpoolingRecordingStore } from '../../src/recording/spool-and-retry.ts';
@@ -36,8 +36,8 @@ function spooling(options: { retryDelaysMs?: number[]; onUploaded?: (uploaded: {
   return store;
 }
 
-function recordedWav(frequency = 440): Uint8Array {
-  const recorder = createCallRecorder({ sampleRate: 16000, startedAtMs: startedAt.getTime() });
+async function recordedWav(frequency = 440): Promise<Uint8Array> {
+  const recorder = await openCallRecorder({ sampleRate: 16000, startedAtMs: startedAt.getTime(), inputSampleRates: [8000, 24000] });
   recorder.caller({ samples: tone(frequency, 8000, 4000), sampleRate: 8000 });
   recorder.agent({ samples: tone(660, 16000, 4000), sampleRate: 16000 }, startedAt.getTime());
   return recorder.finish();
@@ -68,7 +68,7 @@ afterEach(async () => {
 describe('withSpoolAndRetry', () => {
   it('spools an encrypted copy when S3 is down, and drain uploads it under the same key once S3 is back', async () => {
     const store = spooling();
-    const wav = recordedWav();
+    const wav = await recordedWav();
     await server.stop();
     const stored = await store.put({ callId: 'call-spooled', startedAt, wav });
     expect(stored).toEqual({ key: 'recordings/2026/11/25/call-spooled.wav', bytes: wav.byteLength, spooled: true });
@@ -94,7 +94,7 @@ describe('withSpoolAndRetry', () => {
 
   it('passes straight through when the store works, spooling nothing', async () => {
     const store = spooling();
-    const wav = recordedWav();
+    const wav = await recordedWav();
     const stored = await store.put({ callId: 'call-direct', startedAt, wav });
     expect(stored).toEqual({ key: 'recordings/2026/11/25/call-direct.wav', bytes: wav.byteLength });
     expect(await spoolFiles()).toEqual([]);
@@ -103,8 +103,8 @@ describe('withSpoolAndRetry', () => {
 
   it('loses nothing across a restart: a new process drains what the old one spooled', async () => {
     const before = spooling();
-    const first = recordedWav(300);
-    const second = recordedWav(500);
+    const first = await recordedWav(300);
+    const second = await recordedWav(500);
     await server.stop();
     await before.put({ callId: 'call-a', startedAt, wav: first });
     await before.put({ callId: 'call-b', startedAt, wav: second });
@@ -126,7 +126,7 @@ describe('withSpoolAndRetry', () => {
       resolveUploaded = resolve;
     });
     const store = spooling({ retryDelaysMs: [10, 20], onUploaded: (event) => resolveUploaded(event.key) });
-    const wav = recordedWav();
+    const wav = await recordedWav();
     await server.stop();
     await store.put({ callId: 'call-background', startedAt, wav });
     await server.restart();
@@ -138,7 +138,7 @@ describe('withSpoolAndRetry', () => {
   it('shares one pass between concurrent drains, so each recording is uploaded once', async () => {
     const store = spooling();
     await server.stop();
-    await store.put({ callId: 'call-once', startedAt, wav: recordedWav() });
+    await store.put({ callId: 'call-once', startedAt, wav: await recordedWav() });
     await server.restart();
     const results = await Promise.all([store.drain(), store.drain(), store.drain()]);
     expect(results.reduce((sum, result) => sum + result.uploaded, 0)).toBe(1);
@@ -149,7 +149,7 @@ describe('withSpoolAndRetry', () => {
   it('sets aside a spool file it cannot decrypt, keeping it, and still uploads the others', async () => {
     const store = spooling();
     await server.stop();
-    await store.put({ callId: 'call-good', startedAt, wav: recordedWav() });
+    await store.put({ callId: 'call-good', startedAt, wav: await recordedWav() });
     await writeFile(join(spoolDirectory, 'call-foreign.1-00000000.spool'), encryptRecording(new Uint8Array(64), randomBytes(32)));
     await server.restart();
     await expect(store.drain()).resolves.toEqual({ uploaded: 1, remaining: 0, rejected: 1 });
@@ -162,7 +162,7 @@ describe('withSpoolAndRetry', () => {
     const store = withSpoolAndRetry(s3Store(), { spoolDirectory: join(blocked, 'spool'), key });
     opened.push(store);
     await server.stop();
-    await expect(store.put({ callId: 'call-lost', startedAt, wav: recordedWav() })).rejects.toMatchObject({
+    await expect(store.put({ callId: 'call-lost', startedAt, wav: await recordedWav() })).rejects.toMatchObject({
       code: 'RECORDING_STORE_FAILED',
       message: expect.stringContaining('store and spool both failed for call call-lost'),
     });
