@@ -18,6 +18,11 @@ export interface TurnTiming {
   endpointingStableMs: number;
   /** Caller pause after a stable complete value that ends the turn early (instead of the detector's full silence window). Default 250. */
   endpointingPauseMs: number;
+  /**
+   * Longest wait for a turn's transcript once its answer needs it; then the turn is answered as unheard (the agent asks
+   * again) and the recognizer's late result is dropped. A stuck recognizer cannot leave the caller in silence. Default 6000.
+   */
+  transcriptWaitMs: number;
 }
 
 export const defaultTurnTiming: Readonly<TurnTiming> = Object.freeze({
@@ -27,6 +32,7 @@ export const defaultTurnTiming: Readonly<TurnTiming> = Object.freeze({
   turnStartSpeechMs: 120,
   endpointingStableMs: 300,
   endpointingPauseMs: 250,
+  transcriptWaitMs: 6000,
 });
 
 /** Every event the host sends carries `atMs`: the call timeline's now, which is also the machine clock's now. */
@@ -49,6 +55,10 @@ export type TurnTakingEvent =
   /** A partial transcript of turn `turnId`; `complete` when it already holds a complete value for what is asked. */
   | { type: 'transcript.partial'; atMs: number; turnId: number; text: string; complete: boolean }
   | { type: 'keypad.pressed'; atMs: number; digits: string }
+  /** The answer to turn `turnId` is waiting for its final transcript. */
+  | { type: 'transcript.awaited'; atMs: number; turnId: number }
+  /** The final transcript of turn `turnId` is in (or was given up on). */
+  | { type: 'transcript.received'; atMs: number; turnId: number }
   /** One answer the machine asked for (an ended turn, a keypad entry, a no-input) has been given. */
   | { type: 'reply.settled'; atMs: number };
 
@@ -64,6 +74,8 @@ export type TurnTakingEmitted =
   | { type: 'barge-in'; cause: 'speech' | 'keypad' }
   /** The caller said nothing for the no-input window: answer with the silence prompt. */
   | { type: 'no-input' }
+  /** The transcript of turn `turnId` did not come within the transcript wait: answer the turn as unheard. */
+  | { type: 'transcript.overdue'; turnId: number }
   /** Keypad digits taken as one entry: answer them. */
   | { type: 'keypad.entered'; digits: string };
 
@@ -80,6 +92,8 @@ export interface TurnTakingContext {
   partialText: string;
   partialChangedAtMs: number;
   keypadDigits: string;
+  /** The turn whose transcript an answer is waiting for. */
+  awaitedTurnId: number;
 }
 
 export interface TurnTakingInput {
@@ -106,6 +120,7 @@ export const turnTakingMachine = setup({
     keypadGap: ({ context }) => context.timing.keypadGapMs,
     bargeInSpeech: ({ context, event }) => remaining(context.speechStartedAtMs + context.timing.bargeInSpeechMs, timeOf(event) ?? context.speechStartedAtMs),
     endpointingStable: ({ context }) => context.timing.endpointingStableMs,
+    transcriptWait: ({ context }) => context.timing.transcriptWaitMs,
     endpointingPause: ({ context, event }) =>
       remaining(
         context.lastSpeechAtMs + context.timing.endpointingPauseMs,
@@ -168,6 +183,8 @@ export const turnTakingMachine = setup({
       enqueue.emit({ type: 'keypad.entered', digits });
       enqueue.assign({ answersPending: context.answersPending + 1 });
     }),
+    noteAwaitedTurn: assign({ awaitedTurnId: ({ context, event }) => (event.type === 'transcript.awaited' ? event.turnId : context.awaitedTurnId) }),
+    giveUpOnTranscript: emit(({ context }) => ({ type: 'transcript.overdue' as const, turnId: context.awaitedTurnId })),
     askSilencePrompt: enqueueActions(({ enqueue, context }) => {
       enqueue.emit({ type: 'no-input' });
       enqueue.assign({ answersPending: context.answersPending + 1 });
@@ -186,6 +203,7 @@ export const turnTakingMachine = setup({
     partialText: '',
     partialChangedAtMs: 0,
     keypadDigits: '',
+    awaitedTurnId: 0,
   }),
   initial: 'waiting',
   // Answers asked for before the call ended still settle, so the host can tell when it is idle.
@@ -297,7 +315,19 @@ export const turnTakingMachine = setup({
           initial: 'none',
           states: {
             none: { always: { guard: 'answerPending', target: 'pending' } },
-            pending: { id: 'answerPending', always: { guard: not('answerPending'), target: 'none' } },
+            pending: {
+              id: 'answerPending',
+              always: { guard: not('answerPending'), target: 'none' },
+              initial: 'replying',
+              states: {
+                replying: { on: { 'transcript.awaited': { target: 'awaitingTranscript', actions: 'noteAwaitedTurn' } } },
+                /** A recognizer that never finishes a turn would otherwise leave the caller in silence, with no-input held. */
+                awaitingTranscript: {
+                  after: { transcriptWait: { target: 'replying', actions: 'giveUpOnTranscript' } },
+                  on: { 'transcript.received': 'replying' },
+                },
+              },
+            },
           },
         },
         /** The no-input window runs only while nobody has the floor and nothing is being answered. */

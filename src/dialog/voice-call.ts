@@ -67,6 +67,8 @@ export interface VoiceCallOptions {
   noInputMs?: number;
   /** ms after the last keypad digit before the digits are taken as one entry ('#' ends it at once). Default 2000 (the machine's `keypadGapMs`). */
   dtmfGapMs?: number;
+  /** ms an answer waits for its turn's final transcript before the turn is answered as unheard. Default 6000 (the machine's `transcriptWaitMs`). */
+  transcriptWaitMs?: number;
   logger: Logger;
 }
 
@@ -119,6 +121,7 @@ export async function createVoiceCall(options: VoiceCallOptions): Promise<VoiceC
     turnStartSpeechMs: options.minTurnSpeechMs ?? defaultTurnTiming.turnStartSpeechMs,
     endpointingStableMs: options.endpointingStableMs ?? defaultTurnTiming.endpointingStableMs,
     endpointingPauseMs: options.endpointingSilenceMs ?? defaultTurnTiming.endpointingPauseMs,
+    transcriptWaitMs: options.transcriptWaitMs ?? defaultTurnTiming.transcriptWaitMs,
   };
   const detector: TurnDetector = await createTurnDetector({
     inputSampleRate: options.callerSampleRate,
@@ -180,6 +183,9 @@ export async function createVoiceCall(options: VoiceCallOptions): Promise<VoiceC
     void dropped?.stream.then((stream) => stream.close(), () => {});
   });
   turns.on('turn.ended', (ended) => answerTurn(ended));
+  /** Turns whose transcript the machine gave up on, each with what stops the wait. */
+  const overdue = new Map<number, () => void>();
+  turns.on('transcript.overdue', ({ turnId }) => overdue.get(turnId)?.());
   turns.on('barge-in', ({ cause }) => {
     const interruption = voice.interrupt();
     if (!interruption) return;
@@ -264,13 +270,29 @@ export async function createVoiceCall(options: VoiceCallOptions): Promise<VoiceC
     // An early end is declared while the caller is quiet; their speech ended at the last window scored as speech.
     const speechEndMs = Math.min(speechEndedAtMs, endOfTurnMs);
     enqueueAnswer(async () => {
-      const { text, confidence } = (await closing?.final) ?? { text: '', confidence: undefined };
+      const { text, confidence } = await transcriptOf(turnId, closing);
       const transcriptAt = options.nowMs();
       pendingLatency = { turnId, endpointing: reason, endOfTurnMs, speechEndMs, transcriptMs: transcriptAt - speechEndMs };
       if (session.isEnded()) return;
       await session.hear(confidence === undefined ? { text } : { text, confidence });
       if (pendingLatency && pendingLatency.replyAtMs !== undefined) pendingLatency.replyMs = pendingLatency.replyAtMs - transcriptAt;
     });
+  }
+
+  /** The turn's final transcript, or an unheard turn when the machine's transcript wait runs out first. */
+  async function transcriptOf(turnId: number, closing: TurnTranscript | undefined): Promise<{ text: string; confidence: number | undefined }> {
+    if (!closing) return { text: '', confidence: undefined };
+    const unheard = { text: '', confidence: undefined };
+    const givenUp = new Promise<typeof unheard>((resolve) => overdue.set(turnId, () => resolve(unheard)));
+    turns.send({ type: 'transcript.awaited', turnId, atMs: advance() });
+    const result = await Promise.race([closing.final, givenUp]);
+    overdue.delete(turnId);
+    turns.send({ type: 'transcript.received', turnId, atMs: advance() });
+    if (result === unheard) {
+      logger.warn({ turnId, stt: options.stt.name, waitedMs: timing.transcriptWaitMs }, 'no transcript in time: the turn is answered as unheard');
+      void closing.stream.then((stream) => stream.close(), () => {});
+    }
+    return result;
   }
 
   /** The agent's queued audio has played out (or was cut): the machine hears it at the instant it ended. */

@@ -1,4 +1,4 @@
-// The turn-taking machine's timing rules on a simulated clock: barge-in, blips, early endpointing, no-input, keypad entries.
+// The turn-taking machine's timing rules on a simulated clock: barge-in, blips, early endpointing, no-input, transcript wait, keypad entries.
 import { describe, expect, it } from 'vitest';
 import { createActor, SimulatedClock } from 'xstate';
 import { turnTakingMachine, type TurnTakingEmitted, type TurnTakingEvent } from '../../machines/turn-taking.ts';
@@ -127,6 +127,34 @@ describe('turn-taking: no input', () => {
     expect(call.of('no-input')).toEqual([]);
     call.clock.set(30_000);
     expect(call.of('no-input')).toHaveLength(1);
+  });
+});
+
+describe('turn-taking: transcript wait', () => {
+  it('gives up on a transcript that has not come 6 s after its answer began waiting for it', () => {
+    const call = openTurn();
+    call.send({ type: 'speech.ended', turnId: 1, endedAtMs: 2000 });
+    call.clock.set(2500);
+    call.send({ type: 'transcript.awaited', turnId: 1 });
+    call.clock.set(8480);
+    expect(call.of('transcript.overdue')).toEqual([]);
+    call.clock.set(8500);
+    expect(call.of('transcript.overdue')).toEqual([{ type: 'transcript.overdue', turnId: 1, atMs: 8500 }]);
+    // The host answers the turn as unheard; the caller hears that reply, then the no-input window counts again.
+    call.send({ type: 'transcript.received', turnId: 1 });
+    call.send({ type: 'reply.settled' });
+    call.clock.set(16_500);
+    expect(call.of('no-input')).toHaveLength(1);
+  });
+
+  it('does not give up on a transcript that came in time', () => {
+    const call = openTurn();
+    call.send({ type: 'speech.ended', turnId: 1, endedAtMs: 2000 });
+    call.send({ type: 'transcript.awaited', turnId: 1 });
+    call.clock.set(7000);
+    call.send({ type: 'transcript.received', turnId: 1 });
+    call.clock.set(20_000);
+    expect(call.of('transcript.overdue')).toEqual([]);
   });
 });
 

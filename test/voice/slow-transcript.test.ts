@@ -81,4 +81,41 @@ describe('a late transcript', () => {
     expect(replies.map((event) => (event.type === 'agent' ? event.key : ''))).toEqual(['verificationIntro', 'askLastName']);
     call.hangUp();
   }, 60_000);
+
+  it('that never comes is given up after the transcript wait: the caller is asked again, not left in silence', async () => {
+    let frame = 0;
+    const held = heldFinals(stt);
+    const session = runtime.openSession();
+    const call = await createVoiceCall({
+      session,
+      stt: held.stt,
+      tts: createEspeakTts(),
+      clock: runtime.clock,
+      callerSampleRate: sampleRate,
+      agentSampleRate: sampleRate,
+      nowMs: () => frame * frameMs,
+      logger: silentLogger(),
+    });
+    const events: VoiceCallEvent[] = [];
+    call.subscribe((event) => events.push(event));
+    await call.start();
+    await call.idle();
+    frame = Math.ceil(call.agentPlaybackEndMs() / frameMs);
+    const utterance = await callerUtterance('i want to book an appointment', { voice: 'en-us+klatt', sampleRate, paddingMs: 0 });
+    // The line, then 7 s of quiet: more than the 6 s transcript wait, less than the 8 s no-input window.
+    const line = new Int16Array(utterance.samples.length + 7 * sampleRate);
+    line.set(utterance.samples, 0);
+    const agentLinesBefore = events.filter((event) => event.type === 'agent').length;
+    for (const next of toFrames(line, sampleRate, frameMs)) {
+      frame += 1;
+      await call.pushCallerAudio(next);
+      await new Promise((resolve) => setTimeout(resolve, frameMs / 10));
+    }
+    await call.idle();
+    const replies = events.filter((event) => event.type === 'agent').slice(agentLinesBefore);
+    expect(replies.map((event) => (event.type === 'agent' ? event.key : ''))).toEqual(['notUnderstood', 'greeting']);
+    expect(held.held()).toBe(true);
+    held.release();
+    call.hangUp();
+  }, 60_000);
 });
