@@ -10,8 +10,11 @@ import { createVadStream } from './vad-stream.ts';
 export interface TurnDetectorOptions {
   /** Hz of the caller frames fed in; turn audio comes out at this rate too. */
   inputSampleRate: number;
-  /** ms of speech before `turn.started`: long enough that a cough or a click does not interrupt the agent. Default 200. */
-  bargeInMinMs?: number;
+  /**
+   * ms of speech that start a turn (`turn.started`), the turn-taking machine's `turnStartSpeechMs`: a VoiceCall passes the
+   * machine's (120); whether that speech interrupts the agent is the machine's `bargeInSpeechMs`. Default 200.
+   */
+  turnStartSpeechMs?: number;
   /** ms of silence that end a turn. Default 800. */
   endSilenceMs?: number;
   /** 0–1 speech probability threshold. Default 0.5. */
@@ -42,7 +45,7 @@ export interface TurnDetector {
   /**
    * Ends the open turn now with reason `complete-value`, for when the partial transcript already holds a complete valid value
    * (slot-aware endpointing), instead of waiting for the silence. `atMs` is the end of the audio already processed. Speech that
-   * goes on afterwards starts a new turn once it lasts `bargeInMinMs`. Returns null when no turn is open.
+   * goes on afterwards starts a new turn once it lasts `turnStartSpeechMs`. Returns null when no turn is open.
    */
   endTurnEarly(): Extract<TurnEvent, { type: 'turn.ended' }> | null;
   /** The audio of the open turn so far, or of the last ended turn until the next one starts (from pre-roll on); null before the first turn. */
@@ -70,18 +73,18 @@ interface Chunk {
   samples: Int16Array;
 }
 
-// Audio kept from before a turn is detected: onset-to-detection can include short pauses, so keep well over bargeInMinMs.
+// Audio kept from before a turn is detected: onset-to-detection can include short pauses, so keep well over turnStartSpeechMs.
 const historyMs = 3000;
 
 export async function createTurnDetector(options: TurnDetectorOptions): Promise<TurnDetector> {
   const { inputSampleRate } = options;
-  const bargeInMinMs = options.bargeInMinMs ?? 200;
+  const turnStartSpeechMs = options.turnStartSpeechMs ?? 200;
   const preRollMs = options.preRollMs ?? 200;
-  if (!(bargeInMinMs >= 0) || !(preRollMs >= 0)) throw new FrontdeskError('CONFIG_INVALID', 'bargeInMinMs and preRollMs are durations in ms');
+  if (!(turnStartSpeechMs >= 0) || !(preRollMs >= 0)) throw new FrontdeskError('CONFIG_INVALID', 'turnStartSpeechMs and preRollMs are durations in ms');
   const logger = options.logger ?? silentLogger();
   const vad: Vad = await createVadStream({
     inputSampleRate,
-    minSpeechMs: bargeInMinMs,
+    minSpeechMs: turnStartSpeechMs,
     ...(options.endSilenceMs !== undefined && { endSilenceMs: options.endSilenceMs }),
     ...(options.threshold !== undefined && { threshold: options.threshold }),
     ...(options.speechPadMs !== undefined && { speechPadMs: options.speechPadMs }),

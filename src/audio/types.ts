@@ -38,7 +38,7 @@ export type TurnEvent =
       turnId: number;
       /** ms since stream start where the caller's speech began. */
       atMs: number;
-      /** ms since stream start when the speech had lasted `bargeInMinMs`: the moment to stop talking over the caller. */
+      /** ms since stream start when the speech had lasted `turnStartSpeechMs`: the turn starts (over the agent, it may become a barge-in). */
       detectedAtMs: number;
     }
   | {

@@ -53,16 +53,17 @@ export interface VoiceCallOptions {
   agentSampleRate: number;
   /** The call's timeline, ms: wall time for live calls, audio position for a file played faster than real time. */
   nowMs: () => number;
-  turns?: Omit<TurnDetectorOptions, 'inputSampleRate' | 'logger'>;
+  /** Turn detector settings; the speech that starts a turn is `turnStartSpeechMs` above, shared with the machine. */
+  turns?: Omit<TurnDetectorOptions, 'inputSampleRate' | 'logger' | 'turnStartSpeechMs'>;
   /** End a turn as soon as a complete phone, birth date, yes/no or choice has held still for `stableMs`. Default true. */
   slotAwareEndpointing?: boolean;
   endpointingStableMs?: number;
   /** ms of silence after a complete value that end the turn (instead of the full silence window). Default 250. */
   endpointingSilenceMs?: number;
   /** ms of speech that start a caller turn when the agent is quiet; a one-syllable name can be this short. Default 120 (the machine's `turnStartSpeechMs`). */
-  minTurnSpeechMs?: number;
+  turnStartSpeechMs?: number;
   /** ms of caller speech over the agent that interrupt it (a cough or a click does not). Default 200 (the machine's `bargeInSpeechMs`). */
-  bargeInMinMs?: number;
+  bargeInSpeechMs?: number;
   /** ms the caller may stay silent after the agent finished before the machine hears a silent turn. Default 8000. */
   noInputMs?: number;
   /** ms after the last keypad digit before the digits are taken as one entry ('#' ends it at once). Default 2000 (the machine's `keypadGapMs`). */
@@ -117,8 +118,8 @@ export async function createVoiceCall(options: VoiceCallOptions): Promise<VoiceC
   const timing: TurnTiming = {
     noInputMs: options.noInputMs ?? defaultTurnTiming.noInputMs,
     keypadGapMs: options.dtmfGapMs ?? defaultTurnTiming.keypadGapMs,
-    bargeInSpeechMs: options.bargeInMinMs ?? defaultTurnTiming.bargeInSpeechMs,
-    turnStartSpeechMs: options.minTurnSpeechMs ?? defaultTurnTiming.turnStartSpeechMs,
+    bargeInSpeechMs: options.bargeInSpeechMs ?? defaultTurnTiming.bargeInSpeechMs,
+    turnStartSpeechMs: options.turnStartSpeechMs ?? defaultTurnTiming.turnStartSpeechMs,
     endpointingStableMs: options.endpointingStableMs ?? defaultTurnTiming.endpointingStableMs,
     endpointingPauseMs: options.endpointingSilenceMs ?? defaultTurnTiming.endpointingPauseMs,
     transcriptWaitMs: options.transcriptWaitMs ?? defaultTurnTiming.transcriptWaitMs,
@@ -127,7 +128,7 @@ export async function createVoiceCall(options: VoiceCallOptions): Promise<VoiceC
     inputSampleRate: options.callerSampleRate,
     logger,
     ...options.turns,
-    bargeInMinMs: timing.turnStartSpeechMs,
+    turnStartSpeechMs: timing.turnStartSpeechMs,
   });
   let pendingLatency: (Partial<TurnLatency> & { replyAtMs?: number }) | null = null;
   const voice: AgentVoice = await createAgentVoice({

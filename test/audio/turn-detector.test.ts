@@ -64,7 +64,7 @@ describe('turn detector on 8 kHz caller audio', () => {
     let highest = 0;
     for (const frame of toFrames(samples, rate, 20)) for (const window of (await vad.process(frame)).windows) highest = Math.max(highest, window.probability);
     expect(highest).toBeGreaterThan(0.5);
-    const detector = await createTurnDetector({ inputSampleRate: rate, bargeInMinMs: 200 });
+    const detector = await createTurnDetector({ inputSampleRate: rate, turnStartSpeechMs: 200 });
     expect(await feed(detector, samples)).toEqual([]);
     expect(detector.latestTurnAudio()).toBeNull();
   });
