@@ -92,6 +92,8 @@ export interface TurnTakingContext {
   partialText: string;
   partialChangedAtMs: number;
   keypadDigits: string;
+  /** Timeline ms the agent began speaking over a caller who was still talking. */
+  overlapStartedAtMs: number;
   /** The turn whose transcript an answer is waiting for. */
   awaitedTurnId: number;
 }
@@ -119,6 +121,7 @@ export const turnTakingMachine = setup({
     noInput: ({ context, event }) => remaining(context.quietSinceMs + context.timing.noInputMs, timeOf(event) ?? context.quietSinceMs),
     keypadGap: ({ context }) => context.timing.keypadGapMs,
     bargeInSpeech: ({ context, event }) => remaining(context.speechStartedAtMs + context.timing.bargeInSpeechMs, timeOf(event) ?? context.speechStartedAtMs),
+    overlapSpeech: ({ context, event }) => remaining(context.overlapStartedAtMs + context.timing.bargeInSpeechMs, timeOf(event) ?? context.overlapStartedAtMs),
     endpointingStable: ({ context }) => context.timing.endpointingStableMs,
     transcriptWait: ({ context }) => context.timing.transcriptWaitMs,
     endpointingPause: ({ context, event }) =>
@@ -183,6 +186,7 @@ export const turnTakingMachine = setup({
       enqueue.emit({ type: 'keypad.entered', digits });
       enqueue.assign({ answersPending: context.answersPending + 1 });
     }),
+    noteOverlapStart: assign({ overlapStartedAtMs: ({ context, event }) => timeOf(event) ?? context.overlapStartedAtMs }),
     noteAwaitedTurn: assign({ awaitedTurnId: ({ context, event }) => (event.type === 'transcript.awaited' ? event.turnId : context.awaitedTurnId) }),
     giveUpOnTranscript: emit(({ context }) => ({ type: 'transcript.overdue' as const, turnId: context.awaitedTurnId })),
     askSilencePrompt: enqueueActions(({ enqueue, context }) => {
@@ -204,6 +208,7 @@ export const turnTakingMachine = setup({
     partialChangedAtMs: 0,
     keypadDigits: '',
     awaitedTurnId: 0,
+    overlapStartedAtMs: 0,
   }),
   initial: 'waiting',
   // Answers asked for before the call ended still settle, so the host can tell when it is idle.
@@ -222,7 +227,31 @@ export const turnTakingMachine = setup({
           initial: 'quiet',
           states: {
             quiet: { id: 'agentQuiet', on: { 'agent.started': 'speaking' } },
-            speaking: { id: 'agentSpeaking', on: { 'agent.finished': { target: 'quiet', actions: 'noteAgentFinished' } } },
+            speaking: {
+              id: 'agentSpeaking',
+              on: { 'agent.finished': { target: 'quiet', actions: 'noteAgentFinished' } },
+              initial: 'starting',
+              states: {
+                starting: { always: [{ guard: stateIn('#callerSpeaking'), target: 'overCaller' }, { target: 'heard' }] },
+                heard: { id: 'agentHeard' },
+                /**
+                 * The reply began while the caller was still talking (it answers what they said before a pause): caller
+                 * speech over it interrupts it once the two have overlapped `bargeInSpeechMs`, as speech over the agent does.
+                 */
+                overCaller: {
+                  entry: 'noteOverlapStart',
+                  always: { guard: not(stateIn('#callerSpeaking')), target: 'heard' },
+                  initial: 'voiced',
+                  states: {
+                    voiced: {
+                      after: { overlapSpeech: { target: '#agentHeard', actions: 'bargeInOnSpeech' } },
+                      on: { 'speech.scored': { guard: not('spokeThisFrame'), target: 'paused' } },
+                    },
+                    paused: { on: { 'speech.scored': { guard: 'spokeThisFrame', target: 'voiced' } } },
+                  },
+                },
+              },
+            },
           },
         },
         speech: {

@@ -50,7 +50,8 @@ async function awaitPlayback(source: { lastMediaAtMs: number; playbackEndMs: num
     const now = performance.now();
     if (source.lastMediaAtMs > sinceMs && now >= source.playbackEndMs + pauseMs) return 'answered' as const;
     if (!isOpen()) return 'closed' as const;
-    if (now > deadline) return 'silent' as const;
+    // A person does not give up on an agent that is still talking: the wait for a reply counts from the end of its audio.
+    if (now > Math.max(deadline, source.playbackEndMs + timeoutMs)) return 'silent' as const;
     await sleep(pollMs);
   }
 }

@@ -66,6 +66,30 @@ describe('turn-taking: barge-in', () => {
   });
 });
 
+describe('turn-taking: a reply that starts while the caller is still talking', () => {
+  it('is interrupted once the caller has talked 200 ms over it', () => {
+    const call = openTurn();
+    call.send({ type: 'agent.started' });
+    call.frames(2180, true);
+    expect(call.of('barge-in')).toEqual([]);
+    call.frames(2300, true);
+    const [bargeIn] = call.of('barge-in');
+    expect(bargeIn).toMatchObject({ cause: 'speech' });
+    expect(bargeIn!.atMs - 2200).toBeLessThanOrEqual(20);
+    expect(bargeIn!.atMs).toBeGreaterThanOrEqual(2200);
+  });
+
+  it('goes on when the caller has stopped talking and their turn is only waiting for its silence window', () => {
+    const call = openTurn();
+    call.send({ type: 'agent.started' });
+    call.frames(2700, false);
+    call.send({ type: 'speech.ended', turnId: 1, endedAtMs: 2000 });
+    call.frames(4000, false);
+    expect(call.of('barge-in')).toEqual([]);
+    expect(call.actor.getSnapshot().matches({ live: { agent: 'speaking' } })).toBe(true);
+  });
+});
+
 /** A call whose caller has been speaking since 1000 ms (turn 1 open), frames up to 2000 ms. */
 function openTurn() {
   const call = simulatedCall();
