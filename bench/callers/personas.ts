@@ -142,10 +142,12 @@ export function createCallerMind(persona: Persona, seed: number): CallerMind {
    * words name a December date (the bench's month), and not for the caller who takes any day after insisting.
    */
   const wrongDayNamed = (): boolean => {
-    if (!goalDay || goal.kind === 'insist' || !/\bdecember\b/.test(heardNow)) return false;
+    if (!goalDay || goal.kind === 'insist' || tookOtherDay || !/\bdecember\b/.test(heardNow)) return false;
     return !heardNow.includes(normalisedWords(speakDate(goalDay)));
   };
   let dayRestated = 0;
+  /** Having restated the day twice, the caller took another day: from then on that day is the one they want. */
+  let tookOtherDay = false;
   const restateDay = (): string | undefined => {
     if (!wrongDayNamed() || dayRestated >= 2) return undefined;
     dayRestated += 1;
@@ -218,7 +220,14 @@ export function createCallerMind(persona: Persona, seed: number): CallerMind {
           if (insisted <= goal.insistences) return pick([`no, I really need ${weekday} the third`, `it has to be ${weekday}, I can't do any other day`, `are you sure? ${weekday} December third is the only day I can come`]);
           return pick(['okay, fine, the first one you said then', 'alright, the earliest day then', 'okay, the first of those days please']);
         }
-        if (question === 'noOpenings') return restateDay() ?? pick(['okay, the first one then', 'the earliest one is fine']);
+        if (question === 'noOpenings') {
+          // The wanted day among the openings offered (the date asked for was misheard): a person picks it.
+          if (goalDay && heardNow.includes(normalisedWords(speakDate(goalDay)))) return pick([`${monthDayWords(goalDay)} please`, `${weekday} the ${monthDayWords(goalDay).split(' ').slice(1).join(' ')} then`]);
+          const restated = restateDay();
+          if (restated) return restated;
+          tookOtherDay = true;
+          return pick(['okay, the first one then', 'the earliest one is fine']);
+        }
         if (goal.kind === 'insist' && insisted > goal.insistences) return pick(['the earliest day you have', 'whatever is first']);
         return `${filler()}${choose(question, dayLines(), [dayLines()[1] ?? dayLines()[0]!])}${thanks()}`;
       case 'time': {
