@@ -10,7 +10,6 @@ import { callLogSettings } from './call-logs.ts';
 import { closeGracefully } from './graceful-shutdown.ts';
 import { launchedByNpm, watchLauncher } from './launcher-watch.ts';
 import { privateFileCreation, secureDataDirectory } from './data-directory.ts';
-import { voiceRoutes } from './routes/voice-routes.ts';
 import { voiceMediaRoutes } from './voice-setup.ts';
 
 /** How long shutdown waits for open calls and uploads before closing anyway, ms; under Kubernetes' default 30 s grace. */
@@ -103,7 +102,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     config,
     runtime,
     logger,
-    routes: speech ? [...voiceRoutes, ...voiceMediaRoutes(config, speech)] : [],
+    routes: speech ? voiceMediaRoutes(config, speech) : [],
     ...(speech?.recordingStore ? { recordingStore: speech.recordingStore } : {}),
     // Call logs hold PHI: kept only with a recording key to encrypt them (FRONTDESK_RECORDINGS=none keeps none).
     ...(config.recordings.key ? { callLogs: callLogSettings(config.dataDir, config.recordings.key) } : {}),

@@ -1,26 +1,17 @@
 // The playground's microphone in headless Chromium against a server wired as `frontdesk serve` wires it (offline PocketSphinx + espeak-ng): a spoken caller line reaches the agent and the reply comes back as text, state and audio.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCallLog } from '../../src/call-log/call-log.ts';
-import { buildCall } from '../../src/runtime/build-call.ts';
-import { loadConfig } from '../../src/config.ts';
 import type { CallRuntime } from '../../src/dialog/call-runtime.ts';
-import { silentLogger } from '../../src/log.ts';
-import { buildApp } from '../../src/server/app.ts';
-import { callLogSettings } from '../../src/server/call-logs.ts';
-import { createServerMetrics } from '../../src/server/metrics.ts';
 import { flowNames } from '../../src/flow/catalogue.ts';
-import { voiceRoutes } from '../../src/server/routes/voice-routes.ts';
-import { voiceMediaRoutes } from '../../src/server/voice-setup.ts';
 import { offlineSpeechAvailable } from '../../src/stt/offline-speech.ts';
 import { createEspeakTts } from '../../src/tts/espeak.ts';
 import { fakeMicrophoneArguments, writeFakeMicrophoneWav } from '../helpers/fake-microphone.ts';
-import { FrameClient, scenarioNow } from '../server/server-support.ts';
+import { startVoiceServer, type VoiceServer } from '../helpers/voice-server.ts';
+import { FrameClient } from '../server/server-support.ts';
 
 const chromiumPath = '/usr/bin/chromium';
 const haveChromium = existsSync(chromiumPath);
@@ -63,9 +54,9 @@ const turnHighlighted = (page: Page) => page.$$eval('#turn-diagram g.state.curre
 const counter = (page: Page, name: 'microphoneMs' | 'agentAudioPlayedMs') => page.evaluate((key) => Number(document.body.dataset[key] ?? 0), name);
 
 describe.skipIf(!haveChromium || !haveSpeech)('playground microphone (headless Chromium, offline speech)', () => {
+  let server: VoiceServer;
   let directory: string;
   let runtime: CallRuntime;
-  let app: FastifyInstance;
   let browser: Browser;
   let baseUrl: string;
   let callerStartsAtMs: number;
@@ -73,24 +64,10 @@ describe.skipIf(!haveChromium || !haveSpeech)('playground microphone (headless C
   const callLogKey = randomBytes(32).toString('hex');
 
   beforeAll(async () => {
-    directory = mkdtempSync(join(tmpdir(), 'frontdesk-playground-voice-'));
     // As `frontdesk serve` builds it: the configured (offline) STT and TTS, /ws/call and /twilio/media on the app.
-    const config = loadConfig({}, { FRONTDESK_DATA_DIR: join(directory, 'data'), FRONTDESK_RECORDINGS: 'none', FRONTDESK_NOW: scenarioNow, FRONTDESK_TIMEZONE: 'America/New_York' });
-    const logger = silentLogger();
-    const call = await buildCall(config, { logger, speech: true });
-    runtime = call.runtime;
-    app = buildApp({
-      config,
-      runtime,
-      logger,
-      metrics: createServerMetrics({ processMetrics: false }),
-      routes: [...voiceRoutes, ...voiceMediaRoutes(config, call.speech)],
-      callLogs: callLogSettings(join(directory, 'data'), callLogKey),
-    });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.server.address();
-    if (!address || typeof address === 'string') throw new Error('not listening');
-    baseUrl = `http://127.0.0.1:${address.port}`;
+    server = await startVoiceServer('frontdesk-playground-voice-', { callLogKey });
+    ({ directory, runtime } = server);
+    baseUrl = `http://127.0.0.1:${server.port}`;
 
     callerStartsAtMs = (await greetingDurationMs(runtime)) + afterGreetingMs;
     const wavFile = join(directory, 'caller.wav');
@@ -100,9 +77,7 @@ describe.skipIf(!haveChromium || !haveSpeech)('playground microphone (headless C
 
   afterAll(async () => {
     await browser?.close();
-    await app?.close();
-    await runtime?.close();
-    if (directory) rmSync(directory, { recursive: true, force: true });
+    await server?.close();
   });
 
   it('hears "I want to book an appointment" from the microphone, moves on from the greeting and asks for the last name, aloud', async () => {

@@ -1,20 +1,10 @@
 // The playground watching a phone call in headless Chromium: a simulated Twilio Media Streams call to a server wired as `frontdesk serve` wires it is picked in the page, and both drawings highlight that call's states live.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
-import type { CallRuntime } from '../../src/dialog/call-runtime.ts';
-import { silentLogger } from '../../src/log.ts';
-import { buildCall } from '../../src/runtime/build-call.ts';
-import { buildApp } from '../../src/server/app.ts';
-import { createServerMetrics } from '../../src/server/metrics.ts';
-import { voiceMediaRoutes } from '../../src/server/voice-setup.ts';
 import { offlineSpeechAvailable } from '../../src/stt/offline-speech.ts';
 import { TwilioTestClient } from '../helpers/twilio-client.ts';
-import { scenarioNow } from '../server/server-support.ts';
+import { startVoiceServer, type VoiceServer } from '../helpers/voice-server.ts';
 import { callerUtterance } from '../stt/caller-audio.ts';
 
 const chromiumPath = '/usr/bin/chromium';
@@ -31,31 +21,19 @@ const turnStateHighlighted = (page: Page, path: string, timeout: number) =>
   page.waitForFunction((state) => document.querySelector(`#turn-diagram g.state:is(.current, .active)[data-state="${state}"]`) !== null, path, { timeout });
 
 describe.skipIf(!haveChromium || !haveSpeech)('playground watching a Twilio call (headless Chromium, offline speech)', () => {
-  let directory: string;
-  let runtime: CallRuntime;
-  let app: FastifyInstance;
+  let server: VoiceServer;
   let browser: Browser;
   let baseUrl: string;
 
   beforeAll(async () => {
-    directory = mkdtempSync(join(tmpdir(), 'frontdesk-playground-watch-'));
-    const config = loadConfig({}, { FRONTDESK_DATA_DIR: join(directory, 'data'), FRONTDESK_RECORDINGS: 'none', FRONTDESK_NOW: scenarioNow, FRONTDESK_TIMEZONE: 'America/New_York' });
-    const logger = silentLogger();
-    const call = await buildCall(config, { logger, speech: true });
-    runtime = call.runtime;
-    app = buildApp({ config, runtime, logger, metrics: createServerMetrics({ processMetrics: false }), routes: voiceMediaRoutes(config, call.speech) });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.server.address();
-    if (!address || typeof address === 'string') throw new Error('not listening');
-    baseUrl = `http://127.0.0.1:${address.port}`;
+    server = await startVoiceServer('frontdesk-playground-watch-');
+    baseUrl = `http://127.0.0.1:${server.port}`;
     browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
-    await app?.close();
-    await runtime?.close();
-    if (directory) rmSync(directory, { recursive: true, force: true });
+    await server?.close();
   });
 
   it('picks a live phone call and highlights its call machine and turn-taking machine as the caller listens, speaks and is answered', async () => {
@@ -78,7 +56,7 @@ describe.skipIf(!haveChromium || !haveSpeech)('playground watching a Twilio call
     expect(await page.textContent('#status')).toContain('watching twilio');
     // Watching hangs up the page's own call: the text box is off, and only the phone call is left on the server.
     await page.waitForSelector('#line[disabled]');
-    await expect.poll(() => runtime.activeSessions(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => server.runtime.activeSessions(), { timeout: 10_000 }).toBe(1);
 
     // The greeting plays to the phone: the agent has the floor, the caller is quiet, the call machine greets.
     await turnStateHighlighted(page, 'live.agent.speaking', 15_000);

@@ -1,22 +1,12 @@
 // /ws/watch against a server wired as `frontdesk serve` wires it: a Twilio phone call is listed by id and transport, and a watcher following it gets its call-machine and turn-taking states, never what the caller said or keyed.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { loadConfig } from '../../src/config.ts';
-import type { CallRuntime } from '../../src/dialog/call-runtime.ts';
-import { silentLogger } from '../../src/log.ts';
-import { buildCall } from '../../src/runtime/build-call.ts';
-import { buildApp } from '../../src/server/app.ts';
 import type { WatchMessage } from '../../src/server/call-watch.ts';
-import { createServerMetrics } from '../../src/server/metrics.ts';
-import { voiceMediaRoutes } from '../../src/server/voice-setup.ts';
 import { offlineSpeechAvailable } from '../../src/stt/offline-speech.ts';
 import { TwilioTestClient } from '../helpers/twilio-client.ts';
+import { startVoiceServer, type VoiceServer } from '../helpers/voice-server.ts';
 import { callerUtterance } from '../stt/caller-audio.ts';
-import { FrameClient, scenarioNow } from './server-support.ts';
+import { FrameClient } from './server-support.ts';
 
 const speech = offlineSpeechAvailable();
 if (!speech.stt || !speech.tts) console.warn(`call watch test skipped: apt install ${speech.missing.join(' ')}`);
@@ -36,28 +26,16 @@ function fieldsOf(value: unknown, into = new Set<string>()): Set<string> {
 }
 
 describe.skipIf(!speech.stt || !speech.tts)('/ws/watch', () => {
-  let directory: string;
-  let runtime: CallRuntime;
-  let app: FastifyInstance;
+  let server: VoiceServer;
   let baseUrl: string;
 
   beforeAll(async () => {
-    directory = mkdtempSync(join(tmpdir(), 'frontdesk-watch-'));
-    const config = loadConfig({}, { FRONTDESK_DATA_DIR: join(directory, 'data'), FRONTDESK_RECORDINGS: 'none', FRONTDESK_NOW: scenarioNow, FRONTDESK_TIMEZONE: 'America/New_York' });
-    const logger = silentLogger();
-    const call = await buildCall(config, { logger, speech: true });
-    runtime = call.runtime;
-    app = buildApp({ config, runtime, logger, metrics: createServerMetrics({ processMetrics: false }), routes: voiceMediaRoutes(config, call.speech) });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.server.address();
-    if (!address || typeof address === 'string') throw new Error('not listening');
-    baseUrl = `ws://127.0.0.1:${address.port}`;
+    server = await startVoiceServer('frontdesk-watch-');
+    baseUrl = `ws://127.0.0.1:${server.port}`;
   }, 60_000);
 
   afterAll(async () => {
-    await app?.close();
-    await runtime?.close();
-    if (directory) rmSync(directory, { recursive: true, force: true });
+    await server?.close();
   });
 
   it("lists a Twilio call and streams its states while the caller speaks and keys a birth date and number, without a word, digit or name of them", async () => {
@@ -68,7 +46,7 @@ describe.skipIf(!speech.stt || !speech.tts)('/ws/watch', () => {
     await client.start();
     const listed = (await watcher.next((frame) => frame.type === 'calls' && (frame.calls as unknown[]).length === 1)) as Extract<WatchMessage, { type: 'calls' }>;
     const [summary] = listed.calls;
-    expect(summary).toEqual({ callId: expect.stringMatching(/^[0-9a-f-]{36}$/), transport: 'twilio', flow: runtime.flow.name, startedAtMs: expect.any(Number) });
+    expect(summary).toEqual({ callId: expect.stringMatching(/^[0-9a-f-]{36}$/), transport: 'twilio', flow: server.runtime.flow.name, startedAtMs: expect.any(Number) });
     const callId = summary!.callId;
 
     const from = watcher.frames.length;
