@@ -25,8 +25,8 @@ const cues: Record<Exclude<HeardQuestion, 'unknown'>, string[]> = {
   time: ['which time would you like', 'isn\'t available', 'there are other times too which time would you like'],
   reason: ['what is the reason for the visit', 'reason for the visit', 'a few words are enough'],
   confirm: ['shall i book it', 'shall i move it', 'is that right', 'would that work', 'shall i cancel it'],
-  // "I heard a date of birth of …. Is that right?": told apart from a confirmation in `classify`.
-  readBack: ['i heard a date of birth', 'i heard the phone number'],
+  // "I heard a date of birth of … / the last name … . Is that right?": told apart from a confirmation in `classify`.
+  readBack: ['i heard a date of birth', 'i heard the phone number', 'i heard the last name'],
   symptomsNow: ['are you having these symptoms right now', 'having these symptoms right now'],
   whichAppointment: ['which one would you like to cancel', 'which one would you like to reschedule'],
   anythingElse: ['is there anything else i can help you with'],
@@ -78,6 +78,6 @@ export function classify(words: string): HeardQuestion {
     }
   }
   // A read-back ends "is that right?" like a confirmation, but answers whether the agent heard a value right.
-  if (best.kind === 'confirm' && /i heard (a date of birth|the phone number)/.test(words)) return 'readBack';
+  if (best.kind === 'confirm' && /i heard (a date of birth|the phone number|the last name)/.test(words)) return 'readBack';
   return best.kind;
 }
