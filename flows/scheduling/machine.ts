@@ -103,8 +103,8 @@ function heardIdentity(context: CallMachineContext, event: CallEvent) {
 
 /**
  * The identity fields this utterance set or changed that are read back when heard without confidence: a date of birth
- * once whole (a month and day alone are asked the year first), a phone number, and, once an attempt has failed, the last
- * name (with the numbers keyed, a misheard name is what would lock a genuine caller out).
+ * once whole (a month and day alone are asked the year first), a phone number and the last name (spelled: it cannot be
+ * keyed, so with the numbers keyed a misheard name is what would spend a genuine caller's attempts).
  */
 /** The verification heard so far without the values being read back: what a correction at the read-back replaces. */
 function withoutReadBackValues(context: CallMachineContext): CallMachineContext {
@@ -115,7 +115,7 @@ function withoutReadBackValues(context: CallMachineContext): CallMachineContext 
 
 function unsureIdentityFields(context: CallMachineContext, event: CallEvent): CallMachineContext['unsureFields'] {
   const slots = heardIdentity(context, event).slots;
-  const fields: CallMachineContext['unsureFields'] = context.verificationFailures > 0 ? ['lastName', 'phone', 'dateOfBirth'] : ['phone', 'dateOfBirth'];
+  const fields: CallMachineContext['unsureFields'] = ['lastName', 'phone', 'dateOfBirth'];
   return fields.filter(
     (field) =>
       slots[field] !== undefined &&
@@ -667,7 +667,7 @@ export function buildCallLine(parts: readonly CallLinePart[]): AnyStateMachine {
           entry: ['askNextVerificationField'],
           on: {
             'caller.spoke': onSpoke([
-              // A birth date or phone number (after a failed attempt, a last name too) heard without confidence is read back before it can spend an attempt.
+              // A last name, birth date or phone number heard without confidence is read back before it can spend an attempt.
               {
                 guard: and(['heardVerificationValue', 'heardUnsureIdentity']),
                 target: 'readingBack',

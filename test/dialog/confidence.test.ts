@@ -139,19 +139,20 @@ describe('confidence', () => {
     expect(tools()).toEqual(['verify_patient:true']);
   });
 
-  it('after a failed attempt, reads back an unsure last name spelled, and takes the spelled correction', async () => {
+  it('reads back an unsure last name spelled before it can spend an attempt, and takes the spelled correction', async () => {
     await session.hear({ text: 'I want to book an appointment' });
-    await session.hear({ text: 'Smith' });
-    await session.hear({ text: 'January 15 1985' });
-    await session.hear({ text: '555 010 9999' });
-    expect(tools()).toEqual(['verify_patient:false']);
-    // The first attempt's name is taken as heard; once an attempt has failed, an unsure one is checked first.
     await session.hear({ text: 'Smyth', confidence: unsure });
     expect(agentLines().at(-1)).toBe('I heard the last name Smyth, S, M, Y, T, H. Is that right?');
     await session.hear({ text: "no, it's Smith, S M I T H" });
     await session.hear({ text: 'January 15 1985' });
     await session.hear({ text: '555 010 1234' });
-    expect(tools()).toEqual(['verify_patient:false', 'verify_patient:true']);
+    expect(tools()).toEqual(['verify_patient:true']);
+  });
+
+  it('takes a last name heard with confidence without reading it back', async () => {
+    await session.hear({ text: 'I want to book an appointment' });
+    await session.hear({ text: 'Smith' });
+    expect(agentLines().at(-1)).toBe('What is your date of birth?');
   });
 
   it('still gives the 911 line on an unsure emergency', async () => {
