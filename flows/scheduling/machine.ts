@@ -101,11 +101,6 @@ function heardIdentity(context: CallMachineContext, event: CallEvent) {
   return heardVerification(context.verification, heard(event), { today: context.today, unsure: unsure(event) });
 }
 
-/**
- * The identity fields this utterance set or changed that are read back when heard without confidence: a date of birth
- * once whole (a month and day alone are asked the year first), a phone number and the last name (spelled: it cannot be
- * keyed, so with the numbers keyed a misheard name is what would spend a genuine caller's attempts).
- */
 /** The verification heard so far without the values being read back: what a correction at the read-back replaces. */
 function withoutReadBackValues(context: CallMachineContext): CallMachineContext {
   const verification = { ...context.verification };
@@ -113,6 +108,11 @@ function withoutReadBackValues(context: CallMachineContext): CallMachineContext 
   return { ...context, verification, unsureFields: [] };
 }
 
+/**
+ * The identity fields this utterance set or changed that are read back when heard without confidence: a date of birth
+ * once whole (a month and day alone are asked the year first), a phone number and the last name (spelled: it cannot be
+ * keyed, so with the numbers keyed a misheard name is what would spend a genuine caller's attempts).
+ */
 function unsureIdentityFields(context: CallMachineContext, event: CallEvent): CallMachineContext['unsureFields'] {
   const slots = heardIdentity(context, event).slots;
   const fields: CallMachineContext['unsureFields'] = ['lastName', 'phone', 'dateOfBirth'];
