@@ -10,6 +10,7 @@ import { flowNames } from '../../src/flow/catalogue.ts';
 import { offlineSpeechAvailable } from '../../src/stt/offline-speech.ts';
 import { createEspeakTts } from '../../src/tts/espeak.ts';
 import { fakeMicrophoneArguments, writeFakeMicrophoneWav } from '../helpers/fake-microphone.ts';
+import { openPlayground } from '../helpers/playground-page.ts';
 import { startVoiceServer, type VoiceServer } from '../helpers/voice-server.ts';
 import { FrameClient } from '../server/server-support.ts';
 
@@ -81,13 +82,7 @@ describe.skipIf(!haveChromium || !haveSpeech)('playground microphone (headless C
   });
 
   it('hears "I want to book an appointment" from the microphone, moves on from the greeting and asks for the last name, aloud', async () => {
-    const page = await browser.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(message.text());
-    });
-    await page.goto(`${baseUrl}/`);
-    await page.waitForSelector('#line:not([disabled])');
+    const page = await openPlayground(browser, baseUrl, pageErrors);
 
     await page.click('#microphone');
     await page.waitForSelector('#microphone[aria-pressed="true"]');

@@ -4,6 +4,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { offlineSpeechAvailable } from '../../src/stt/offline-speech.ts';
 import { TwilioTestClient } from '../helpers/twilio-client.ts';
+import { openPlayground } from '../helpers/playground-page.ts';
 import { startVoiceServer, type VoiceServer } from '../helpers/voice-server.ts';
 import { callerUtterance } from '../stt/caller-audio.ts';
 
@@ -38,13 +39,7 @@ describe.skipIf(!haveChromium || !haveSpeech)('playground watching a Twilio call
 
   it('picks a live phone call and highlights its call machine and turn-taking machine as the caller listens, speaks and is answered', async () => {
     const pageErrors: string[] = [];
-    const page = await browser.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(message.text());
-    });
-    await page.goto(`${baseUrl}/`);
-    await page.waitForSelector('#line:not([disabled])');
+    const page = await openPlayground(browser, baseUrl, pageErrors);
     // The page's own text call is not offered: there is nothing to watch yet.
     await page.waitForFunction(() => document.body.dataset.liveCalls === '0');
 

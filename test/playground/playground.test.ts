@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PatientId } from '../../src/ehr/types.ts';
+import { openPlayground } from '../helpers/playground-page.ts';
 import { FrameClient, startTestServer, webSocketUrl, type TestServer } from '../server/server-support.ts';
 
 const chromiumPath = '/usr/bin/chromium';
@@ -42,14 +43,8 @@ describe.skipIf(!haveChromium)('playground (headless Chromium)', () => {
   });
 
   async function openPage(): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      // A failed /ws/call upgrade is logged by Chromium itself; the page handles it.
-      if (message.type() === 'error' && !message.text().includes('/ws/call')) pageErrors.push(message.text());
-    });
-    await page.goto(`${baseUrl}/`);
-    await page.waitForSelector('#line:not([disabled])');
+    // A failed /ws/call upgrade is logged by Chromium itself; the page handles it.
+    const page = await openPlayground(browser, baseUrl, pageErrors, { viewport: { width: 1400, height: 1000 }, ignoreConsoleError: (text) => text.includes('/ws/call') });
     return page;
   }
 
