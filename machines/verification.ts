@@ -77,11 +77,14 @@ export function heardVerification(
       malformed.delete('phone');
     } else malformed.add('phone');
   }
-  // An unsure hearing may complete a date of birth (the year after the month and day), never change a part already given.
+  // An unsure hearing may complete a date of birth (the year after the month and day), never change a part already given;
+  // but a whole date replaces a date still missing parts (it is read back before it counts), so a stray part heard
+  // from noise cannot hold the caller's real date off for good.
   const onlyCompletes = (heard: DateOfBirthParts, given: DateOfBirthParts | undefined) =>
     (['year', 'month', 'day'] as const).every((part) => heard[part] === undefined || given?.[part] === undefined || heard[part] === given[part]);
-  if (understanding.dateOfBirth && (!keep('dateOfBirth') || onlyCompletes(understanding.dateOfBirth, current.dateOfBirth))) {
-    const merged = mergeDateOfBirth(current.dateOfBirth, understanding.dateOfBirth);
+  const replacesPartial = (heard: DateOfBirthParts) => completeDateOfBirth(heard) !== undefined && completeDateOfBirth(current.dateOfBirth) === undefined;
+  if (understanding.dateOfBirth && (!keep('dateOfBirth') || onlyCompletes(understanding.dateOfBirth, current.dateOfBirth) || replacesPartial(understanding.dateOfBirth))) {
+    const merged = replacesPartial(understanding.dateOfBirth) ? understanding.dateOfBirth : mergeDateOfBirth(current.dateOfBirth, understanding.dateOfBirth);
     if (merged && isPlausibleDateOfBirth(merged, options.today)) {
       slots.dateOfBirth = merged;
       malformed.delete('dateOfBirth');

@@ -245,9 +245,10 @@ export function callLineSetup(parts: readonly CallLinePart[]) {
     }),
     askNextVerificationField: enqueueActions(({ context, enqueue }) => {
       const slots = context.verification;
+      // Only a missing year is asked on its own; a date without its month or day is asked again whole (the parts merge).
       const key: PromptKey = !slots.lastName
         ? 'askLastName'
-        : !slots.dateOfBirth
+        : !slots.dateOfBirth?.month || !slots.dateOfBirth.day
           ? 'askDateOfBirth'
           : !completeDateOfBirth(slots.dateOfBirth)
             ? 'askBirthYear'

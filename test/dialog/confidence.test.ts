@@ -139,6 +139,30 @@ describe('confidence', () => {
     expect(tools()).toEqual(['verify_patient:true']);
   });
 
+  it('asks the whole date again, not the year, when the month or day is missing, and keys the year when asked for it', async () => {
+    await session.hear({ text: 'I want to book an appointment' });
+    await session.hear({ text: 'Smith' });
+    await session.hear({ text: 'the fifteenth' });
+    expect(agentLines().at(-1)).toBe('What is your date of birth?');
+    await session.hear({ text: 'January fifteenth' });
+    expect(agentLines().at(-1)).toBe('And what year were you born?');
+    await session.hear({ dtmf: '1985' });
+    await session.hear({ text: '555 010 1234' });
+    expect(tools()).toEqual(['verify_patient:true']);
+  });
+
+  it('lets a whole date heard without confidence replace a stray part, and reads it back', async () => {
+    await session.hear({ text: 'I want to book an appointment' });
+    await session.hear({ text: 'Smith' });
+    // Noise heard as "the eighth": only a day, and the wrong one.
+    await session.hear({ text: 'on the eighth', confidence: unsure });
+    await session.hear({ text: 'january fifteenth nineteen eighty five', confidence: unsure });
+    expect(agentLines().at(-1)).toBe('I heard a date of birth of January fifteenth, nineteen eighty-five. Is that right?');
+    await session.hear({ text: 'yes' });
+    await session.hear({ text: '555 010 1234' });
+    expect(tools()).toEqual(['verify_patient:true']);
+  });
+
   it('reads back an unsure last name spelled before it can spend an attempt, and takes the spelled correction', async () => {
     await session.hear({ text: 'I want to book an appointment' });
     await session.hear({ text: 'Smyth', confidence: unsure });
