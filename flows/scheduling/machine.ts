@@ -220,6 +220,11 @@ export function callLineSetup(parts: readonly CallLinePart[]) {
       return choice !== undefined && choice < context.offered.length;
     },
     heardTime: ({ event }) => heard(event).time !== undefined,
+    /** At a confirmation, a day other than the one read back ("no, the sixteenth"): the caller is changing the day, not declining. */
+    heardOtherDay: ({ context, event }) => {
+      const date = heard(event).date;
+      return date !== undefined && date !== context.booking.slot?.start.slice(0, 10);
+    },
     verificationComplete: ({ context }) =>
       context.verification.lastName !== undefined &&
       context.verification.phone !== undefined &&
@@ -869,6 +874,7 @@ const schedulingStates: Record<string, any> = {
         entry: [say('confirmBooking')],
         on: {
           'caller.spoke': onSpoke([
+            { guard: 'heardOtherDay', target: 'loadingSlots', actions: [say('notBooked'), 'captureDate', 'noteRequestedTime'] },
             unsureYes,
             { guard: 'heardYes', target: 'submitting' },
             { guard: 'heardNo', target: 'askDate', actions: [say('notBooked')] },
@@ -998,9 +1004,11 @@ const schedulingStates: Record<string, any> = {
         entry: [say('confirmReschedule')],
         on: {
           'caller.spoke': onSpoke([
+            { guard: 'heardOtherDay', target: 'loadingSlots', actions: [say('notRescheduled'), 'captureDate', 'noteRequestedTime'] },
             unsureYes,
             { guard: 'heardYes', target: 'submitting' },
-            { guard: 'heardNo', target: '#call.verified.anythingElse', actions: [say('notRescheduled')] },
+            // Declining the new time is not declining to move the appointment: the caller is asked for another day.
+            { guard: 'heardNo', target: 'askDate', actions: [say('notRescheduled')] },
           ]),
         },
       },

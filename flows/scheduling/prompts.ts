@@ -238,7 +238,7 @@ function templateFor(key: PromptKey, context: CallMachineContext, options: Reply
       return `Done. Your appointment is now ${appointmentPhrase(item.to)}. Your new confirmation code is ${spellCode(item.to.confirmationCode)}.`;
     }
     case 'notRescheduled':
-      return "Okay, I'll leave your appointment as it is.";
+      return "Okay, I haven't moved it.";
     case 'anythingElse':
       return 'Is there anything else I can help you with?';
     case 'whatElse':
