@@ -56,6 +56,7 @@ export function expectationFor(
     // Offered options are what a choice, a medication or a pharmacy is picked from.
     options: slots.some((slot) => slot === 'choice' || slot === 'medication' || slot === 'pharmacy') ? context.offered : undefined,
     vocabulary,
+    ...(context.lastQuestion === 'askBirthYear' && slots.includes('dateOfBirth') ? { askedFor: 'birthYear' as const } : {}),
   };
 }
 

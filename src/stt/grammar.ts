@@ -57,7 +57,10 @@ const sharedRules: Record<string, string> = {
   weekday: alternatives(weekdays),
   dayOrdinal: `(${alternatives(ordinalUnits)} | ${alternatives(ordinalTeens)} | twentieth | twenty ${alternatives(ordinalUnits)} | thirtieth | thirty first)`,
   dayCardinal: `(${alternatives(units)} | ${alternatives(teens)} | twenty [${alternatives(units)}] | thirty [one])`,
-  year: `(nineteen (<upToNinetyNine> | oh <unit> | hundred) | two thousand [and] [<upToNinetyNine>] | twenty (<upToNinetyNine> | oh <unit>))`,
+  // 1900 to 2039: a birth year or an appointment's year, nothing later. With "twenty fifty one" possible, a
+  // "nineteen fifty one" the model half-heard came out as a year no caller has.
+  year: `(nineteen (<upToNinetyNine> | oh <unit> | hundred) | two thousand [and] [<upToThirtyNine>] | twenty (oh <unit> | <upToThirtyNine>))`,
+  upToThirtyNine: `(${alternatives(units)} | ${alternatives(teens)} | (twenty | thirty) [${alternatives(units)}])`,
   shortYear: '(<upToNinetyNine> | oh <unit>)',
   monthNumber: '(one | two | three | four | five | six | seven | eight | nine | ten | eleven | twelve | oh <unit>)',
   hour: `(${alternatives(units)} | ten | eleven | twelve)`,
@@ -202,7 +205,9 @@ export function buildGrammar(
       : carried('dateOfBirth', `${birthCarrier} | born on | born`, `${birthCarrier} | it is | it's`);
     if (wanted.has('dateOfBirth')) {
       // Birth dates are also said as numbers ("eleven two ninety", "one fifteen eighty five"), or, asked for the year, as a year alone.
-      rules.set('calendar', `(${calendar} | [on] <monthNumber> <dayCardinal> (<year> | <shortYear>))`);
+      // Asked for the year alone, a date said as numbers is left out: it is what a half-heard year ("on two thirty fifty four") came out as.
+      const numeric = expectation?.askedFor === 'birthYear' ? '' : ' | [on] <monthNumber> <dayCardinal> (<year> | <shortYear>)';
+      rules.set('calendar', `(${calendar}${numeric})`);
       carriedFields.push(`(${nextBirthCarrier}) <calendar>`);
     }
     const relative = '[on] ([next | this] <weekday> | today | tomorrow | the day after tomorrow | next week | this week | [as soon as possible | the earliest] | anytime)';

@@ -44,6 +44,8 @@ export interface Expectation {
   options?: OfferedOption[];
   /** Known words of the domain: clinic locations and provider names (from the EHR). */
   vocabulary?: { locations: string[]; providerNames: string[] };
+  /** The question asked for one part of a slot: `birthYear`, the year of a birth date whose month and day are known. */
+  askedFor?: 'birthYear';
 }
 
 const dateParts = z

@@ -11,11 +11,17 @@ export interface CallerUtterance {
   sampleRate: number;
 }
 
-/** Speaks `text` with an espeak-ng voice (e.g. "en-us", "en-us+klatt") as 16-bit mono PCM at `sampleRate` Hz. */
-export async function callerUtterance(text: string, options: { voice?: string; sampleRate: number; paddingMs?: number }): Promise<CallerUtterance> {
+/**
+ * Speaks `text` with an espeak-ng voice (e.g. "en-us", "en-us+klatt") as 16-bit mono PCM at `sampleRate` Hz. With
+ * `phoneLine`, as a Twilio call carries it: levelled to −3 dBFS and through 8 kHz μ-law and back.
+ */
+export async function callerUtterance(text: string, options: { voice?: string; sampleRate: number; paddingMs?: number; phoneLine?: boolean }): Promise<CallerUtterance> {
+  const line = options.phoneLine
+    ? 'sox -q -D -t wav - -r 8000 -c 1 -e mu-law -t raw - gain -n -3 | sox -q -D -t raw -r 8000 -c 1 -e mu-law - -r "$2" -b 16 -e signed-integer -t raw -'
+    : 'sox -q -D -t wav - -r "$2" -b 16 -e signed-integer -c 1 -t raw -';
   const { stdout } = await run(
     'sh',
-    ['-c', 'espeak-ng -v "$0" --stdout -- "$1" 2>/dev/null | sox -q -D -t wav - -r "$2" -b 16 -e signed-integer -c 1 -t raw -', options.voice ?? 'en-us', text, String(options.sampleRate)],
+    ['-c', `espeak-ng -v "$0" --stdout -- "$1" 2>/dev/null | ${line}`, options.voice ?? 'en-us', text, String(options.sampleRate)],
     { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 },
   );
   const speech = new Int16Array(stdout.buffer.slice(stdout.byteOffset, stdout.byteOffset + (stdout.length & ~1)));
