@@ -91,6 +91,11 @@ export function heard(event: CallEvent): Understanding {
   return event.type === 'caller.spoke' ? event.understanding : {};
 }
 
+/** Whether the caller's words came through a recognizer (they carry its confidence), rather than typed text or keys. */
+function heardSpoken(event: CallEvent): boolean {
+  return 'confidence' in event && event.confidence !== undefined;
+}
+
 /** A recognizer hearing too unsure to act on for anything with consequences. */
 export function unsure(event: CallEvent): boolean {
   const confidence = 'confidence' in event ? event.confidence : undefined;
@@ -233,6 +238,8 @@ export function callLineSetup(parts: readonly CallLinePart[]) {
       'output' in event && (event.output as VerifyResult | undefined)?.outcome === 'verified',
     isRecordLocked: ({ event }) => 'output' in event && (event.output as VerifyResult | undefined)?.outcome === 'locked',
     isLastAllowedFailure: ({ context }) => context.verificationFailures + 1 >= maxVerificationFailures,
+    lastAttemptUnconfirmed: ({ context }) =>
+      context.verificationFailures + 1 >= maxVerificationFailures && context.claimHeard === true && !context.claimConfirmed,
     noInputExhausted: ({ context }) => context.noInputCount >= maxNoInput,
     hasSpecialty: ({ context }) => context.booking.specialty !== undefined,
     noneFound: ({ event }) => 'output' in event && Array.isArray(event.output) && event.output.length === 0,
@@ -264,7 +271,10 @@ export function callLineSetup(parts: readonly CallLinePart[]) {
     countNoInput: assign({ noInputCount: ({ context }) => context.noInputCount + 1 }),
     countMisunderstanding: assign({ misunderstandings: ({ context }) => context.misunderstandings + 1 }),
     captureIntent: assign({ intent: ({ context, event }) => heard(event).intent ?? context.intent }),
-    captureVerification: assign({ verification: ({ context, event }) => heardIdentity(context, event).slots }),
+    captureVerification: assign({
+      verification: ({ context, event }) => heardIdentity(context, event).slots,
+      claimHeard: ({ context, event }) => context.claimHeard === true || (heardSpoken(event) && heardIdentity(context, event).changed),
+    }),
     /** Repair before verification: a value of the wrong form is explained (and the keypad offered the second time), never sent to verify_patient. */
     explainMalformed: enqueueActions(({ context, event, enqueue }) => {
       const malformed = heardIdentity(context, event).malformed;
@@ -287,6 +297,12 @@ export function callLineSetup(parts: readonly CallLinePart[]) {
     }),
     holdUnsureValues: assign({ unsureFields: ({ context, event }) => unsureIdentityFields(context, event) }),
     clearUnsureValues: assign({ unsureFields: [] }),
+    holdWholeClaim: assign({ unsureFields: ['lastName', 'dateOfBirth', 'phone'] as CallMachineContext['unsureFields'] }),
+    confirmClaim: assign({ claimConfirmed: true, unsureFields: [] }),
+    correctClaim: assign(({ context, event }) => ({
+      verification: heardVerification(context.verification, heard(event), { today: context.today, unsure: false }).slots,
+      unsureFields: [],
+    })),
     dropUnsureValues: assign(({ context }) => {
       const { verification, unsureFields } = withoutReadBackValues(context);
       return { verification, unsureFields };
@@ -294,13 +310,13 @@ export function callLineSetup(parts: readonly CallLinePart[]) {
     /** A correction at the read-back: the read-back values give way to what was just said. */
     replaceUnsureValues: assign(({ context, event }) => {
       const corrected = heardVerification(withoutReadBackValues(context).verification, heard(event), { today: context.today, unsure: false });
-      return { verification: corrected.slots, unsureFields: [] };
+      return { verification: corrected.slots, unsureFields: [], claimHeard: context.claimHeard === true || heardSpoken(event) };
     }),
     /** A correction heard without confidence replaces the read-back values and is itself read back. */
     holdUnsureCorrection: assign(({ context, event }) => {
       const kept = withoutReadBackValues(context);
       const corrected = heardVerification(kept.verification, heard(event), { today: context.today, unsure: true });
-      return { verification: corrected.slots, unsureFields: unsureIdentityFields(kept, event) };
+      return { verification: corrected.slots, unsureFields: unsureIdentityFields(kept, event), claimHeard: context.claimHeard === true || heardSpoken(event) };
     }),
     holdForTriage: assign({
       triage: ({ context, event }) => ({
@@ -339,7 +355,7 @@ export function callLineSetup(parts: readonly CallLinePart[]) {
         };
       },
     }),
-    clearVerification: assign({ verification: {} }),
+    clearVerification: assign({ verification: {}, claimHeard: false }),
     countVerificationFailure: assign({ verificationFailures: ({ context }) => context.verificationFailures + 1 }),
     markVerified: assign({
       verifiedPatientId: ({ event }) => {
@@ -666,7 +682,7 @@ export function buildCallLine(parts: readonly CallLinePart[]): AnyStateMachine {
       states: {
         intro: {
           entry: [say('verificationIntro')],
-          always: [{ guard: 'verificationComplete', target: 'checking' }, { target: 'collecting' }],
+          always: [{ target: 'deciding' }],
         },
         collecting: {
           meta: meta(['lastName', 'dateOfBirth', 'phone']),
@@ -706,7 +722,26 @@ export function buildCallLine(parts: readonly CallLinePart[]): AnyStateMachine {
           },
         },
         deciding: {
-          always: [{ guard: 'verificationComplete', target: 'checking' }, { target: 'collecting' }],
+          always: [
+            { guard: and(['verificationComplete', 'lastAttemptUnconfirmed']), target: 'confirmingClaim' },
+            { guard: 'verificationComplete', target: 'checking' },
+            { target: 'collecting' },
+          ],
+        },
+        // Before the attempt that would lock the caller out, the whole claim is read back however sure the hearing was:
+        // a name misheard with confidence had spent a genuine caller's last attempt. It repeats the caller's own words.
+        confirmingClaim: {
+          meta: meta(['yesNo', 'lastName', 'dateOfBirth', 'phone']),
+          entry: ['holdWholeClaim', say('confirmHeardValues')],
+          on: {
+            'caller.spoke': onSpoke([
+              // "No, it's Smith, S M I T H": that field changes, the others stay, and the whole claim is read back again.
+              { guard: 'heardVerificationValue', target: 'deciding', actions: ['correctClaim'] },
+              unsureYes,
+              { guard: 'heardYes', target: 'checking', actions: ['confirmClaim'] },
+              { guard: 'heardNo', target: 'deciding', actions: [say('sayAgain'), 'offerKeypadForUnsure', 'dropUnsureValues'] },
+            ]),
+          },
         },
         checking: {
           invoke: {

@@ -76,6 +76,10 @@ export interface CallMachineContext {
   yesCheckedFor?: PromptKey;
   /** Identity values heard without confidence, read back to the caller before they can spend a verification attempt. */
   unsureFields: Array<'phone' | 'dateOfBirth' | 'lastName'>;
+  /** Some value of the claim being collected came through a recognizer (not typed, not keyed): it could be misheard. */
+  claimHeard?: boolean;
+  /** The caller said yes to the whole claim read back before its last allowed attempt. */
+  claimConfirmed?: boolean;
   /** Which malformed values the agent is explaining right now, for the hint's words. */
   malformedNow: Array<'phone' | 'dateOfBirth'>;
   /** A serious symptom heard without acute wording: held while the caller is asked whether it is happening now. */

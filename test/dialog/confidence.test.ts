@@ -173,6 +173,43 @@ describe('confidence', () => {
     expect(tools()).toEqual(['verify_patient:true']);
   });
 
+  it('reads back the whole claim before the last attempt when it was heard, however sure; a correction changes only its field', async () => {
+    const sure = 0.9;
+    await session.hear({ text: 'I want to book an appointment' });
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      await session.hear({ text: 'Lee', confidence: sure });
+      await session.hear({ text: 'January 15 1985', confidence: sure });
+      await session.hear({ text: '555 010 1234', confidence: sure });
+    }
+    expect(tools()).toEqual(['verify_patient:false', 'verify_patient:false']);
+    await session.hear({ text: 'Lee', confidence: sure });
+    await session.hear({ text: 'January 15 1985', confidence: sure });
+    await session.hear({ text: '555 010 1234', confidence: sure });
+    expect(agentLines().at(-1)).toBe(
+      'I heard the last name Lee, L, E, E, a date of birth of January fifteenth, nineteen eighty-five, and the phone number five five five, zero one zero, one two three four. Is that right?',
+    );
+    expect(tools()).toHaveLength(2);
+    // The name is corrected: the rest is kept and the whole claim read back again.
+    await session.hear({ text: "no, it's Smith, S M I T H", confidence: sure });
+    expect(agentLines().at(-1)).toMatch(/^I heard the last name Smith, S, M, I, T, H, a date of birth of January fifteenth/);
+    await session.hear({ text: 'yes', confidence: sure });
+    expect(tools()).toEqual(['verify_patient:false', 'verify_patient:false', 'verify_patient:true']);
+    expect(session.state()).not.toBe('lockout');
+  });
+
+  it('does not read back a typed claim before the last attempt', async () => {
+    await session.hear({ text: 'I want to book an appointment' });
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      await session.hear({ text: 'Lee' });
+      await session.hear({ text: 'January 15 1985' });
+      await session.hear({ text: '555 010 1234' });
+    }
+    await session.hear({ text: 'Smith' });
+    await session.hear({ text: 'January 15 1985' });
+    await session.hear({ text: '555 010 1234' });
+    expect(tools()).toEqual(['verify_patient:false', 'verify_patient:false', 'verify_patient:true']);
+  });
+
   it('takes a last name heard with confidence without reading it back', async () => {
     await session.hear({ text: 'I want to book an appointment' });
     await session.hear({ text: 'Smith' });
