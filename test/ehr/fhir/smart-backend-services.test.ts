@@ -118,8 +118,12 @@ describe('SMART Backend Services', () => {
     // The call logged its turns and the EHR failure (at trace level everything is written), just nothing sensitive.
     expect(logLines.length).toBeGreaterThan(3);
     expect(logs).toContain('EHR_UNAVAILABLE');
-    // Hashes are hex and may hold any run of digits ("…11985ea…"): they are not what is being checked.
-    const withoutHashes = (text: string) => text.replace(/"(?:mac|previousMac)":"[0-9a-f]+"/g, '');
+    // Hashes, timestamps and durations may hold any run of digits ("…11985ea…", "time":1796413841555): they are not what is being checked.
+    const withoutHashes = (text: string) =>
+      text
+        .replace(/"(?:mac|previousMac)":"[0-9a-f]+"/g, '')
+        .replace(/"(?:time|durationMs)":\d+/g, '')
+        .replace(/\d{4}-\d{2}-\d{2}T[\d:.]+Z?/g, '');
     const audit = withoutHashes(readFileSync(join(directory, 'audit.jsonl'), 'utf8'));
     for (const text of [withoutHashes(logs), audit]) {
       for (const sensitive of ['Smith', '1985', 'January', '555', '5550101234', 'PRIVATE KEY', 'eyJ', 'client_assertion']) {
