@@ -91,15 +91,20 @@ export function heard(event: CallEvent): Understanding {
   return event.type === 'caller.spoke' ? event.understanding : {};
 }
 
-/** Whether the caller's words came through a recognizer (they carry its confidence), rather than typed text or keys. */
-function heardSpoken(event: CallEvent): boolean {
-  return 'confidence' in event && event.confidence !== undefined;
+/** The recognizer's confidence in the caller's words; undefined for typed text and keys. */
+function confidenceOf(event: CallEvent): number | undefined {
+  return 'confidence' in event ? event.confidence : undefined;
 }
 
 /** A recognizer hearing too unsure to act on for anything with consequences. */
 export function unsure(event: CallEvent): boolean {
-  const confidence = 'confidence' in event ? event.confidence : undefined;
+  const confidence = confidenceOf(event);
   return confidence !== undefined && confidence < lowConfidenceBelow;
+}
+
+/** Whether the claim now holds a value that came through a recognizer (and so could be misheard), with this event. */
+function claimHeardWith(context: CallMachineContext, event: CallEvent): boolean {
+  return context.claimHeard === true || confidenceOf(event) !== undefined;
 }
 
 function heardIdentity(context: CallMachineContext, event: CallEvent) {
@@ -273,7 +278,7 @@ export function callLineSetup(parts: readonly CallLinePart[]) {
     captureIntent: assign({ intent: ({ context, event }) => heard(event).intent ?? context.intent }),
     captureVerification: assign({
       verification: ({ context, event }) => heardIdentity(context, event).slots,
-      claimHeard: ({ context, event }) => context.claimHeard === true || (heardSpoken(event) && heardIdentity(context, event).changed),
+      claimHeard: ({ context, event }) => (heardIdentity(context, event).changed ? claimHeardWith(context, event) : context.claimHeard === true),
     }),
     /** Repair before verification: a value of the wrong form is explained (and the keypad offered the second time), never sent to verify_patient. */
     explainMalformed: enqueueActions(({ context, event, enqueue }) => {
@@ -310,13 +315,13 @@ export function callLineSetup(parts: readonly CallLinePart[]) {
     /** A correction at the read-back: the read-back values give way to what was just said. */
     replaceUnsureValues: assign(({ context, event }) => {
       const corrected = heardVerification(withoutReadBackValues(context).verification, heard(event), { today: context.today, unsure: false });
-      return { verification: corrected.slots, unsureFields: [], claimHeard: context.claimHeard === true || heardSpoken(event) };
+      return { verification: corrected.slots, unsureFields: [], claimHeard: claimHeardWith(context, event) };
     }),
     /** A correction heard without confidence replaces the read-back values and is itself read back. */
     holdUnsureCorrection: assign(({ context, event }) => {
       const kept = withoutReadBackValues(context);
       const corrected = heardVerification(kept.verification, heard(event), { today: context.today, unsure: true });
-      return { verification: corrected.slots, unsureFields: unsureIdentityFields(kept, event), claimHeard: context.claimHeard === true || heardSpoken(event) };
+      return { verification: corrected.slots, unsureFields: unsureIdentityFields(kept, event), claimHeard: claimHeardWith(context, event) };
     }),
     holdForTriage: assign({
       triage: ({ context, event }) => ({
