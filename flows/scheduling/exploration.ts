@@ -86,6 +86,7 @@ const callerEvents: EventObject[] = [
   spoke({ choice: 0 }),
   spoke({ date: '2026-12-01' }),
   spoke({ date: '2026-12-05' }),
+  spoke({ soonest: true }),
   spoke({ time: '13:00' }),
   spoke({ reason: 'checkup' }),
   spoke({ yesNo: true }),

@@ -1,6 +1,6 @@
 // The scheduling flow's statechart: greet → intent → verify → act (under `verified` only) → anything else → goodbye.
 import { and, assign, enqueueActions, fromPromise, setup, type AnyActorLogic, type AnyStateMachine, type EventObject } from 'xstate';
-import type { WallDate } from '../../src/clock.ts';
+import { addDays, type WallDate } from '../../src/clock.ts';
 import type {
   Appointment,
   AppointmentId,
@@ -205,6 +205,7 @@ export function callLineSetup(parts: readonly CallLinePart[]) {
     heardNo: ({ event }) => heard(event).yesNo === false,
     heardSpecialty: ({ event }) => heard(event).specialty !== undefined,
     heardDate: ({ event }) => heard(event).date !== undefined,
+    heardSoonest: ({ event }) => heard(event).soonest === true,
     heardReason: ({ event }) => heard(event).reason !== undefined,
     hasBookingReason: ({ context }) => context.booking.reason !== undefined && context.booking.reason !== '',
     heardVerificationValue: ({ context, event }) => heardIdentity(context, event).changed,
@@ -384,6 +385,9 @@ export function callLineSetup(parts: readonly CallLinePart[]) {
     captureDate: assign({
       booking: ({ context, event }) => ({ ...context.booking, date: heard(event).date ?? context.booking.date }),
     }),
+    takeFirstDate: assign({
+      booking: ({ context, event }) => ({ ...context.booking, date: 'output' in event ? (event.output as WallDate[])[0] : context.booking.date }),
+    }),
     chooseSuggestedDate: assign({
       booking: ({ context, event }) => ({
         ...context.booking,
@@ -516,7 +520,26 @@ function slotPicking(options: { askKey: PromptKey; chosen: string }): Record<str
       on: {
         'caller.spoke': onSpoke([
           { guard: 'heardDate', target: 'loadingSlots', actions: ['captureDate', 'noteRequestedTime'] },
+          // "Whatever you have first": the first day with an opening, its times offered.
+          { guard: 'heardSoonest', target: 'loadingFirstDate', actions: ['noteRequestedTime'] },
         ]),
+      },
+    },
+    loadingFirstDate: {
+      invoke: {
+        id: 'getAvailableDates',
+        src: 'getAvailableDates',
+        input: ({ context }: { context: CallMachineContext }) => ({
+          sessionId: context.sessionId,
+          providerId: context.booking.provider!.providerId,
+          // From the day before today, so today's openings still ahead count: the EHR never offers a time already past.
+          after: context.today ? addDays(context.today, -1) : '2000-01-01',
+        }),
+        onDone: [
+          { guard: 'noneFound', target: '#call.offerHuman' },
+          { target: 'loadingSlots', actions: ['takeFirstDate'] },
+        ],
+        onError: { target: '#call.systemTrouble' },
       },
     },
     loadingSlots: {

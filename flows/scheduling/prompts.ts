@@ -79,6 +79,7 @@ function thirdTimeHint(key: PromptKey): string | undefined {
       return 'Please say yes or no, or press 1 for yes and 2 for no.';
     case 'askDate':
     case 'askRescheduleDate':
+      return `You can say a day such as next Monday or December tenth, or say the earliest and I will find the first opening. ${staff}`;
     case 'noSlotsOnDate':
     case 'timeNotAvailable':
       return `You can say a day such as next Monday or December tenth. ${staff}`;

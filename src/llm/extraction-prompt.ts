@@ -64,6 +64,7 @@ export function extractionInstructions(expectation: Expectation, now: string): s
     '- dateOfBirth: only the parts said; a two-digit year means the most recent past year that fits.',
     '- phone: E.164; a ten-digit US number gets +1.',
     `- specialty: one of ${specialties.join(', ')}; "heart doctor" is cardiology, "skin" is dermatology, "for my child" is pediatrics, "regular doctor" is family medicine.`,
+    '- soonest: true when, asked for a day, the caller wants the first day with an opening instead of naming one ("the earliest you have", "as soon as possible", "whatever is first"); then "date" is null.',
     '- reason: only when the reason for the visit was asked for, in the caller\'s own words.',
     '- yesNo: true for yes, sure, that works, please do, uh huh; false for no, not really, don\'t, and for endings such as "that\'s all", "I\'m all set", "nothing else".',
     '- emergency: true when the caller describes an emergency happening now (chest pain now, trouble breathing, severe bleeding, stroke signs, suicidal thoughts, overdose).',

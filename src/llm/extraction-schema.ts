@@ -25,6 +25,7 @@ export const extractionWireSchema = z
     specialty: z.enum(specialties).nullable(),
     location: z.string().nullable().describe('One of the clinic locations, spelled exactly as listed'),
     date: z.string().nullable().describe('Appointment day, YYYY-MM-DD'),
+    soonest: z.boolean().nullable().describe('true when, asked for a day, the caller wants the first day with an opening instead of naming one'),
     time: z.string().nullable().describe('Appointment time, HH:mm 24-hour'),
     choice: z.number().int().nullable().describe('0-based index of the offered option the caller picked'),
     reason: z.string().nullable().describe("Reason for the visit in the caller's words, under 200 characters"),
@@ -66,7 +67,7 @@ export function understandingFromModelOutput(content: string, expectation: Expec
     result[field] = value;
   }
   // A false interrupt flag says nothing the machine acts on; keep understandings as small as the rules' are.
-  for (const flag of ['emergency', 'symptom', 'humanRequested', 'clinicalQuestion', 'repeatRequested'] as const) {
+  for (const flag of ['soonest', 'emergency', 'symptom', 'humanRequested', 'clinicalQuestion', 'repeatRequested'] as const) {
     if (result[flag] === false) delete result[flag];
   }
   if (wire.data.dateOfBirth) {

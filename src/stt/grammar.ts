@@ -210,14 +210,17 @@ export function buildGrammar(
       rules.set('calendar', `(${calendar}${numeric})`);
       carriedFields.push(`(${nextBirthCarrier}) <calendar>`);
     }
-    const relative = '[on] ([next | this] <weekday> | today | tomorrow | the day after tomorrow | next week | this week | [as soon as possible | the earliest] | anytime)';
+    const relative = '[on] ([next | this] <weekday> | today | tomorrow | the day after tomorrow | next week | this week)';
+    // No day named: "the earliest you have", "as soon as possible", "whatever is first" (the extractor's `soonest`).
+    const soonest =
+      '(as soon as possible | [the] (earliest | soonest | first available | next available) [day | opening | appointment | one] [you have] | whatever [day] is first | the first (day | opening) you have | any day [is fine | works] | anytime)';
     // An appointment day is also named by its weekday: "Thursday the third", "Thursday December third", "the third".
     const day = wanted.has('date') ? `(${calendar} | [on] [<weekday>] [the] <dayOrdinal> [of <month>] | [on] <weekday> [the] <month> (<dayOrdinal> | <dayCardinal>))` : calendar;
     const said = wanted.has('dateOfBirth') ? '<calendar>' : day;
     const corrected = `${said} [<correction> ${said}]`;
     rules.set('correction', `(${correctionWords})`);
     const yearAlone = wanted.has('dateOfBirth') && !wanted.has('date') ? ' | [i was born in | born in | in | it was | it is | it\'s] <year>' : '';
-    rules.set('date', wanted.has('date') ? `(${birth} ${corrected} | ${relative})` : `(${birth} ${corrected}${yearAlone})`);
+    rules.set('date', wanted.has('date') ? `(${birth} ${corrected} | ${relative} | ${soonest})` : `(${birth} ${corrected}${yearAlone})`);
     top.push('<date>');
   }
   if (wanted.has('time') || wanted.has('date')) {

@@ -54,7 +54,13 @@ function answeredSlots(text: string, expectation: Expectation): SlotName[] {
   } catch {
     return [];
   }
-  return expectation.slots.filter((slot) => slot !== 'reason' && understood[slot] !== undefined);
+  return expectation.slots.filter((slot) => slot !== 'reason' && answerTo(understood, slot) !== undefined);
+}
+
+/** A slot's value in an understanding; asked for a day, "the earliest you have" answers it as well as a date does. */
+function answerTo(understood: Understanding, slot: SlotName): unknown {
+  if (slot === 'date' && understood.date === undefined && understood.soonest) return 'soonest';
+  return understood[slot];
 }
 
 /** Whether the transcript asks for something any state handles (a person, an emergency, a repeat). */
@@ -93,7 +99,7 @@ export function chooseTranscript(grammar: GrammarHypothesis, languageModel: Lang
   if (fromModel.length === 0) return { text: grammar.text, confidence: Math.min(0.6, grammarConfidence(grammar)), source: 'grammar' };
   const grammarValues = extractWithRules({ text: grammar.text, expectation, now: clinicNowForReading() });
   const modelValues = extractWithRules({ text: languageModel.text, expectation, now: clinicNowForReading() });
-  const agree = fromGrammar.every((slot) => JSON.stringify(grammarValues[slot]) === JSON.stringify(modelValues[slot]));
+  const agree = fromGrammar.every((slot) => JSON.stringify(answerTo(grammarValues, slot)) === JSON.stringify(answerTo(modelValues, slot)));
   if (agree) return { text: grammar.text, confidence: Math.max(0.9, grammarConfidence(grammar)), source: 'grammar' };
   if (fromGrammar.some((slot) => exactSlots.has(slot))) return { text: grammar.text, confidence: 0.4, source: 'grammar' };
   return { text: languageModel.text, confidence: 0.4, source: 'language-model' };

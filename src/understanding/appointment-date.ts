@@ -22,6 +22,15 @@ function isRealDate(year: number, month: number, day: number): boolean {
   return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
+// "The earliest you have", "as soon as possible", "whatever is first", "first available", "any day is fine".
+const soonestPattern =
+  /\b(?:as soon as (?:possible|you can|you have)|asap|(?:the )?(?:earliest|soonest|first available|next available)\b|whatever(?: day)?(?: is| you have)(?: open)? (?:first|earliest|soonest|open)|(?:the )?first (?:day|opening|appointment|date)(?: you have| available| that's free| open)|any ?day(?: is (?:fine|ok|okay|good)| works)?|whenever(?: you have| is)?(?: something| anything)?(?: open| free| first)?\b)/;
+
+/** Whether the caller, asked for a day, wants the first day with an opening rather than naming one. */
+export function asksForSoonest(text: string): boolean {
+  return soonestPattern.test(text.toLowerCase());
+}
+
 /** A weekday name in text, as 0 = Sunday … 6 = Saturday. */
 export function findWeekday(text: string): number | undefined {
   const match = weekdayPattern.exec(text.toLowerCase());

@@ -1,6 +1,6 @@
 // The extractor without a language model: patterns, number words, chrono-node and libphonenumber-js, steered by what the state expects.
 import { FrontdeskError } from '../errors.ts';
-import { findAppointmentDate } from './appointment-date.ts';
+import { asksForSoonest, findAppointmentDate } from './appointment-date.ts';
 import { choiceFromDigits, findChoice, withoutPronounOne } from './choice.ts';
 import { applyCorrection, splitAtCorrection } from './corrections.ts';
 import { dateOfBirthFromDigits, findDateOfBirth } from './date-of-birth.ts';
@@ -110,10 +110,14 @@ function understandText(text: string, expectation: Expectation, now: string): Un
 
   const dateIsBirth = (expected.has('dateOfBirth') && !expected.has('date')) || mentionsBirth;
   // A day that picked an option ("the Thursday one") is the choice, not a new date.
+  // "Whatever you have first", asked for a day and naming none: the machine looks up the first day with an opening.
+  const soonest = expected.has('date') && result.choice === undefined && !interrupted && asksForSoonest(cleaned);
   if (!dateIsBirth && !phone && (result.choice === undefined || expected.has('date'))) {
-    const date = findAppointmentDate(normalized, now, { dayOnly: expected.has('date') && result.choice === undefined });
+    // "The first available" is not the first of the month.
+    const date = findAppointmentDate(normalized, now, { dayOnly: expected.has('date') && result.choice === undefined && !soonest });
     if (date) result.date = date;
   }
+  if (soonest && result.date === undefined) result.soonest = true;
 
   if (result.time === undefined && !phone && !(dateIsBirth && !expected.has('time'))) {
     const heard = findTime(normalized, { loose: expected.has('time') && result.choice === undefined });

@@ -71,6 +71,8 @@ export const understandingSchema = z
     location: z.string().optional(),
     /** Clinic date YYYY-MM-DD (appointment day, resolved against the clock). */
     date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+    /** The caller wants the first day with an opening ("the earliest you have", "as soon as possible"), asked for a day. */
+    soonest: z.boolean().optional(),
     /** HH:mm 24 h. */
     time: z.string().regex(/^\d{2}:\d{2}$/).optional(),
     /** 0-based index into `Expectation.options`. */

@@ -134,6 +134,7 @@ export function modelAnswer(values: Record<string, unknown>): string {
     specialty: null,
     location: null,
     date: null,
+    soonest: null,
     time: null,
     choice: null,
     reason: null,

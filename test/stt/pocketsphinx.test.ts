@@ -120,6 +120,8 @@ describe('pocketsphinx recognises what the state expects', () => {
     { text: 'the december fourteenth one', expectation: offeredDays, values: { choice: 1 } },
     { text: 'okay, the first one then', expectation: offeredDays, values: { choice: 0 } },
     { text: 'thursday december third, thank you', expectation: { slots: ['date', 'time'] }, values: { date: '2026-12-03' } },
+    // No day named, the first opening wanted: the grammar's words stand against the generic model's ("earlier today").
+    { text: 'the earliest day you have', expectation: { slots: ['date', 'time'] }, values: { soonest: true } },
   ];
   for (const sampleRate of [16000, 8000]) {
     for (const { text, expectation, values } of ways) {

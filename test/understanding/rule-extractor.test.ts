@@ -165,6 +165,25 @@ describe('rule extractor: appointment dates from Monday, November 30, 2026', () 
   it('does not take a lone "the 3rd" as a date when no date was asked for', async () => {
     expect(await understand('the 3rd', ['intent'])).toEqual({});
   });
+
+  // Asked for a day, a caller who names none but wants the first opening: the machine looks it up.
+  it.each<Row>([
+    ['the earliest day you have', ['date', 'time'], { soonest: true }],
+    ['um, whatever you have first', ['date', 'time'], { soonest: true }],
+    ['as soon as possible please', ['date', 'time'], { soonest: true }],
+    ['whenever you have something open', ['date', 'time'], { soonest: true }],
+    ['okay, the first available', ['date', 'time'], { soonest: true }],
+    ['any day is fine, thank you', ['date', 'time'], { soonest: true }],
+    ['the soonest you can', ['date', 'time'], { soonest: true }],
+    ['whatever day is open first', ['date', 'time'], { soonest: true }],
+  ])('"%s" asks for the first day with an opening', async (text, slots, expected) => {
+    expect(await understand(text, slots)).toEqual(expected);
+  });
+
+  it('takes a named day over "earliest", and "earliest" only when a day was asked for', async () => {
+    expect(await understand('Friday, the earliest you have', ['date', 'time'])).toEqual({ date: '2026-12-04' });
+    expect(await understand('as soon as possible', ['intent'])).toEqual({});
+  });
 });
 
 describe('rule extractor: phone numbers', () => {
