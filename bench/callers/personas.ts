@@ -165,14 +165,20 @@ export function createCallerMind(persona: Persona, seed: number): CallerMind {
   // Told the keypad is there (or hearing a number asked the third time, which names it), most callers type the number.
   const typesNumbers = random() < keypadTakers;
   let keypadHeard = false;
+  const specialtyWanted = goal.kind === 'book' ? 'family medicine' : 'cardiology';
   const keyed = (question: HeardQuestion): { keys: string } | undefined => {
     if (!typesNumbers || !(keypadHeard || repeats >= 2)) return undefined;
     const [year, month, day] = patient.dateOfBirth.split('-');
     if (question === 'dateOfBirth') return { keys: `${month}${day}${year}#` };
     if (question === 'birthYear') return { keys: `${year}#` };
     if (question === 'phone') return { keys: `${patient.phoneDigits}#` };
-    // The third time a choice or a yes/no is asked, the agent says which key is which ("press 1, 2 or 3"; "1 for yes").
+    // The third time a choice or a yes/no is asked, the agent says which key is which ("press 1, 2 or 3"; "1 for yes";
+    // "1 for family medicine, 2 for cardiology…"): the caller presses the key it named for what they want.
     if (repeats < 2) return undefined;
+    if (question === 'specialty') {
+      const key = new RegExp(`\\b(\\d) for ${specialtyWanted}\\b`).exec(heardNow)?.[1];
+      return key ? { keys: key } : undefined;
+    }
     if (question === 'provider' || question === 'time') return { keys: '1' };
     if (question === 'whichAppointment') return { keys: goal.kind === 'reschedule' ? '2' : '1' };
     if (question === 'confirm') return { keys: '1' };
@@ -210,7 +216,7 @@ export function createCallerMind(persona: Persona, seed: number): CallerMind {
       case 'phone':
         return choose(question, [phone(), `my number is ${phone()}`, `${filler()}${phone()}`], [phoneWords(patient.phoneDigits, first)]);
       case 'specialty':
-        return choose(question, goal.kind === 'book' ? ['family medicine', 'a family doctor please', 'just a regular family medicine doctor'] : ['cardiology', 'a heart doctor, cardiology', 'cardiology please'], [goal.kind === 'book' ? 'family medicine' : 'cardiology']);
+        return choose(question, goal.kind === 'book' ? ['family medicine', 'a family doctor please', 'just a regular family medicine doctor'] : ['cardiology', 'a heart doctor, cardiology', 'cardiology please'], [specialtyWanted]);
       case 'provider':
         return choose(question, ['the first one', 'the first one is fine', 'either is fine, the first one', 'um, the first one please'], ['the first one']);
       case 'day':

@@ -1,7 +1,7 @@
 // The scheduling flow's words per prompt key: short sentences for the ear, no PHI beyond what the caller just said.
 import { completeDateOfBirth } from '../../machines/verification.ts';
 import { speakBirthDate, speakDate, speakDateTime, speakList, speakPhone, speakTime, spellCode } from '../../src/dialog/speech.ts';
-import type { Appointment, Slot } from '../../src/ehr/types.ts';
+import { specialties, type Appointment, type Slot } from '../../src/ehr/types.ts';
 import { defaultReplyOptions, type ReplyOptions } from '../../src/flow/types.ts';
 import type { CallMachineContext, DoneItem, PromptKey } from './types.ts';
 
@@ -62,7 +62,8 @@ function thirdTimeHint(key: PromptKey): string | undefined {
     case 'askPhone':
       return `You can also type it on your phone's keypad, then press pound. ${staff}`;
     case 'askSpecialty':
-      return `For example, say family medicine, cardiology, dermatology or pediatrics. ${staff}`;
+      // A kind of doctor misheard twice can be keyed: the digits follow the list's order.
+      return `You can also press ${speakList(specialties.map((name, index) => `${index + 1} for ${name}`), 'or')}. ${staff}`;
     case 'chooseProvider':
     case 'chooseSlot':
     case 'chooseAppointmentToCancel':

@@ -1,4 +1,5 @@
 // The extractor without a language model: patterns, number words, chrono-node and libphonenumber-js, steered by what the state expects.
+import { specialties } from '../ehr/types.ts';
 import { FrontdeskError } from '../errors.ts';
 import { asksForSoonest, findAppointmentDate } from './appointment-date.ts';
 import { choiceFromDigits, findChoice, withoutPronounOne } from './choice.ts';
@@ -44,6 +45,10 @@ function understandDigits(digits: string, expectation: Expectation, now: string)
     } else if (slot === 'choice' && expectation.options?.length) {
       const choice = choiceFromDigits(digits, expectation.options.length);
       if (choice !== undefined) return { choice };
+    } else if (slot === 'specialty' && /^[1-9]$/.test(digits)) {
+      // The order the agent reads them in when it offers the keypad: 1 for family medicine, 2 for cardiology…
+      const specialty = specialties[Number(digits) - 1];
+      if (specialty) return { specialty };
     } else if (slot === 'yesNo') {
       const yesNo = yesNoFromDigits(digits);
       if (yesNo !== undefined) return { yesNo };

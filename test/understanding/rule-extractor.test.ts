@@ -246,6 +246,13 @@ describe('rule extractor: last names', () => {
 });
 
 describe('rule extractor: specialties and locations', () => {
+  it('takes a keypad digit as the kind of doctor in the order the agent reads them, and nothing for a key past the list', async () => {
+    expect(await understand(undefined, ['specialty', 'location'], {}, '1')).toEqual({ specialty: 'family medicine' });
+    expect(await understand(undefined, ['specialty', 'location'], {}, '4')).toEqual({ specialty: 'pediatrics' });
+    expect(await understand(undefined, ['specialty', 'location'], {}, '7')).toEqual({});
+    expect(await understand(undefined, ['specialty', 'location'], {}, '0')).toEqual({ humanRequested: true });
+  });
+
   it.each<Row>([
     ['heart doctor', ['specialty'], { specialty: 'cardiology' }],
     ['a cardiologist', ['specialty'], { specialty: 'cardiology' }],
