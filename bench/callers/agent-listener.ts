@@ -13,12 +13,12 @@ export type HeardQuestion =
 const cues: Record<Exclude<HeardQuestion, 'unknown'>, string[]> = {
   // A question asked the third time ends with a hint that names what it asks for.
   intent: ['how can i help you today', 'i can book check cancel or reschedule an appointment', 'what else can i help you with', 'you can say book check cancel or reschedule an appointment'],
-  lastName: ['what is your last name', 'you can also spell it letter by letter'],
+  lastName: ['what is your last name', 'you can also spell it letter by letter', 'pressing the key with each letter then press pound'],
   dateOfBirth: ['what is your date of birth', 'two for the day and four for the year then press pound', 'please say the month the day and the year'],
   // Its third ask's hint ends like the phone's ("… on your keypad, then press pound"): the longer cue names the year.
   birthYear: ['what year were you born', 'type the four digits of the year on your keypad then press pound'],
   phone: ['what is the phone number we have on file for you', 'please say all ten digits starting with the area code', 'keypad then press pound'],
-  specialty: ['what kind of doctor would you like to see', 'family medicine cardiology dermatology or pediatrics', 'dermatology or pediatrics'],
+  specialty: ['what kind of doctor would you like to see', 'family medicine cardiology dermatology or pediatrics', 'dermatology or pediatrics', 'or 4 for pediatrics'],
   provider: ['at riverside which would you like', 'at downtown which would you like'],
   day: ['what day would you like to come in', 'what day would you like instead', 'is there another day that works for you', 'you can say a day such as next monday or december tenth'],
   noOpenings: ['which day works for you', 'day works for you', 'there are no openings'],

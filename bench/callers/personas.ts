@@ -2,6 +2,7 @@
 import { seededRandom } from '../../test/audio/spoken-audio.ts';
 import type { HeardQuestion } from './agent-listener.ts';
 import { speakBirthDate, speakDate, speakPhone } from '../../src/dialog/speech.ts';
+import { keypadKeys } from '../../src/ehr/identity.ts';
 import { birthDateWords, monthDayWords, normalisedWords, phoneWords, spelled, yearWords, type Pick } from './spoken-forms.ts';
 
 /** A demo patient of fixtures/ehr/patients.json. */
@@ -165,6 +166,7 @@ export function createCallerMind(persona: Persona, seed: number): CallerMind {
   // Told the keypad is there (or hearing a number asked the third time, which names it), most callers type the number.
   const typesNumbers = random() < keypadTakers;
   let keypadHeard = false;
+  let nameKeysHeard = false;
   const specialtyWanted = goal.kind === 'book' ? 'family medicine' : 'cardiology';
   const keyed = (question: HeardQuestion): { keys: string } | undefined => {
     if (!typesNumbers || !(keypadHeard || repeats >= 2)) return undefined;
@@ -172,6 +174,8 @@ export function createCallerMind(persona: Persona, seed: number): CallerMind {
     if (question === 'dateOfBirth') return { keys: `${month}${day}${year}#` };
     if (question === 'birthYear') return { keys: `${year}#` };
     if (question === 'phone') return { keys: `${patient.phoneDigits}#` };
+    // Told a name can be typed a key per letter, they type it (the keys that carry its letters).
+    if (question === 'lastName') return nameKeysHeard ? { keys: `${keypadKeys(name)}#` } : undefined;
     // The third time a choice or a yes/no is asked, the agent says which key is which ("press 1, 2 or 3"; "1 for yes";
     // "1 for family medicine, 2 for cardiology…"): the caller presses the key it named for what they want.
     if (repeats < 2) return undefined;
@@ -317,6 +321,7 @@ export function createCallerMind(persona: Persona, seed: number): CallerMind {
     answer(heard, words = '', keypadOffered = false) {
       heardNow = normalisedWords(words);
       if (keypadOffered) keypadHeard = true;
+      if (heardNow.includes('key with each letter')) nameKeysHeard = true;
       const question = heard === 'unknown' ? predicted : heard;
       repeats = question === lastQuestion ? repeats + 1 : 0;
       if (question === 'anythingElse' && goal.kind === 'list') once.add('listed');

@@ -13,6 +13,7 @@ import type {
   VerifiedSession,
   VerifyResult,
 } from '../../src/ehr/types.ts';
+import { isKeyedLastName } from '../../src/ehr/identity.ts';
 import { isFrontdeskError } from '../../src/errors.ts';
 import type { Intent, OfferedOption, Understanding } from '../../src/understanding/types.ts';
 import type {
@@ -120,8 +121,8 @@ function withoutReadBackValues(context: CallMachineContext): CallMachineContext 
 
 /**
  * The identity fields this utterance set or changed that are read back when heard without confidence: a date of birth
- * once whole (a month and day alone are asked the year first), a phone number and the last name (spelled: it cannot be
- * keyed, so with the numbers keyed a misheard name is what would spend a genuine caller's attempts).
+ * once whole (a month and day alone are asked the year first), a phone number and the last name (spelled back: with the
+ * numbers keyed, a misheard name is what would spend a genuine caller's attempts). Keyed values come with no confidence.
  */
 function unsureIdentityFields(context: CallMachineContext, event: CallEvent): CallMachineContext['unsureFields'] {
   const slots = heardIdentity(context, event).slots;
@@ -303,7 +304,11 @@ export function callLineSetup(parts: readonly CallLinePart[]) {
     }),
     holdUnsureValues: assign({ unsureFields: ({ context, event }) => unsureIdentityFields(context, event) }),
     clearUnsureValues: assign({ unsureFields: [] }),
-    holdWholeClaim: assign({ unsureFields: ['lastName', 'dateOfBirth', 'phone'] as CallMachineContext['unsureFields'] }),
+    // A name typed on the keypad cannot have been misheard, and its keys are not a name to read back.
+    holdWholeClaim: assign({
+      unsureFields: ({ context }) =>
+        (['lastName', 'dateOfBirth', 'phone'] as CallMachineContext['unsureFields']).filter((field) => field !== 'lastName' || !isKeyedLastName(context.verification.lastName ?? '')),
+    }),
     confirmClaim: assign({ claimConfirmed: true, unsureFields: [] }),
     correctClaim: assign(({ context, event }) => ({
       verification: heardVerification(context.verification, heard(event), { today: context.today, unsure: false }).slots,

@@ -54,7 +54,8 @@ function thirdTimeHint(key: PromptKey): string | undefined {
     case 'whatElse':
       return `You can say book, check, cancel or reschedule an appointment. ${staff}`;
     case 'askLastName':
-      return `You can also spell it, letter by letter. ${staff}`;
+      // Keyed, a name cannot be misheard: verification compares its letters' keys with the records'.
+      return `You can also spell it, letter by letter, or type it on your keypad, pressing the key with each letter, then press pound. ${staff}`;
     case 'askDateOfBirth':
       return `You can also type it on your keypad: two digits for the month, two for the day and four for the year, then press pound. ${staff}`;
     case 'askBirthYear':

@@ -18,3 +18,33 @@ export function normalisePhone(phone: string, defaultCountry: 'US' | 'CA' | 'GB'
   if (parsed) return parsed.number;
   return `+${phone.replace(/\D/g, '')}`;
 }
+
+const keypad: Record<string, string> = Object.fromEntries(
+  ['abc', 'def', 'ghi', 'jkl', 'mno', 'pqrs', 'tuv', 'wxyz'].flatMap((letters, index) => [...letters].map((letter) => [letter, String(index + 2)])),
+);
+
+/** A last name as the keys of its letters on a phone keypad ("O'Brien" → "627436"); other characters have no key. */
+export function keypadKeys(lastName: string): string {
+  return [...lastNameKey(lastName)].map((character) => keypad[character] ?? '').join('');
+}
+
+/** Whether a claimed last name was typed on the keypad: only the digits 2 to 9, the keys that carry letters. */
+export function isKeyedLastName(lastName: string): boolean {
+  return /^[2-9]{2,20}$/.test(lastName.trim());
+}
+
+/** Whether a record's last name is the one claimed: by its key, or, for a name typed on the keypad, by its letters' keys. */
+export function lastNameMatches(claimed: string, recorded: string): boolean {
+  const typed = claimed.trim();
+  return isKeyedLastName(typed) ? keypadKeys(recorded) === typed : lastNameKey(recorded) === lastNameKey(typed);
+}
+
+/**
+ * The name in a claim's lockout keys: its letters as keypad keys (digits kept, other marks dropped), so a name said and
+ * the same name typed count against one lock; a name with no letter a keypad carries keeps its own key.
+ */
+export function lastNameLockKey(claimed: string): string {
+  const key = lastNameKey(claimed);
+  const keys = [...key].map((character) => keypad[character] ?? (/\d/.test(character) ? character : '')).join('');
+  return /[2-9]/.test(keys) ? keys : key;
+}

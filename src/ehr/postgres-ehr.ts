@@ -8,7 +8,7 @@ import type { Database } from '../postgres/database.ts';
 import { newConfirmationCode } from './confirmation-code.ts';
 import { appointmentSelect, slotColumns, toAppointment, toMedication, toPharmacy, toSlot, type AppointmentRow, type MedicationRow, type PharmacyRow, type SlotRow } from './ehr-rows.ts';
 import { defaultFixturesDir, loadEhrFixtures } from './fixtures.ts';
-import { lastNameKey, normalisePhone } from './identity.ts';
+import { isKeyedLastName, lastNameKey, lastNameLockKey, lastNameMatches, normalisePhone } from './identity.ts';
 import { decideVerificationInPostgres } from './postgres-lockout.ts';
 import { extendSlots, isSeeded, seedEhr, seedLockKey, seedMedicationsOnce } from './postgres-seed.ts';
 import { cleanReason, requireDate } from './requests.ts';
@@ -166,17 +166,24 @@ export async function createPostgresEhr(options: PostgresEhrOptions): Promise<Po
     verifyPatient: (claim, context) =>
       guarded('verify_patient', async () => {
         const nowMs = clock.now().getTime();
-        const nameKey = lastNameKey(claim.lastName);
         const phone = normalisePhone(claim.phone, options.defaultCountry);
         // Keyed on the claim, as in SQLite: a known and an unknown last name count and answer alike.
-        const claimKeys = claimLockoutKeys({ lastNameKey: nameKey, phone: phone ?? claim.phone, dateOfBirth: claim.dateOfBirth });
+        const claimKeys = claimLockoutKeys({ lastNameKey: lastNameLockKey(claim.lastName), phone: phone ?? claim.phone, dateOfBirth: claim.dateOfBirth });
         const callerKey = context.callerNumber ? callerLockoutKey(context.callerNumber) : undefined;
-        const claimed = (
-          await database.query<{ patient_id: string; date_of_birth: string; phone: string }>(
-            'SELECT patient_id, date_of_birth, phone FROM patients WHERE last_name_key = $1 ORDER BY patient_id',
-            [nameKey],
-          )
-        ).rows;
+        // A name typed on the keypad is compared by its letters' keys among the records with the claimed birth date.
+        const claimed = isKeyedLastName(claim.lastName)
+          ? (
+              await database.query<{ patient_id: string; last_name: string; date_of_birth: string; phone: string }>(
+                'SELECT patient_id, last_name, date_of_birth, phone FROM patients WHERE date_of_birth = $1 ORDER BY patient_id',
+                [claim.dateOfBirth],
+              )
+            ).rows.filter((row) => lastNameMatches(claim.lastName, row.last_name))
+          : (
+              await database.query<{ patient_id: string; date_of_birth: string; phone: string }>(
+                'SELECT patient_id, date_of_birth, phone FROM patients WHERE last_name_key = $1 ORDER BY patient_id',
+                [lastNameKey(claim.lastName)],
+              )
+            ).rows;
         const match = claimed.find((row) => row.date_of_birth === claim.dateOfBirth && row.phone === phone);
         const input = { claimKeys, ...(callerKey ? { callerKey } : {}), match: match?.patient_id, nowMs };
         // A match needs no transaction (three round trips in all); a failure is counted in one, under the keys' locks.

@@ -8,7 +8,7 @@ import { newConfirmationCode } from './confirmation-code.ts';
 import { appointmentSelect, slotColumns, toAppointment, toMedication, toPharmacy, toSlot, type AppointmentRow, type MedicationRow, type PharmacyRow, type SlotRow } from './ehr-rows.ts';
 import { cleanReason, requireDate } from './requests.ts';
 import { defaultFixturesDir, loadEhrFixtures } from './fixtures.ts';
-import { lastNameKey, normalisePhone } from './identity.ts';
+import { isKeyedLastName, lastNameKey, lastNameLockKey, lastNameMatches, normalisePhone } from './identity.ts';
 import { createSchema, extendSlots, hasMedications, isSeeded, seedDatabase, seedMedications } from './sqlite-schema.ts';
 import {
   callerLockoutKey,
@@ -121,6 +121,7 @@ export function createSqliteEhr(options: SqliteEhrOptions): SqliteEhr {
   }
   const statements = {
     patientsByLastName: database.prepare('SELECT patient_id, date_of_birth, phone FROM patients WHERE last_name_key = ?'),
+    patientsByBirthDate: database.prepare('SELECT patient_id, last_name, date_of_birth, phone FROM patients WHERE date_of_birth = ?'),
     patientExists: database.prepare('SELECT 1 FROM patients WHERE patient_id = ?'),
     providers: database.prepare(
       `SELECT provider_id, name, specialty, location FROM providers
@@ -178,14 +179,18 @@ export function createSqliteEhr(options: SqliteEhrOptions): SqliteEhr {
 
   function verify(claim: VerificationClaim, context: CallContext): VerifyResult {
     const nowMs = clock.now().getTime();
-    const nameKey = lastNameKey(claim.lastName);
     const phone = normalisePhone(claim.phone, options.defaultCountry);
     // Keyed on the claim, not on the records it names: a known and an unknown last name count and answer alike.
-    const claimKeys = claimLockoutKeys({ lastNameKey: nameKey, phone: phone ?? claim.phone, dateOfBirth: claim.dateOfBirth });
+    const claimKeys = claimLockoutKeys({ lastNameKey: lastNameLockKey(claim.lastName), phone: phone ?? claim.phone, dateOfBirth: claim.dateOfBirth });
     const callerKey = context.callerNumber ? callerLockoutKey(context.callerNumber) : undefined;
     const { decision, lockStarts, targeted } = database
       .transaction(() => {
-        const claimed = statements.patientsByLastName.all(nameKey) as Array<{ patient_id: string; date_of_birth: string; phone: string }>;
+        // A name typed on the keypad is compared by its letters' keys among the records with the claimed birth date.
+        const claimed = isKeyedLastName(claim.lastName)
+          ? (statements.patientsByBirthDate.all(claim.dateOfBirth) as Array<{ patient_id: string; last_name: string; date_of_birth: string; phone: string }>).filter(
+              (row) => lastNameMatches(claim.lastName, row.last_name),
+            )
+          : (statements.patientsByLastName.all(lastNameKey(claim.lastName)) as Array<{ patient_id: string; date_of_birth: string; phone: string }>);
         const match = claimed.find((row) => row.date_of_birth === claim.dateOfBirth && row.phone === phone);
         const outcome = decideVerification(lockouts, { claimKeys, ...(callerKey ? { callerKey } : {}), match: match?.patient_id, nowMs });
         // For the audit only (never told to the caller): the record a name + phone lock protects, when one has both.

@@ -1,4 +1,5 @@
 // The extractor without a language model: patterns, number words, chrono-node and libphonenumber-js, steered by what the state expects.
+import { isKeyedLastName } from '../ehr/identity.ts';
 import { specialties } from '../ehr/types.ts';
 import { FrontdeskError } from '../errors.ts';
 import { asksForSoonest, findAppointmentDate } from './appointment-date.ts';
@@ -35,7 +36,10 @@ function clip(text: string, limit: number): string {
 /** Keypad digits go to the first expected slot that can take them. */
 function understandDigits(digits: string, expectation: Expectation, now: string): Understanding {
   for (const slot of expectation.slots) {
-    if (slot === 'dateOfBirth') {
+    if (slot === 'lastName') {
+      // Asked for the last name, keys 2 to 9 spell it, one key per letter; a date or a phone number has a 0 or a 1 or is longer.
+      if (slot === expectation.slots[0] && isKeyedLastName(digits)) return { lastName: digits };
+    } else if (slot === 'dateOfBirth') {
       const dateOfBirth = dateOfBirthFromDigits(digits, now);
       if (dateOfBirth) return { dateOfBirth };
     } else if (slot === 'phone') {

@@ -197,6 +197,24 @@ describe('confidence', () => {
     expect(session.state()).not.toBe('lockout');
   });
 
+  it('reads back what was heard of the last claim but not a last name typed on the keypad', async () => {
+    const sure = 0.9;
+    await session.hear({ text: 'I want to book an appointment' });
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      await session.hear({ dtmf: '533' });
+      await session.hear({ text: 'January 15 1985', confidence: sure });
+      await session.hear({ text: '555 010 1234', confidence: sure });
+    }
+    await session.hear({ dtmf: '76484' });
+    await session.hear({ text: 'January 15 1985', confidence: sure });
+    await session.hear({ text: '555 010 1234', confidence: sure });
+    expect(agentLines().at(-1)).toBe(
+      'I heard a date of birth of January fifteenth, nineteen eighty-five and the phone number five five five, zero one zero, one two three four. Is that right?',
+    );
+    await session.hear({ text: 'yes', confidence: sure });
+    expect(tools()).toEqual(['verify_patient:false', 'verify_patient:false', 'verify_patient:true']);
+  });
+
   it('does not read back a typed claim before the last attempt', async () => {
     await session.hear({ text: 'I want to book an appointment' });
     for (let attempt = 0; attempt < 2; attempt += 1) {

@@ -89,6 +89,10 @@ describe('the embedded EHR on PostgreSQL', () => {
       expect(strip(await postgres!.getPatientAppointments(wei))).toEqual(strip(await sqlite.getPatientAppointments(wei)));
       expect(await postgres!.listVocabulary()).toEqual(await sqlite.listVocabulary());
       expect(await postgres!.listPatientLastNames()).toEqual(await sqlite.listPatientLastNames());
+      // A last name typed on the keypad (CHEN is 2436) verifies the same record on both.
+      const keyed = { ...claims.weiChen, lastName: '2436' };
+      expect(await postgres!.verifyPatient(keyed, context)).toEqual(await sqlite.verifyPatient(keyed, context));
+      expect(await postgres!.verifyPatient(keyed, context)).toEqual({ outcome: 'verified', patientId: 'P1003' });
     } finally {
       await sqlite.close();
     }

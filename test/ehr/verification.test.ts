@@ -35,6 +35,23 @@ describe('verifying a caller', () => {
     expect(await ehr.verifyPatient(claims.janeSmith, context)).toEqual({ outcome: 'verified', patientId: 'P1004' });
   });
 
+  it('verifies a last name typed on the keypad by its letters\' keys (SMITH is 76484), among the records with that birth date and phone', async () => {
+    const ehr = open(':memory:');
+    expect(await ehr.verifyPatient({ ...claims.johnSmith, lastName: '76484' }, context)).toEqual({ outcome: 'verified', patientId: 'P1001' });
+    expect(await ehr.verifyPatient({ ...claims.weiChen, lastName: '2436' }, context)).toEqual({ outcome: 'verified', patientId: 'P1003' });
+    // One key wrong, or the right keys with another patient's birth date: no record.
+    expect(await ehr.verifyPatient({ ...claims.johnSmith, lastName: '76485' }, context)).toEqual({ outcome: 'mismatch' });
+    expect(await ehr.verifyPatient({ ...claims.janeSmith, lastName: '76484', dateOfBirth: claims.mariaGarcia.dateOfBirth }, context)).toEqual({ outcome: 'mismatch' });
+  });
+
+  it('counts a name said and the same name typed on the keypad against one lock', async () => {
+    const ehr = open(':memory:');
+    expect((await ehr.verifyPatient(wrongBirthDate(claims.weiChen), context)).outcome).toBe('mismatch');
+    expect((await ehr.verifyPatient({ ...wrongBirthDate(claims.weiChen), lastName: '2436' }, context)).outcome).toBe('mismatch');
+    expect((await ehr.verifyPatient(wrongBirthDate(claims.weiChen), context)).outcome).toBe('locked');
+    expect((await ehr.verifyPatient({ ...claims.weiChen, lastName: '2436' }, context)).outcome).toBe('locked');
+  });
+
   it('answers mismatch, without saying which field, for a wrong birth date, phone or unknown name', async () => {
     const ehr = open(':memory:');
     expect(await ehr.verifyPatient(wrongBirthDate(claims.mariaGarcia), context)).toEqual({ outcome: 'mismatch' });

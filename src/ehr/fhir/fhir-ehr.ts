@@ -5,7 +5,7 @@ import { toWallTime, type Clock, type WallTime } from '../../clock.ts';
 import { isFrontdeskError } from '../../errors.ts';
 import type { AuditTrail } from '../../audit/types.ts';
 import { silentLogger, type Logger } from '../../log.ts';
-import { lastNameKey, normalisePhone } from '../identity.ts';
+import { isKeyedLastName, lastNameKey, lastNameLockKey, lastNameMatches, normalisePhone } from '../identity.ts';
 import type { EhrBackend, EhrDiagnosis } from '../backend.ts';
 import { callerLockoutKey, claimLockoutKeys, type LockoutPolicy } from '../verification-lockout.ts';
 import type { CallContext, PatientId, VerificationClaim, VerifyResult } from '../types.ts';
@@ -61,14 +61,15 @@ export function createFhirEhr(options: FhirEhrOptions): EhrBackend {
 
   async function verify(claim: VerificationClaim, context: CallContext): Promise<VerifyResult> {
     const lastName = claim.lastName.trim();
-    const key = lastNameKey(lastName);
-    if (!key || !/^\d{4}-\d{2}-\d{2}$/.test(claim.dateOfBirth)) return { outcome: 'mismatch' };
+    if (!lastNameKey(lastName) || !/^\d{4}-\d{2}-\d{2}$/.test(claim.dateOfBirth)) return { outcome: 'mismatch' };
     const phone = normalisePhone(claim.phone, options.defaultCountry);
-    // FHIR's string search is "starts with, any case": the exact last name is checked here.
-    const hasLastName = (patient: Patient) => (patient.name ?? []).some((name) => name.family !== undefined && lastNameKey(name.family) === key);
+    // FHIR's string search is "starts with, any case": the exact last name (or, typed on the keypad, its keys) is checked here.
+    const hasLastName = (patient: Patient) => (patient.name ?? []).some((name) => name.family !== undefined && lastNameMatches(lastName, name.family));
     // FHIR search values escape "," "$" "|" and the backslash itself; a name holding one must not become an OR.
     const family = lastName.replace(/[\\,$|]/g, (character) => `\\${character}`);
-    const candidates = await client.search<Patient>('Patient', [['family', family], ['birthdate', claim.dateOfBirth], ['_count', '50']]);
+    // A name typed on the keypad is searched for by birth date alone, its records' names compared by their keys.
+    const byName: Array<[string, string]> = isKeyedLastName(lastName) ? [] : [['family', family]];
+    const candidates = await client.search<Patient>('Patient', [...byName, ['birthdate', claim.dateOfBirth], ['_count', '50']]);
     const matches = candidates.filter(
       (patient) =>
         patient.active !== false &&
@@ -80,7 +81,7 @@ export function createFhirEhr(options: FhirEhrOptions): EhrBackend {
     const match = matches.length === 1 ? matches[0]!.id : undefined;
     // Keyed on the claim and the caller's number, never on the records a last name names: no oracle, as with the embedded EHR.
     const { decision, lockStarts } = await lockouts.decide({
-      claimKeys: claimLockoutKeys({ lastNameKey: key, phone, dateOfBirth: claim.dateOfBirth }),
+      claimKeys: claimLockoutKeys({ lastNameKey: lastNameLockKey(lastName), phone, dateOfBirth: claim.dateOfBirth }),
       ...(context.callerNumber ? { callerKey: callerLockoutKey(context.callerNumber) } : {}),
       match,
       nowMs: clock.now().getTime(),

@@ -43,6 +43,14 @@ describe('FHIR EHR against a FHIR server', () => {
     expect(search?.url).toMatch(/^\/Patient\?family=Smith&birthdate=1985-01-15/);
   });
 
+  it('verifies a last name typed on the keypad: searched by birth date, the family names compared by their keys', async () => {
+    fixture = await openFhirFixture();
+    expect(await fixture.ehr.verifyPatient({ ...john, lastName: '76484' }, context)).toEqual({ outcome: 'verified', patientId: 'P1001' });
+    expect(await fixture.ehr.verifyPatient({ ...john, lastName: '76485' }, { sessionId: 'other-keys' })).toEqual({ outcome: 'mismatch' });
+    const searches = fixture.server.requests.filter((request) => request.url.startsWith('/Patient?'));
+    expect(searches[0]?.url).toMatch(/^\/Patient\?birthdate=1985-01-15/);
+  });
+
   it('fails a claim that two records match on every field, without choosing one', async () => {
     fixture = await openFhirFixture();
     const original = await fixture.server.read<Patient>('Patient', 'P1001');
