@@ -295,7 +295,12 @@ export function callLineSetup(parts: readonly CallLinePart[]) {
       }
       if (malformed.some((field) => counts[field] >= 2)) enqueue.emit({ type: 'agent.say', key: 'keypadHint', context: now, repeat: 1 });
     }),
+    // A value misheard once is offered on the keypad: digits for a number, a key per letter for a name said (not keyed).
     offerKeypadForUnsure: enqueueActions(({ context, enqueue }) => {
+      const name = context.verification.lastName;
+      if (context.unsureFields.includes('lastName') && name !== undefined && !isKeyedLastName(name)) {
+        enqueue.emit({ type: 'agent.say', key: 'nameKeypadHint', context, repeat: 1 });
+      }
       const numbers = context.unsureFields.filter((field) => field !== 'lastName');
       if (numbers.length === 0) return;
       const now = { ...context, malformedNow: numbers };
@@ -749,7 +754,7 @@ export function buildCallLine(parts: readonly CallLinePart[]): AnyStateMachine {
               },
               { guard: 'heardVerificationValue', target: 'deciding', actions: ['replaceUnsureValues'] },
               { guard: 'heardYes', target: 'deciding', actions: ['clearUnsureValues'] },
-              // A number misheard once is offered on the keypad straight away: keyed digits cannot be misheard.
+              // A value misheard once is offered on the keypad straight away: keyed digits cannot be misheard.
               { guard: 'heardNo', target: 'deciding', actions: [say('sayAgain'), 'offerKeypadForUnsure', 'dropUnsureValues'] },
             ]),
           },

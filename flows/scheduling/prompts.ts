@@ -132,6 +132,8 @@ function templateFor(key: PromptKey, context: CallMachineContext, options: Reply
       return context.malformedNow.includes('phone')
         ? "You can also type it on your phone's keypad, then press pound."
         : "You can also type it on your phone's keypad, two digits for the month, two for the day and four for the year, then press pound.";
+    case 'nameKeypadHint':
+      return 'You can also type your last name on your keypad, pressing the key with each letter, then press pound.';
     case 'confirmHeardValues': {
       const parts: string[] = [];
       const dateOfBirth = completeDateOfBirth(context.verification.dateOfBirth);

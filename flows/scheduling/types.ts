@@ -123,6 +123,7 @@ export const promptKeys = [
   'phoneMalformed',
   'dateOfBirthMalformed',
   'keypadHint',
+  'nameKeypadHint',
   'confirmHeardValues',
   'sayAgain',
   'verificationFailed',

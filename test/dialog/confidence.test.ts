@@ -173,6 +173,21 @@ describe('confidence', () => {
     expect(tools()).toEqual(['verify_patient:true']);
   });
 
+  it('offers the keypad, a key per letter, when a last name read back is wrong, and verifies the name keyed', async () => {
+    await session.hear({ text: 'I want to book an appointment' });
+    await session.hear({ text: 'Lee', confidence: unsure });
+    await session.hear({ text: 'no', confidence: unsure });
+    expect(agentLines().slice(-3)).toEqual([
+      'Sorry about that. Let me ask again.',
+      'You can also type your last name on your keypad, pressing the key with each letter, then press pound.',
+      'What is your last name?',
+    ]);
+    await session.hear({ dtmf: '76484' });
+    await session.hear({ text: 'January 15 1985' });
+    await session.hear({ text: '555 010 1234' });
+    expect(tools()).toEqual(['verify_patient:true']);
+  });
+
   it('reads back the whole claim before the last attempt when it was heard, however sure; a correction changes only its field', async () => {
     const sure = 0.9;
     await session.hear({ text: 'I want to book an appointment' });
