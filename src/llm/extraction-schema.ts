@@ -66,7 +66,7 @@ export function understandingFromModelOutput(content: string, expectation: Expec
     if (typeof value === 'string' && value.trim() === '') continue;
     result[field] = value;
   }
-  // A false interrupt flag says nothing the machine acts on; keep understandings as small as the rules' are.
+  // A false flag says nothing the machine acts on; keep understandings as small as the rules' are.
   for (const flag of ['soonest', 'emergency', 'symptom', 'humanRequested', 'clinicalQuestion', 'repeatRequested'] as const) {
     if (result[flag] === false) delete result[flag];
   }

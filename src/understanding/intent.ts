@@ -58,7 +58,10 @@ const intentPatterns: Array<[Intent, RegExp[]]> = [
   [
     'book',
     [
-      new RegExp(String.raw`\b(?:make|schedule|book|set up|setup|get|need|want|like|request)\s(?:[\w']+\s){0,4}${appointment}`),
+      new RegExp(String.raw`\b(?:make|schedule|book|set up|setup|get|request)\s(?:[\w']+\s){0,4}${appointment}`),
+      // "I'd like to … my appointment" with no booking word is about one the caller has ("debate on my appointment" was
+      // a misheard "change the day of"): not a booking, so the agent asks again.
+      new RegExp(String.raw`\b(?:need|want|like)\s(?!(?:[\w']+\s){0,4}(?:my|our)\s(?:\w+\s)?${appointment})(?:[\w']+\s){0,4}${appointment}`),
       new RegExp(String.raw`\b(?:see|visit) (?:a |an |the |my |our |a new |your )?(?:\w+ ){0,2}${clinician}\b`),
       /\bsee (?:dr|doctor)\.? \w+/,
       /\bbook\b/,

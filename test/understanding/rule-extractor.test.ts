@@ -33,6 +33,10 @@ describe('rule extractor: intents', () => {
     ["I'd like to book with a heart doctor", ['intent'], { intent: 'book', specialty: 'cardiology' }],
     ['I need an appointment with a dermatologist next Tuesday', ['intent'], { intent: 'book', specialty: 'dermatology', date: '2026-12-08' }],
     ['I want to book a checkup for my kid', ['intent'], { intent: 'book', specialty: 'pediatrics' }],
+    // "… my appointment" is one the caller has: booked only with a booking word, else asked again.
+    ['I need to schedule my appointment', ['intent'], { intent: 'book' }],
+    ["I'd like to make my yearly physical appointment", ['intent'], { intent: 'book', specialty: 'family medicine' }],
+    ["okay i'd like to debate on my appointment", ['intent'], {}],
   ])('"%s"', async (text, slots, expected) => {
     expect(await understand(text, slots)).toEqual(expected);
   });
