@@ -147,11 +147,16 @@ export function createCallerMind(persona: Persona, seed: number): CallerMind {
     return !heardNow.includes(normalisedWords(speakDate(goalDay)));
   };
   let dayRestated = 0;
+  const dayKeys = (): { keys: string } | undefined =>
+    typesNumbers && dateKeysHeard && goalDay && goal.kind !== 'insist' && !tookOtherDay ? { keys: `${goalDay.slice(5, 7)}${goalDay.slice(8, 10)}#` } : undefined;
   /** Having restated the day twice, the caller took another day: from then on that day is the one they want. */
   let tookOtherDay = false;
-  const restateDay = (): string | undefined => {
+  const restateDay = (): CallerReply | undefined => {
     if (!wrongDayNamed() || dayRestated >= 2) return undefined;
     dayRestated += 1;
+    // Told the day can be typed, a caller who keys numbers types the month and the day.
+    const keys = dayKeys();
+    if (keys) return keys;
     return pick([`no, I said ${dayLines()[1] ?? dayLines()[0]}`, `sorry, I meant ${monthDayWords(goalDay!)}`, `no, ${weekday}, ${monthDayWords(goalDay!)} please`]);
   };
 
@@ -167,6 +172,7 @@ export function createCallerMind(persona: Persona, seed: number): CallerMind {
   const typesNumbers = random() < keypadTakers;
   let keypadHeard = false;
   let nameKeysHeard = false;
+  let dateKeysHeard = false;
   const specialtyWanted = goal.kind === 'book' ? 'family medicine' : 'cardiology';
   const keyed = (question: HeardQuestion): { keys: string } | undefined => {
     if (!typesNumbers || !(keypadHeard || repeats >= 2)) return undefined;
@@ -239,7 +245,7 @@ export function createCallerMind(persona: Persona, seed: number): CallerMind {
           return pick(['okay, the first one then', 'the earliest one is fine']);
         }
         if (goal.kind === 'insist' && insisted > goal.insistences) return pick(['the earliest day you have', 'whatever is first']);
-        return `${filler()}${choose(question, dayLines(), [dayLines()[1] ?? dayLines()[0]!])}${thanks()}`;
+        return dayKeys() ?? `${filler()}${choose(question, dayLines(), [dayLines()[1] ?? dayLines()[0]!])}${thanks()}`;
       case 'time': {
         const restated = restateDay();
         if (restated) return restated;
@@ -322,6 +328,7 @@ export function createCallerMind(persona: Persona, seed: number): CallerMind {
       heardNow = normalisedWords(words);
       if (keypadOffered) keypadHeard = true;
       if (heardNow.includes('key with each letter')) nameKeysHeard = true;
+      if (heardNow.includes('the month and the day on your keypad')) dateKeysHeard = true;
       const question = heard === 'unknown' ? predicted : heard;
       repeats = question === lastQuestion ? repeats + 1 : 0;
       if (question === 'anythingElse' && goal.kind === 'list') once.add('listed');

@@ -589,7 +589,8 @@ function slotPicking(options: { askKey: PromptKey; chosen: string }): Record<str
           { guard: 'heardValidChoice', target: 'loadingSlots', actions: ['chooseSuggestedDate'] },
           // Loop guard's change of strategy: a caller who insists on a full day is offered the nearest opening as a yes/no.
           { guard: 'insistsOnFullDay', target: 'loadingNearest' },
-          { guard: 'heardDate', target: 'loadingSlots', actions: ['captureDate'] },
+          // Another day than those offered, often the one the caller asked for, heard again: the keypad is offered with it.
+          { guard: 'heardDate', target: 'loadingSlots', actions: [say('dateKeypadHint'), 'captureDate'] },
         ]),
       },
     },
@@ -631,7 +632,8 @@ function slotPicking(options: { askKey: PromptKey; chosen: string }): Record<str
       on: {
         'caller.spoke': onSpoke([
           { guard: 'heardValidChoice', target: options.chosen, actions: ['chooseSlot'] },
-          { guard: 'heardDate', target: 'loadingSlots', actions: ['captureDate', 'noteRequestedTime'] },
+          // Another day than the one offered ("sorry, I meant the sixteenth"): the day may have been misheard.
+          { guard: 'heardDate', target: 'loadingSlots', actions: [say('dateKeypadHint'), 'captureDate', 'noteRequestedTime'] },
           { guard: 'heardTime', actions: ['noteRequestedTime', say('timeNotAvailable')] },
         ]),
       },
@@ -950,7 +952,8 @@ const schedulingStates: Record<string, any> = {
             { guard: 'heardOtherDay', target: 'loadingSlots', actions: [say('notBooked'), 'captureDate', 'noteRequestedTime'] },
             unsureYes,
             { guard: 'heardYes', target: 'submitting' },
-            { guard: 'heardNo', target: 'askDate', actions: [say('notBooked')] },
+            // A no to the day read back: it may have been misheard, so the keypad is offered for the next one.
+            { guard: 'heardNo', target: 'askDate', actions: [say('notBooked'), say('dateKeypadHint')] },
           ]),
         },
       },
@@ -1081,7 +1084,7 @@ const schedulingStates: Record<string, any> = {
             unsureYes,
             { guard: 'heardYes', target: 'submitting' },
             // Declining the new time is not declining to move the appointment: the caller is asked for another day.
-            { guard: 'heardNo', target: 'askDate', actions: [say('notRescheduled')] },
+            { guard: 'heardNo', target: 'askDate', actions: [say('notRescheduled'), say('dateKeypadHint')] },
           ]),
         },
       },

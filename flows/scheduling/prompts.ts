@@ -81,7 +81,7 @@ function thirdTimeHint(key: PromptKey): string | undefined {
       return 'Please say yes or no, or press 1 for yes and 2 for no.';
     case 'askDate':
     case 'askRescheduleDate':
-      return `You can say a day such as next Monday or December tenth, or say the earliest and I will find the first opening. ${staff}`;
+      return `You can say a day such as next Monday or December tenth, or the earliest, or type the month and the day on your keypad, four digits, then press pound. ${staff}`;
     case 'noSlotsOnDate':
     case 'timeNotAvailable':
       return `You can say a day such as next Monday or December tenth. ${staff}`;
@@ -132,6 +132,8 @@ function templateFor(key: PromptKey, context: CallMachineContext, options: Reply
       return context.malformedNow.includes('phone')
         ? "You can also type it on your phone's keypad, then press pound."
         : "You can also type it on your phone's keypad, two digits for the month, two for the day and four for the year, then press pound.";
+    case 'dateKeypadHint':
+      return 'If I have the day wrong, you can type the month and the day on your keypad, four digits, then press pound.';
     case 'nameKeypadHint':
       return 'You can also type your last name on your keypad, pressing the key with each letter, then press pound.';
     case 'confirmHeardValues': {

@@ -124,6 +124,7 @@ export const promptKeys = [
   'dateOfBirthMalformed',
   'keypadHint',
   'nameKeypadHint',
+  'dateKeypadHint',
   'confirmHeardValues',
   'sayAgain',
   'verificationFailed',

@@ -83,6 +83,25 @@ export function findAppointmentDate(normalized: string, now: WallTime, options: 
   return undefined;
 }
 
+/**
+ * An appointment day typed on the keypad: month and day ("1216", the next December 16th from today) or with the year
+ * ("12162026"); a date that does not exist or has passed is none.
+ */
+export function appointmentDateFromDigits(digits: string, now: WallTime): WallDate | undefined {
+  if (!/^\d{4}(?:\d{4})?$/.test(digits)) return undefined;
+  const today = wallDateOf(now);
+  const month = Number(digits.slice(0, 2));
+  const day = Number(digits.slice(2, 4));
+  const thisYear = Number(today.slice(0, 4));
+  const years = digits.length === 8 ? [Number(digits.slice(4))] : [thisYear, thisYear + 1];
+  for (const year of years) {
+    if (!isRealDate(year, month, day)) continue;
+    const date = `${year}-${pad(month)}-${pad(day)}`;
+    if (date >= today) return date;
+  }
+  return undefined;
+}
+
 /** The next date (today included, within three months) with this day of the month; with `weekday`, the first that falls on it, if any does. */
 function upcomingDayOfMonth(wanted: number, today: WallDate, weekday?: number): WallDate | undefined {
   const [year, month] = today.split('-').map(Number) as [number, number, number];

@@ -2,7 +2,7 @@
 import { isKeyedLastName } from '../ehr/identity.ts';
 import { specialties } from '../ehr/types.ts';
 import { FrontdeskError } from '../errors.ts';
-import { asksForSoonest, findAppointmentDate } from './appointment-date.ts';
+import { appointmentDateFromDigits, asksForSoonest, findAppointmentDate } from './appointment-date.ts';
 import { choiceFromDigits, findChoice, withoutPronounOne } from './choice.ts';
 import { applyCorrection, splitAtCorrection } from './corrections.ts';
 import { dateOfBirthFromDigits, findDateOfBirth } from './date-of-birth.ts';
@@ -53,6 +53,9 @@ function understandDigits(digits: string, expectation: Expectation, now: string)
       // The order the agent reads them in when it offers the keypad: 1 for family medicine, 2 for cardiology…
       const specialty = specialties[Number(digits) - 1];
       if (specialty) return { specialty };
+    } else if (slot === 'date') {
+      const date = appointmentDateFromDigits(digits, now);
+      if (date) return { date };
     } else if (slot === 'yesNo') {
       const yesNo = yesNoFromDigits(digits);
       if (yesNo !== undefined) return { yesNo };

@@ -184,6 +184,14 @@ describe('rule extractor: appointment dates from Monday, November 30, 2026', () 
     expect(await understand(text, slots)).toEqual(expected);
   });
 
+  it('takes a day typed on the keypad as month and day (the next such date), or with the year; a past or impossible one is none', async () => {
+    expect(await understand(undefined, ['date', 'time'], {}, '1216')).toEqual({ date: '2026-12-16' });
+    expect(await understand(undefined, ['date', 'time'], {}, '0105')).toEqual({ date: '2027-01-05' });
+    expect(await understand(undefined, ['date', 'time'], {}, '12162026')).toEqual({ date: '2026-12-16' });
+    expect(await understand(undefined, ['date', 'time'], {}, '1132')).toEqual({});
+    expect(await understand(undefined, ['date', 'time'], {}, '11292026')).toEqual({});
+  });
+
   it('takes a named day over "earliest", and "earliest" only when a day was asked for', async () => {
     expect(await understand('Friday, the earliest you have', ['date', 'time'])).toEqual({ date: '2026-12-04' });
     expect(await understand('as soon as possible', ['intent'])).toEqual({});
