@@ -175,16 +175,19 @@ export function createCallerMind(persona: Persona, seed: number): CallerMind {
   let dateKeysHeard = false;
   const specialtyWanted = goal.kind === 'book' ? 'family medicine' : 'cardiology';
   const keyed = (question: HeardQuestion): { keys: string } | undefined => {
-    if (!typesNumbers || !(keypadHeard || repeats >= 2)) return undefined;
+    const yesNoKeys = heardNow.includes('press 1 for yes');
+    if (!typesNumbers || !(keypadHeard || yesNoKeys || repeats >= 2)) return undefined;
     const [year, month, day] = patient.dateOfBirth.split('-');
     if (question === 'dateOfBirth') return { keys: `${month}${day}${year}#` };
     if (question === 'birthYear') return { keys: `${year}#` };
     if (question === 'phone') return { keys: `${patient.phoneDigits}#` };
     // Told a name can be typed a key per letter, they type it (the keys that carry its letters).
     if (question === 'lastName') return nameKeysHeard ? { keys: `${keypadKeys(name)}#` } : undefined;
+    // Asked again whether they want staff, with the keys named: the same answer, keyed.
+    if (question === 'human' && yesNoKeys) return { keys: humanDeclined++ < 2 ? '2' : '1' };
     // The third time a choice or a yes/no is asked, the agent says which key is which ("press 1, 2 or 3"; "1 for yes";
     // "1 for family medicine, 2 for cardiology…"): the caller presses the key it named for what they want.
-    if (repeats < 2) return undefined;
+    if (repeats < 2 && !yesNoKeys) return undefined;
     if (question === 'specialty') {
       const key = new RegExp(`\\b(\\d) for ${specialtyWanted}\\b`).exec(heardNow)?.[1];
       return key ? { keys: key } : undefined;

@@ -262,7 +262,8 @@ function templateFor(key: PromptKey, context: CallMachineContext, options: Reply
     case 'noInputGoodbye':
       return "I haven't heard anything, so I'll end the call now. Please call back any time. Goodbye.";
     case 'checkYes':
-      return 'Sorry, I want to be sure I heard you.';
+      // A yes heard unsure may be a misheard no: keys are offered for the answer the agent acts on.
+      return 'Sorry, I want to be sure I heard you. You can also press 1 for yes or 2 for no.';
     case 'symptomAdvisory':
       return 'If your symptoms get worse or this becomes an emergency, hang up and call 9 1 1.';
     case 'askSymptomsNow':

@@ -98,7 +98,7 @@ describe('confidence', () => {
     for (const text of ['cardiology', 'the first one', 'next wednesday', 'nine thirty', 'checkup']) await session.hear({ text });
     expect(agentLines().at(-1)).toMatch(/^To confirm: .*Shall I book it\?$/);
     await session.hear({ text: 'yes', confidence: unsure });
-    expect(agentLines().slice(-2)).toEqual(['Sorry, I want to be sure I heard you.', expect.stringMatching(/^To confirm:/)]);
+    expect(agentLines().slice(-2)).toEqual(['Sorry, I want to be sure I heard you. You can also press 1 for yes or 2 for no.', expect.stringMatching(/^To confirm:/)]);
     expect(tools()).not.toContain('book_appointment:true');
     await session.hear({ text: 'yes', confidence: 0.9 });
     expect(tools()).toContain('book_appointment:true');
@@ -112,7 +112,7 @@ describe('confidence', () => {
     await session.hear({ text: 'the first one' });
     expect(agentLines().at(-1)).toMatch(/^You.d like to cancel .*Is that right\?$/);
     await session.hear({ text: 'yes', confidence: unsure });
-    expect(agentLines().at(-2)).toBe('Sorry, I want to be sure I heard you.');
+    expect(agentLines().at(-2)).toBe('Sorry, I want to be sure I heard you. You can also press 1 for yes or 2 for no.');
     expect(tools()).not.toContain('cancel_appointment:true');
     // Two hearings of yes agree: a caller on a poor line is not asked a third time and then offered staff.
     await session.hear({ text: 'yes', confidence: unsure });
@@ -122,7 +122,7 @@ describe('confidence', () => {
     await session.hear({ text: 'I want to cancel another appointment' });
     await session.hear({ text: 'the first one' });
     await session.hear({ text: 'yes', confidence: unsure });
-    expect(agentLines().at(-2)).toBe('Sorry, I want to be sure I heard you.');
+    expect(agentLines().at(-2)).toBe('Sorry, I want to be sure I heard you. You can also press 1 for yes or 2 for no.');
     expect(tools().filter((tool) => tool === 'cancel_appointment:true')).toHaveLength(1);
   });
 
