@@ -147,14 +147,11 @@ export function createCallerMind(persona: Persona, seed: number): CallerMind {
     return !heardNow.includes(normalisedWords(speakDate(goalDay)));
   };
   let dayRestated = 0;
-  const dayKeys = (): { keys: string } | undefined =>
-    typesNumbers && dateKeysHeard && goalDay && goal.kind !== 'insist' && !tookOtherDay ? { keys: `${goalDay.slice(5, 7)}${goalDay.slice(8, 10)}#` } : undefined;
   /** Having restated the day twice, the caller took another day: from then on that day is the one they want. */
   let tookOtherDay = false;
   const restateDay = (): CallerReply | undefined => {
     if (!wrongDayNamed() || dayRestated >= 2) return undefined;
     dayRestated += 1;
-    // Told the day can be typed, a caller who keys numbers types the month and the day.
     const keys = dayKeys();
     if (keys) return keys;
     return pick([`no, I said ${dayLines()[1] ?? dayLines()[0]}`, `sorry, I meant ${monthDayWords(goalDay!)}`, `no, ${weekday}, ${monthDayWords(goalDay!)} please`]);
@@ -174,6 +171,9 @@ export function createCallerMind(persona: Persona, seed: number): CallerMind {
   let nameKeysHeard = false;
   let dateKeysHeard = false;
   const specialtyWanted = goal.kind === 'book' ? 'family medicine' : 'cardiology';
+  /** Told the day can be typed, a caller who keys numbers types the month and the day of the day they want. */
+  const dayKeys = (): { keys: string } | undefined =>
+    typesNumbers && dateKeysHeard && goalDay && goal.kind !== 'insist' && !tookOtherDay ? { keys: `${goalDay.slice(5, 7)}${goalDay.slice(8, 10)}#` } : undefined;
   const keyed = (question: HeardQuestion): { keys: string } | undefined => {
     const yesNoKeys = heardNow.includes('press 1 for yes');
     if (!typesNumbers || !(keypadHeard || yesNoKeys || repeats >= 2)) return undefined;

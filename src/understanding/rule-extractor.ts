@@ -121,9 +121,9 @@ function understandText(text: string, expectation: Expectation, now: string): Un
   }
 
   const dateIsBirth = (expected.has('dateOfBirth') && !expected.has('date')) || mentionsBirth;
-  // A day that picked an option ("the Thursday one") is the choice, not a new date.
   // "Whatever you have first", asked for a day and naming none: the machine looks up the first day with an opening.
   const soonest = expected.has('date') && result.choice === undefined && !interrupted && asksForSoonest(cleaned);
+  // A day that picked an option ("the Thursday one") is the choice, not a new date.
   if (!dateIsBirth && !phone && (result.choice === undefined || expected.has('date'))) {
     // "The first available" is not the first of the month.
     const date = findAppointmentDate(normalized, now, { dayOnly: expected.has('date') && result.choice === undefined && !soonest });
