@@ -517,6 +517,17 @@ export const unsureYes = {
 
 const say = (key: PromptKey) => ({ type: 'say' as const, params: { key } });
 
+/** The invoke asking for the chosen provider's next days with openings after the day `after` picks. */
+const availableDatesAfter = (after: (context: CallMachineContext) => WallDate) => ({
+  id: 'getAvailableDates',
+  src: 'getAvailableDates',
+  input: ({ context }: { context: CallMachineContext }) => ({
+    sessionId: context.sessionId,
+    providerId: context.booking.provider!.providerId,
+    after: after(context),
+  }),
+});
+
 /**
  * Choosing a date and a free slot with one provider, shared by booking and rescheduling.
  * `chosen` is where a picked slot goes next (relative to the parent state).
@@ -537,14 +548,8 @@ function slotPicking(options: { askKey: PromptKey; chosen: string }): Record<str
     },
     loadingFirstDate: {
       invoke: {
-        id: 'getAvailableDates',
-        src: 'getAvailableDates',
-        input: ({ context }: { context: CallMachineContext }) => ({
-          sessionId: context.sessionId,
-          providerId: context.booking.provider!.providerId,
-          // From the day before today, so today's openings still ahead count: the EHR never offers a time already past.
-          after: context.today ? addDays(context.today, -1) : '2000-01-01',
-        }),
+        // From the day before today, so today's openings still ahead count: the EHR never offers a time already past.
+        ...availableDatesAfter((context) => (context.today ? addDays(context.today, -1) : '2000-01-01')),
         onDone: [
           { guard: 'noneFound', target: '#call.offerHuman' },
           { target: 'loadingSlots', actions: ['takeFirstDate'] },
@@ -570,13 +575,7 @@ function slotPicking(options: { askKey: PromptKey; chosen: string }): Record<str
     },
     loadingDates: {
       invoke: {
-        id: 'getAvailableDates',
-        src: 'getAvailableDates',
-        input: ({ context }: { context: CallMachineContext }) => ({
-          sessionId: context.sessionId,
-          providerId: context.booking.provider!.providerId,
-          after: context.booking.date!,
-        }),
+        ...availableDatesAfter((context) => context.booking.date!),
         onDone: { target: 'chooseDate', actions: ['storeSuggestedDates'] },
         onError: { target: '#call.systemTrouble' },
       },
