@@ -108,6 +108,16 @@ function claimHeardWith(context: CallMachineContext, event: CallEvent): boolean 
   return context.claimHeard === true || confidenceOf(event) !== undefined;
 }
 
+/** Whether this attempt at verification is the last one allowed before the per-call lockout. */
+function onLastAttempt(context: CallMachineContext): boolean {
+  return context.verificationFailures + 1 >= maxVerificationFailures;
+}
+
+/** Whether the claimed last name was typed on the keypad (its keys, not a name). */
+function nameKeyed(context: CallMachineContext): boolean {
+  return isKeyedLastName(context.verification.lastName ?? '');
+}
+
 function heardIdentity(context: CallMachineContext, event: CallEvent) {
   return heardVerification(context.verification, heard(event), { today: context.today, unsure: unsure(event) });
 }
@@ -244,9 +254,8 @@ export function callLineSetup(parts: readonly CallLinePart[]) {
     isVerified: ({ event }) =>
       'output' in event && (event.output as VerifyResult | undefined)?.outcome === 'verified',
     isRecordLocked: ({ event }) => 'output' in event && (event.output as VerifyResult | undefined)?.outcome === 'locked',
-    isLastAllowedFailure: ({ context }) => context.verificationFailures + 1 >= maxVerificationFailures,
-    lastAttemptUnconfirmed: ({ context }) =>
-      context.verificationFailures + 1 >= maxVerificationFailures && context.claimHeard === true && !context.claimConfirmed,
+    isLastAllowedFailure: ({ context }) => onLastAttempt(context),
+    lastAttemptUnconfirmed: ({ context }) => onLastAttempt(context) && context.claimHeard === true && !context.claimConfirmed,
     noInputExhausted: ({ context }) => context.noInputCount >= maxNoInput,
     hasSpecialty: ({ context }) => context.booking.specialty !== undefined,
     noneFound: ({ event }) => 'output' in event && Array.isArray(event.output) && event.output.length === 0,
@@ -297,8 +306,7 @@ export function callLineSetup(parts: readonly CallLinePart[]) {
     }),
     // A value misheard once is offered on the keypad: digits for a number, a key per letter for a name said (not keyed).
     offerKeypadForUnsure: enqueueActions(({ context, enqueue }) => {
-      const name = context.verification.lastName;
-      if (context.unsureFields.includes('lastName') && name !== undefined && !isKeyedLastName(name)) {
+      if (context.unsureFields.includes('lastName') && context.verification.lastName !== undefined && !nameKeyed(context)) {
         enqueue.emit({ type: 'agent.say', key: 'nameKeypadHint', context, repeat: 1 });
       }
       const numbers = context.unsureFields.filter((field) => field !== 'lastName');
@@ -312,7 +320,7 @@ export function callLineSetup(parts: readonly CallLinePart[]) {
     // A name typed on the keypad cannot have been misheard, and its keys are not a name to read back.
     holdWholeClaim: assign({
       unsureFields: ({ context }) =>
-        (['lastName', 'dateOfBirth', 'phone'] as CallMachineContext['unsureFields']).filter((field) => field !== 'lastName' || !isKeyedLastName(context.verification.lastName ?? '')),
+        (['lastName', 'dateOfBirth', 'phone'] as CallMachineContext['unsureFields']).filter((field) => field !== 'lastName' || !nameKeyed(context)),
     }),
     confirmClaim: assign({ claimConfirmed: true, unsureFields: [] }),
     correctClaim: assign(({ context, event }) => ({

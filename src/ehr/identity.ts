@@ -23,9 +23,14 @@ const keypad: Record<string, string> = Object.fromEntries(
   ['abc', 'def', 'ghi', 'jkl', 'mno', 'pqrs', 'tuv', 'wxyz'].flatMap((letters, index) => [...letters].map((letter) => [letter, String(index + 2)])),
 );
 
+/** A last name's key (`lastNameKey`) with each letter as its keypad key; other characters dropped, digits kept if asked. */
+function asKeys(lastName: string, keepDigits: boolean): string {
+  return [...lastNameKey(lastName)].map((character) => keypad[character] ?? (keepDigits && /\d/.test(character) ? character : '')).join('');
+}
+
 /** A last name as the keys of its letters on a phone keypad ("O'Brien" → "627436"); other characters have no key. */
 export function keypadKeys(lastName: string): string {
-  return [...lastNameKey(lastName)].map((character) => keypad[character] ?? '').join('');
+  return asKeys(lastName, false);
 }
 
 /** Whether a claimed last name was typed on the keypad: only the digits 2 to 9, the keys that carry letters. */
@@ -44,7 +49,6 @@ export function lastNameMatches(claimed: string, recorded: string): boolean {
  * the same name typed count against one lock; a name with no letter a keypad carries keeps its own key.
  */
 export function lastNameLockKey(claimed: string): string {
-  const key = lastNameKey(claimed);
-  const keys = [...key].map((character) => keypad[character] ?? (/\d/.test(character) ? character : '')).join('');
-  return /[2-9]/.test(keys) ? keys : key;
+  const keys = asKeys(claimed, true);
+  return /[2-9]/.test(keys) ? keys : lastNameKey(claimed);
 }
