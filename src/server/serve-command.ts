@@ -118,10 +118,16 @@ export async function serveCommand(argv: string[]): Promise<number> {
   }
   process.stdout.write(`frontdesk: listening on ${address} (playground at ${address}/)\n`);
 
+  // A signal during the shutdown (npm passing on the one it got, a second Ctrl-C) must not cut it short: without a
+  // listener, the default action would end the process before calls, recordings and the audit are closed. The
+  // shutdown is bounded by shutdownTimeoutMs.
+  const duringShutdown = (received: NodeJS.Signals) => logger.info({ signal: received }, 'already shutting down');
   const signal = await new Promise<NodeJS.Signals | 'launcher-gone'>((resolve) => {
     const stop = (received: NodeJS.Signals | 'launcher-gone') => {
       process.off('SIGTERM', stop);
       process.off('SIGINT', stop);
+      process.on('SIGTERM', duringShutdown);
+      process.on('SIGINT', duringShutdown);
       stopWatching();
       resolve(received);
     };
@@ -133,5 +139,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   });
   logger.info({ signal }, 'shutting down');
   await closeGracefully(app, { timeoutMs: shutdownTimeoutMs });
+  process.off('SIGTERM', duringShutdown);
+  process.off('SIGINT', duringShutdown);
   return 0;
 }

@@ -62,6 +62,8 @@ async function launch(command: string, args: string[], extraEnv: Record<string, 
   });
   launchers.push(child);
   const output = { text: '' };
+  // Closed once the launcher and the server (which shares its pipes) have both exited and their output is all read.
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   child.stdout!.on('data', (chunk) => (output.text += chunk));
   child.stderr!.on('data', (chunk) => (output.text += chunk));
   const url = await new Promise<string>((resolve, reject) => {
@@ -82,7 +84,12 @@ async function launch(command: string, args: string[], extraEnv: Record<string, 
   });
   expect(server, output.text).toBeDefined();
   started.push(server!);
-  return { child, server: server!, url, output };
+  /** The output once the server is gone: its last lines can still be in the pipe when its pid disappears. */
+  const finalOutput = async (): Promise<string> => {
+    await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    return output.text;
+  };
+  return { child, server: server!, url, output, finalOutput };
 }
 
 /** Servers started by a test, and their launchers: one left running by a failure is stopped, by its pid. */
@@ -96,34 +103,46 @@ describe('signals', () => {
   });
 
   it('SIGTERM to the npm start process shuts the server down gracefully, leaving no process behind', async () => {
-    const { child, server, url, output } = await launch('npm', ['start', '--silent']);
+    const { child, server, url, finalOutput } = await launch('npm', ['start', '--silent']);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
     child.kill('SIGTERM');
     expect(await until(() => !alive(server), 20_000)).toBe(true);
-    expect(output.text).toMatch(/"msg":"shutting down"/);
-    expect(output.text).toMatch(/"msg":"server closed"/);
+    const text = await finalOutput();
+    expect(text).toMatch(/"msg":"shutting down"/);
+    expect(text).toMatch(/"msg":"server closed"/);
   }, 120_000);
 
   it('SIGINT to npm start does the same', async () => {
-    const { child, server, output } = await launch('npm', ['start', '--silent']);
+    const { child, server, finalOutput } = await launch('npm', ['start', '--silent']);
     child.kill('SIGINT');
     expect(await until(() => !alive(server), 20_000)).toBe(true);
-    expect(output.text).toMatch(/"msg":"server closed"/);
+    expect(await finalOutput()).toMatch(/"msg":"server closed"/);
+  }, 120_000);
+
+  it('a second signal during the shutdown does not cut it short', async () => {
+    // Straight to the server (as npm passing on a Ctrl-C, then a second Ctrl-C, would).
+    const { server, finalOutput } = await launch('sh', ['-c', 'node bin/frontdesk.js serve; true']);
+    process.kill(server, 'SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    process.kill(server, 'SIGINT');
+    expect(await until(() => !alive(server), 20_000)).toBe(true);
+    expect(await finalOutput()).toMatch(/"msg":"server closed"/);
   }, 120_000);
 
   it('SIGTERM to the npx frontdesk serve process does the same', async () => {
-    const { child, server, output } = await launch('npx', ['--no-install', 'frontdesk', 'serve']);
+    const { child, server, finalOutput } = await launch('npx', ['--no-install', 'frontdesk', 'serve']);
     child.kill('SIGTERM');
     expect(await until(() => !alive(server), 20_000)).toBe(true);
-    expect(output.text).toMatch(/"msg":"server closed"/);
+    expect(await finalOutput()).toMatch(/"msg":"server closed"/);
   }, 120_000);
 
   it('a shell launched by npm (as npx runs the bin) that dies of SIGTERM takes the server down gracefully too', async () => {
     // dash forks node and dies of the signal without passing it on: the server notices it was re-parented.
-    const { child, server, output } = await launch('sh', ['-c', 'node bin/frontdesk.js serve; true'], { npm_command: 'exec' });
+    const { child, server, finalOutput } = await launch('sh', ['-c', 'node bin/frontdesk.js serve; true'], { npm_command: 'exec' });
     child.kill('SIGTERM');
     expect(await until(() => !alive(server), 20_000)).toBe(true);
-    expect(output.text).toMatch(/"signal":"launcher-gone"/);
-    expect(output.text).toMatch(/"msg":"server closed"/);
+    const text = await finalOutput();
+    expect(text).toMatch(/"signal":"launcher-gone"/);
+    expect(text).toMatch(/"msg":"server closed"/);
   }, 120_000);
 });
