@@ -220,7 +220,9 @@ export function buildGrammar(
     const corrected = `${said} [<correction> ${said}]`;
     rules.set('correction', `(${correctionWords})`);
     const yearAlone = wanted.has('dateOfBirth') && !wanted.has('date') ? ' | [i was born in | born in | in | it was | it is | it\'s] <year>' : '';
-    rules.set('date', wanted.has('date') ? `(${birth} ${corrected} | ${relative} | ${soonest})` : `(${birth} ${corrected}${yearAlone})`);
+    // Only where a day is the question: with the caller's request open too (the greeting), those paths only compete with it.
+    const noDayNamed = wanted.has('intent') ? '' : ` | ${soonest}`;
+    rules.set('date', wanted.has('date') ? `(${birth} ${corrected} | ${relative}${noDayNamed})` : `(${birth} ${corrected}${yearAlone})`);
     top.push('<date>');
   }
   if (wanted.has('time') || wanted.has('date')) {
