@@ -71,8 +71,9 @@ const sharedRules: Record<string, string> = {
   hesitation: '(um | uh | and)',
   kindOfDoctor: '(family doctor | family medicine [doctor] | primary care [doctor] | regular doctor | heart doctor | skin doctor | cardiologist | dermatologist | pediatrician | cardiology | dermatology | pediatrics | kids doctor | doctor)',
   whenSaid: '([on | this | next] <weekday> | today | tomorrow | next week | this week | [as soon as possible])',
-  // How callers put a request: "i want", "i'd like", "can i", "i was hoping to".
-  wanting: "(i (want | need | would like | wanna) | i'd like | can i | could i | i was hoping to | i am calling to | i'm calling to)",
+  // How callers put a request, with its "to" where it has one: "i want to", "i wanna", "can i", "i was hoping to".
+  // One "to" only: with "wanna" and an optional "to" after it, "i want to book" came out as "i wanna to book".
+  wanting: "(i (want | need | would like) to | i wanna | i'd like to | can i | could i | i was hoping to | i am calling to | i'm calling to)",
 };
 
 /** Said before an answer in any state ("um", "hello", "okay so"); "yeah" only where it is not itself the answer. */
@@ -80,31 +81,29 @@ const leadWords = 'um uh okay well so oh hello hi alright actually';
 /** Said after an answer in any state. */
 const closingPhrases = "please | thank you | thanks | thank you very much | that is all | then | is fine | is good | works | will do | you said | that works | i guess | if that's okay";
 
-/** How callers put a request: "i want", "i'd like", "can i", "i was hoping to". */
-
 const intentPhrases = [
-  '[<wanting>] [to] (book | make | schedule | set up) [an | a | another] [new] appointment',
-  '[<wanting>] [to] cancel [my] appointment',
-  '[<wanting>] [to] (reschedule | change | move) [my] appointment',
-  '[<wanting>] [to] (check | know | hear) [my | about my] appointments',
+  '[<wanting> | to] (book | make | schedule | set up) [an | a | another] [new] appointment',
+  '[<wanting> | to] cancel [my] appointment',
+  '[<wanting> | to] (reschedule | change | move) [my] appointment',
+  '[<wanting> | to] (check | know | hear) [my | about my] appointments',
   '(what | when) (are | is) my (appointment | appointments)',
   '(list | check) my appointments',
   '[i (want | need)] an appointment',
   'book | cancel | reschedule | appointment',
   // Requests that name a visit or a kind of doctor rather than "an appointment".
-  '[<wanting>] [to] (book | make | schedule | set up) [an | a] (visit | checkup | check up | physical) [with [a | an | the] <kindOfDoctor>] [<whenSaid>]',
-  '[<wanting>] [to] (see | get in with | come in to see | come in for) [a | an | the | my] (<kindOfDoctor> | checkup | check up | physical | yearly physical) [<whenSaid>]',
-  '[<wanting>] [to] (book | make | schedule | get) [an | a] <kindOfDoctor> appointment [<whenSaid>]',
-  "i (can't | cannot | can not) make [it to] my appointment [[and] [so] [<wanting>] [to] cancel [it]]",
-  '[<wanting>] [to] (cancel | move | change | reschedule) it',
-  '[<wanting>] [to] (move | change) my appointment to (another | a different) (day | time)',
-  '[<wanting>] [to] (move | change) the (day | date | time) of my appointment',
+  '[<wanting> | to] (book | make | schedule | set up) [an | a] (visit | checkup | check up | physical) [with [a | an | the] <kindOfDoctor>] [<whenSaid>]',
+  '[<wanting> | to] (see | get in with | come in to see | come in for) [a | an | the | my] (<kindOfDoctor> | checkup | check up | physical | yearly physical) [<whenSaid>]',
+  '[<wanting> | to] (book | make | schedule | get) [an | a] <kindOfDoctor> appointment [<whenSaid>]',
+  "i (can't | cannot | can not) make [it to] my appointment [[and] [so] [<wanting> | to] cancel [it]]",
+  '[<wanting> | to] (cancel | move | change | reschedule) it',
+  '[<wanting> | to] (move | change) my appointment to (another | a different) (day | time)',
+  '[<wanting> | to] (move | change) the (day | date | time) of my appointment',
   '(can you tell me | i want to know | i would like to know) (what | when) [my] (appointment | appointments) (i have | are | is)',
   'what appointments do i have | when is my next appointment | do i have any appointments',
   // Endings, said where the line asks what else it can do.
   "(that's | that is) (it | all) [thanks | thank you] [bye | goodbye] | nothing else [thanks | thank you] | (i'm | i am) good [thanks | thank you] | no thanks [bye | goodbye] | bye | goodbye",
-  '[<wanting>] [to] (refill | renew | get a refill of | request a refill of) my (prescription | medication | medicine | pills)',
-  '[<wanting>] a [prescription] refill | [a] prescription refill | refill',
+  '[<wanting> | to] (refill | renew | get a refill of | request a refill of) my (prescription | medication | medicine | pills)',
+  "[i (want | need | would like) | i'd like] a [prescription] refill | [a] prescription refill | refill",
   "i am running out of my (prescription | medication | medicine | pills)",
 ];
 
