@@ -10,6 +10,8 @@ import { speak, type CallerVoice } from './voices.ts';
 export interface Exchange {
   question: HeardQuestion;
   heard: string;
+  /** On Twilio, where `heard` is the prompt keys: the agent's words for the turn, from the call log. */
+  words?: string;
   said?: string;
   /** Keys the caller typed instead of speaking. */
   keys?: string;
@@ -83,7 +85,7 @@ export async function runCall(options: CallOptions): Promise<CallRecord> {
         break;
       }
       const turn = await line.hear(sinceMs);
-      const exchange: Exchange = { question: turn.question, heard: turn.heard };
+      const exchange: Exchange = { question: turn.question, heard: turn.heard, ...(line.transport === 'twilio' && turn.words ? { words: turn.words } : {}) };
       record.exchanges.push(exchange);
       if (state === 'closed') {
         record.ending = 'server-closed';

@@ -77,6 +77,7 @@ export function personaFor(name: PersonaName, random: () => number): Persona {
 
 /** The plainest wording: the first alternative. */
 const first: Pick = (values) => values[0]!;
+const monthNamed = /\b(january|february|march|april|may|june|july|august|september|october|november|december)\b/;
 const fillers = ['', '', '', 'um, ', 'uh, ', 'okay so ', 'so ', 'well, ', 'okay, '];
 const yes = ['yes', 'yes please', "yeah, that's right", 'correct', 'sure, go ahead', "yep, that's it", 'yes, that sounds good'];
 const done = ["no, that's all, thank you", 'no thanks, bye', "nope, that's everything. Thanks!", "no, I'm good, thank you", "that's it, thanks. Bye"];
@@ -140,10 +141,11 @@ export function createCallerMind(persona: Persona, seed: number): CallerMind {
 
   /**
    * The agent named a day that is not the one this caller wants (a misheard date): a person says so. Only when the
-   * words name a December date (the bench's month), and not for the caller who takes any day after insisting.
+   * words name a date (a month), and not for the caller who takes any day after insisting. "Friday, January eighth"
+   * for this Friday is as wrong as another December day.
    */
   const wrongDayNamed = (): boolean => {
-    if (!goalDay || goal.kind === 'insist' || tookOtherDay || !/\bdecember\b/.test(heardNow)) return false;
+    if (!goalDay || goal.kind === 'insist' || tookOtherDay || !monthNamed.test(heardNow)) return false;
     return !heardNow.includes(normalisedWords(speakDate(goalDay)));
   };
   let dayRestated = 0;
