@@ -202,7 +202,26 @@ export function createCallerMind(persona: Persona, seed: number): CallerMind {
     return undefined;
   };
 
+  /**
+   * The agent is doing another request than this caller's (theirs was misheard): asked a question only that request asks,
+   * or asked to confirm a cancellation or a booking they did not ask for, a person says what they want instead, twice at
+   * most (then they go along with the question).
+   */
+  let requestRestated = 0;
+  const otherRequest = (question: HeardQuestion): CallerReply | undefined => {
+    if (requestRestated >= 2 || confirmed) return undefined;
+    const booking = goal.kind === 'book' || goal.kind === 'insist';
+    const bookingQuestion = question === 'specialty' || question === 'provider' || question === 'reason' || ((question === 'day' || question === 'time' || question === 'noOpenings') && goal.kind !== 'reschedule');
+    const wrongConfirm = question === 'confirm' && ((goal.kind !== 'cancel' && /\bcancel\b/.test(heardNow)) || (!booking && /\bshall i book\b/.test(heardNow)));
+    const foreign = (!booking && bookingQuestion) || (booking && question === 'whichAppointment') || wrongConfirm;
+    if (!foreign) return undefined;
+    requestRestated += 1;
+    return `no, ${pick(intentLines(goal, '').slice(0, 2))}`;
+  };
+
   const reply = (question: HeardQuestion): CallerReply | undefined => {
+    const instead = otherRequest(question);
+    if (instead) return instead;
     const typed = keyed(question);
     if (typed) return typed;
     switch (question) {
