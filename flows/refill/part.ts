@@ -2,7 +2,7 @@
 import { assign, fromPromise } from 'xstate';
 import type { CareTeamMessage, Medication, MedicationId, MedicationList, PharmacyId, RefillRequest, VerifiedSession } from '../../src/ehr/types.ts';
 import type { OfferedOption } from '../../src/understanding/types.ts';
-import { heard, meta, onSpoke, unsureYes, verifiedSession, type CallLinePart } from '../scheduling/machine.ts';
+import { heard, meta, onSpoke, otherRequest, unsureYes, verifiedSession, type CallLinePart } from '../scheduling/machine.ts';
 import type { CallEvent } from '../scheduling/types.ts';
 import { refillQuestionKeys, type RefillContext, type RefillPromptKey, type RefillSlots } from './types.ts';
 
@@ -107,12 +107,13 @@ const states = {
         },
       },
       choosingMedication: {
-        meta: meta(['medication', 'choice']),
+        meta: meta(['medication', 'choice', 'intent']),
         entry: [say('chooseMedication')],
         on: {
           'caller.spoke': onSpoke([
             { guard: 'heardOfferedMedication', target: 'checkingMedication', actions: ['chooseMedication'] },
             { guard: 'heardValidChoice', target: 'checkingMedication', actions: ['chooseMedication'] },
+            otherRequest,
           ]),
         },
       },

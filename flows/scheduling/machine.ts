@@ -208,6 +208,10 @@ export function callLineSetup(parts: readonly CallLinePart[]) {
   },
   guards: {
     heardIntent: ({ event }) => { const intent = heard(event).intent; return intent !== undefined && served.has(intent); },
+    heardOtherRequest: ({ context, event }) => {
+      const intent = heard(event).intent;
+      return intent !== undefined && served.has(intent) && intent !== context.intent && context.verifiedPatientId !== undefined && !unsure(event);
+    },
     heardOtherIntent: ({ event }) => { const intent = heard(event).intent; return intent !== undefined && !served.has(intent); },
     heardYes: ({ event }) => heard(event).yesNo === true,
     // Asked again after an unsure yes, a second yes (however sure) agrees with the first and is taken.
@@ -516,6 +520,13 @@ const triageTransitions: Array<Record<string, unknown>> = [
     actions: ['holdForTriage', { type: 'say', params: { key: 'symptomAdvisory' } }, { type: 'say', params: { key: 'askSymptomsNow' } }],
   },
 ];
+
+/**
+ * At the first question of a request, another request ("no, I want to check my appointments") starts that one: the
+ * request was misheard at the greeting, or the caller changed their mind. It comes after the state's own answers, and
+ * only heard with confidence (unsure, the question is asked again).
+ */
+export const otherRequest = { guard: 'heardOtherRequest', target: '#call.verified.routing', actions: ['resetForNextRequest'] };
 
 /** A read-back's yes (or yes to a transfer) heard without confidence is checked before it is acted on. */
 export const unsureYes = {
@@ -901,11 +912,12 @@ const schedulingStates: Record<string, any> = {
         always: [{ guard: 'hasSpecialty', target: 'searchingProviders' }, { target: 'askSpecialty' }],
       },
       askSpecialty: {
-        meta: meta(['specialty', 'location']),
+        meta: meta(['specialty', 'location', 'intent']),
         entry: [say('askSpecialty')],
         on: {
           'caller.spoke': onSpoke([
             { guard: 'heardSpecialty', target: 'searchingProviders', actions: ['captureBookingRequest'] },
+            otherRequest,
           ]),
         },
       },
@@ -931,11 +943,12 @@ const schedulingStates: Record<string, any> = {
         },
       },
       chooseProvider: {
-        meta: meta(['choice']),
+        meta: meta(['choice', 'intent']),
         entry: [say('chooseProvider')],
         on: {
           'caller.spoke': onSpoke([
             { guard: 'heardValidChoice', target: 'askDate', actions: ['chooseProvider', say('providerChosen')] },
+            otherRequest,
           ]),
         },
       },
@@ -1015,11 +1028,12 @@ const schedulingStates: Record<string, any> = {
         },
       },
       choosing: {
-        meta: meta(['choice', 'date', 'time']),
+        meta: meta(['choice', 'date', 'time', 'intent']),
         entry: [say('chooseAppointmentToCancel')],
         on: {
           'caller.spoke': onSpoke([
             { guard: 'heardValidChoice', target: 'confirming', actions: ['selectAppointment'] },
+            otherRequest,
           ]),
         },
       },
@@ -1073,11 +1087,12 @@ const schedulingStates: Record<string, any> = {
         },
       },
       choosing: {
-        meta: meta(['choice', 'date', 'time']),
+        meta: meta(['choice', 'date', 'time', 'intent']),
         entry: [say('chooseAppointmentToReschedule')],
         on: {
           'caller.spoke': onSpoke([
             { guard: 'heardValidChoice', target: 'askDate', actions: ['selectAppointment', 'prepareReschedule'] },
+            otherRequest,
           ]),
         },
       },
