@@ -46,7 +46,7 @@ function lastDone<K extends DoneItem['kind']>(context: CallMachineContext, kind:
  * What a question adds the third time in a row it is asked (the loop guard's change of strategy): what the caller can
  * say or key in, and that staff can take over. Undefined keeps the words as they are.
  */
-function thirdTimeHint(key: PromptKey): string | undefined {
+function thirdTimeHint(key: PromptKey, context: CallMachineContext, limit: number): string | undefined {
   const staff = 'If you prefer, say staff and I will connect you with a person.';
   switch (key) {
     case 'greeting':
@@ -68,8 +68,12 @@ function thirdTimeHint(key: PromptKey): string | undefined {
     case 'chooseProvider':
     case 'chooseSlot':
     case 'chooseAppointmentToCancel':
-    case 'chooseAppointmentToReschedule':
-      return `You can say the first, the second or the third, or press 1, 2 or 3. ${staff}`;
+    case 'chooseAppointmentToReschedule': {
+      // As many places and keys as options were offered: with two doctors, "the third" is no answer.
+      const count = choiceCount(context, limit);
+      const places = ['the first', 'the second', 'the third', 'the fourth', 'the fifth'].slice(0, count);
+      return `You can say ${speakList(places, 'or')}, or ${choiceKeysHint(count)}. ${staff}`;
+    }
     case 'confirmHeardValues':
     case 'confirmBooking':
     case 'confirmCancel':
@@ -98,8 +102,31 @@ function thirdTimeHint(key: PromptKey): string | undefined {
  */
 export function renderReply(key: PromptKey, context: CallMachineContext, options: ReplyOptions = defaultReplyOptions, repeat = 1): string {
   const words = templateFor(key, context, options);
-  const hint = repeat >= 3 ? thirdTimeHint(key) : undefined;
+  const hint = repeat >= 3 ? thirdTimeHint(key, context, options.maxSpokenOptions) : repeat === 2 ? secondTimeHint(key, context, options.maxSpokenOptions) : undefined;
   return hint ? `${words} ${hint}` : words;
+}
+
+/** Choices are asked with their keys the second time: "the first one" is short and easily lost on a phone line. */
+function secondTimeHint(key: PromptKey, context: CallMachineContext, limit: number): string | undefined {
+  switch (key) {
+    case 'chooseProvider':
+    case 'chooseSlot':
+    case 'chooseAppointmentToCancel':
+    case 'chooseAppointmentToReschedule':
+      return `You can also ${choiceKeysHint(choiceCount(context, limit))}.`;
+    default:
+      return undefined;
+  }
+}
+
+/** How many options the question said aloud (all offered, up to the spoken limit). */
+function choiceCount(context: CallMachineContext, limit: number): number {
+  return Math.max(2, Math.min(context.offered.length, limit));
+}
+
+/** "press 1 or 2", "press 1, 2 or 3". */
+function choiceKeysHint(count: number): string {
+  return `press ${speakList(Array.from({ length: count }, (_, index) => String(index + 1)), 'or')}`;
 }
 
 function templateFor(key: PromptKey, context: CallMachineContext, options: ReplyOptions): string {
