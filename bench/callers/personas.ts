@@ -178,7 +178,9 @@ export function createCallerMind(persona: Persona, seed: number): CallerMind {
     typesNumbers && dateKeysHeard && goalDay && goal.kind !== 'insist' && !tookOtherDay ? { keys: `${goalDay.slice(5, 7)}${goalDay.slice(8, 10)}#` } : undefined;
   const keyed = (question: HeardQuestion): { keys: string } | undefined => {
     const yesNoKeys = heardNow.includes('press 1 for yes');
-    if (!typesNumbers || !(keypadHeard || yesNoKeys || repeats >= 2)) return undefined;
+    // "You can also press 1 or 2": a choice asked again names its keys.
+    const choiceKeys = /\bpress 1(?: or|,) 2\b/.test(heardNow);
+    if (!typesNumbers || !(keypadHeard || yesNoKeys || choiceKeys || repeats >= 2)) return undefined;
     const [year, month, day] = patient.dateOfBirth.split('-');
     if (question === 'dateOfBirth') return { keys: `${month}${day}${year}#` };
     if (question === 'birthYear') return { keys: `${year}#` };
@@ -187,9 +189,9 @@ export function createCallerMind(persona: Persona, seed: number): CallerMind {
     if (question === 'lastName') return nameKeysHeard ? { keys: `${keypadKeys(name)}#` } : undefined;
     // Asked again whether they want staff, with the keys named: the same answer, keyed.
     if (question === 'human' && yesNoKeys) return { keys: humanDeclined++ < 2 ? '2' : '1' };
-    // The third time a choice or a yes/no is asked, the agent says which key is which ("press 1, 2 or 3"; "1 for yes";
-    // "1 for family medicine, 2 for cardiology…"): the caller presses the key it named for what they want.
-    if (repeats < 2 && !yesNoKeys) return undefined;
+    // A choice asked again, or a yes/no or kind of doctor the third time, comes with its keys ("press 1 or 2"; "1 for
+    // yes"; "1 for family medicine, 2 for cardiology…"): the caller presses the key it named for what they want.
+    if (repeats < 2 && !yesNoKeys && !choiceKeys) return undefined;
     if (question === 'specialty') {
       const key = new RegExp(`\\b(\\d) for ${specialtyWanted}\\b`).exec(heardNow)?.[1];
       return key ? { keys: key } : undefined;
