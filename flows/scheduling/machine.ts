@@ -1,5 +1,5 @@
 // The scheduling flow's statechart: greet → intent → verify → act (under `verified` only) → anything else → goodbye.
-import { and, assign, enqueueActions, fromPromise, setup, type AnyActorLogic, type AnyStateMachine, type EventObject } from 'xstate';
+import { and, assign, enqueueActions, fromPromise, not, setup, type AnyActorLogic, type AnyStateMachine, type EventObject } from 'xstate';
 import { addDays, type WallDate } from '../../src/clock.ts';
 import type {
   Appointment,
@@ -208,10 +208,7 @@ export function callLineSetup(parts: readonly CallLinePart[]) {
   },
   guards: {
     heardIntent: ({ event }) => { const intent = heard(event).intent; return intent !== undefined && served.has(intent); },
-    heardOtherRequest: ({ context, event }) => {
-      const intent = heard(event).intent;
-      return intent !== undefined && served.has(intent) && intent !== context.intent && context.verifiedPatientId !== undefined && !unsure(event);
-    },
+    requestChanged: ({ context, event }) => heard(event).intent !== context.intent,
     heardOtherIntent: ({ event }) => { const intent = heard(event).intent; return intent !== undefined && !served.has(intent); },
     heardYes: ({ event }) => heard(event).yesNo === true,
     // Asked again after an unsure yes, a second yes (however sure) agrees with the first and is taken.
@@ -526,7 +523,11 @@ const triageTransitions: Array<Record<string, unknown>> = [
  * request was misheard at the greeting, or the caller changed their mind. It comes after the state's own answers, and
  * only heard with confidence (unsure, the question is asked again).
  */
-export const otherRequest = { guard: 'heardOtherRequest', target: '#call.verified.routing', actions: ['resetForNextRequest'] };
+export const otherRequest = {
+  guard: and(['heardIntent', 'isVerifiedCaller', 'requestChanged', not('unsureHearing')]),
+  target: '#call.verified.routing',
+  actions: ['resetForNextRequest'],
+};
 
 /** A read-back's yes (or yes to a transfer) heard without confidence is checked before it is acted on. */
 export const unsureYes = {

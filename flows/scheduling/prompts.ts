@@ -1,6 +1,6 @@
 // The scheduling flow's words per prompt key: short sentences for the ear, no PHI beyond what the caller just said.
 import { completeDateOfBirth } from '../../machines/verification.ts';
-import { speakBirthDate, speakDate, speakDateTime, speakList, speakPhone, speakTime, spellCode } from '../../src/dialog/speech.ts';
+import { speakBirthDate, speakDate, speakDateTime, speakList, speakOrdinal, speakPhone, speakTime, spellCode } from '../../src/dialog/speech.ts';
 import { specialties, type Appointment, type Slot } from '../../src/ehr/types.ts';
 import { defaultReplyOptions, type ReplyOptions } from '../../src/flow/types.ts';
 import type { CallMachineContext, DoneItem, PromptKey } from './types.ts';
@@ -48,6 +48,12 @@ function lastDone<K extends DoneItem['kind']>(context: CallMachineContext, kind:
  */
 function thirdTimeHint(key: PromptKey, context: CallMachineContext, limit: number): string | undefined {
   const staff = 'If you prefer, say staff and I will connect you with a person.';
+  if (keyedChoices.has(key)) {
+    // As many places and keys as options were offered: with two doctors, "the third" is no answer.
+    const count = choiceCount(context, limit);
+    const places = Array.from({ length: count }, (_, index) => `the ${speakOrdinal(index + 1)}`);
+    return `You can say ${speakList(places, 'or')}, or ${choiceKeysHint(count)}. ${staff}`;
+  }
   switch (key) {
     case 'greeting':
     case 'askIntent':
@@ -65,15 +71,6 @@ function thirdTimeHint(key: PromptKey, context: CallMachineContext, limit: numbe
     case 'askSpecialty':
       // A kind of doctor misheard twice can be keyed: the digits follow the list's order.
       return `You can also press ${speakList(specialties.map((name, index) => `${index + 1} for ${name}`), 'or')}. ${staff}`;
-    case 'chooseProvider':
-    case 'chooseSlot':
-    case 'chooseAppointmentToCancel':
-    case 'chooseAppointmentToReschedule': {
-      // As many places and keys as options were offered: with two doctors, "the third" is no answer.
-      const count = choiceCount(context, limit);
-      const places = ['the first', 'the second', 'the third', 'the fourth', 'the fifth'].slice(0, count);
-      return `You can say ${speakList(places, 'or')}, or ${choiceKeysHint(count)}. ${staff}`;
-    }
     case 'confirmHeardValues':
     case 'confirmBooking':
     case 'confirmCancel':
@@ -106,17 +103,12 @@ export function renderReply(key: PromptKey, context: CallMachineContext, options
   return hint ? `${words} ${hint}` : words;
 }
 
+/** The questions that pick one of the options just offered, which the keypad can answer. */
+const keyedChoices: ReadonlySet<PromptKey> = new Set(['chooseProvider', 'chooseSlot', 'chooseAppointmentToCancel', 'chooseAppointmentToReschedule']);
+
 /** Choices are asked with their keys the second time: "the first one" is short and easily lost on a phone line. */
 function secondTimeHint(key: PromptKey, context: CallMachineContext, limit: number): string | undefined {
-  switch (key) {
-    case 'chooseProvider':
-    case 'chooseSlot':
-    case 'chooseAppointmentToCancel':
-    case 'chooseAppointmentToReschedule':
-      return `You can also ${choiceKeysHint(choiceCount(context, limit))}.`;
-    default:
-      return undefined;
-  }
+  return keyedChoices.has(key) ? `You can also ${choiceKeysHint(choiceCount(context, limit))}.` : undefined;
 }
 
 /** How many options the question said aloud (all offered, up to the spoken limit). */
