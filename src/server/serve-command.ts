@@ -107,28 +107,17 @@ export async function serveCommand(argv: string[]): Promise<number> {
     // Call logs hold PHI: kept only with a recording key to encrypt them (FRONTDESK_RECORDINGS=none keeps none).
     ...(config.recordings.key ? { callLogs: callLogSettings(config.dataDir, config.recordings.key) } : {}),
   });
-  let address: string;
-  try {
-    address = await app.listen({ port: config.server.port, host: config.server.host });
-  } catch (error) {
-    await app.close();
-    await call.close();
-    const reason = error instanceof Error ? error.message : String(error);
-    return fail(`cannot listen on ${config.server.host}:${config.server.port} (HOST, PORT): ${reason}`);
-  }
-  process.stdout.write(`frontdesk: listening on ${address} (playground at ${address}/)\n`);
-
-  // A signal during the shutdown (npm passing on the one it got, a second Ctrl-C) must not cut it short: without a
-  // listener, the default action would end the process before calls, recordings and the audit are closed. The
-  // shutdown is bounded by shutdownTimeoutMs.
+  // Signals are taken before the server says it is listening: a Ctrl-C (or npm passing one on) that came between the
+  // "listening" line and the handlers met the default action, and the process ended with nothing closed (the signals
+  // test saw it under load). A signal during the shutdown (npm passing on the one it got, a second Ctrl-C) must not cut
+  // it short either; the shutdown is bounded by shutdownTimeoutMs.
   const duringShutdown = (received: NodeJS.Signals) => logger.info({ signal: received }, 'already shutting down');
-  const signal = await new Promise<NodeJS.Signals | 'launcher-gone'>((resolve) => {
+  let release = (): void => {};
+  const stopped = new Promise<NodeJS.Signals | 'launcher-gone'>((resolve) => {
     const stop = (received: NodeJS.Signals | 'launcher-gone') => {
-      process.off('SIGTERM', stop);
-      process.off('SIGINT', stop);
+      release();
       process.on('SIGTERM', duringShutdown);
       process.on('SIGINT', duringShutdown);
-      stopWatching();
       resolve(received);
     };
     process.on('SIGTERM', stop);
@@ -136,7 +125,24 @@ export async function serveCommand(argv: string[]): Promise<number> {
     // npm's shell may die of the signal without passing it on: the server is then re-parented, and stops the same way.
     // The environment is read here, not in config: it says how the process was launched, not how it is configured.
     const stopWatching = watchLauncher({ launchedByNpm: launchedByNpm(process.env), onGone: () => stop('launcher-gone') });
+    release = () => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      stopWatching();
+    };
   });
+  let address: string;
+  try {
+    address = await app.listen({ port: config.server.port, host: config.server.host });
+  } catch (error) {
+    release();
+    await app.close();
+    await call.close();
+    const reason = error instanceof Error ? error.message : String(error);
+    return fail(`cannot listen on ${config.server.host}:${config.server.port} (HOST, PORT): ${reason}`);
+  }
+  process.stdout.write(`frontdesk: listening on ${address} (playground at ${address}/)\n`);
+  const signal = await stopped;
   logger.info({ signal }, 'shutting down');
   await closeGracefully(app, { timeoutMs: shutdownTimeoutMs });
   process.off('SIGTERM', duringShutdown);
