@@ -27,6 +27,8 @@ export type DecoderKind = 'grammar' | 'free';
 export interface PooledDecoder {
   readonly pointer: NativePointer;
   readonly kind: DecoderKind;
+  /** The band whose arguments it was loaded with, or "shared" when both bands load the same (no telephone adaptation). */
+  readonly loadedFor: Band | 'shared';
   /** Compiled grammar searches, oldest first. */
   readonly searches: string[];
   readonly addedWords: Set<string>;
@@ -44,8 +46,12 @@ const leanDictionaryWord = 'a';
 /** Idle free-search decoders kept: few turns run without a grammar, and each holds ~95 MB. */
 const maxIdleFreeDecoders = 2;
 
+/** Decoder arguments that apply to one band only, e.g. an MLLR transform (`-mllr`) for telephone audio. */
+export type BandArguments = Partial<Record<Band, string[]>>;
+
 export class DecoderPool {
-  private readonly idle: Record<DecoderKind, PooledDecoder[]> = { grammar: [], free: [] };
+  /** Idle decoders by the band they were loaded for: a transform is part of a decoder's model, so bands with different arguments do not share decoders. */
+  private readonly idle = new Map<string, PooledDecoder[]>();
   private closed = false;
   private leanDictionary: string | undefined;
   /** The latest cepstral mean per band: each utterance starts from what the previous one of its band ended with. */
@@ -55,21 +61,35 @@ export class DecoderPool {
     private readonly library: PocketSphinxLibrary,
     private readonly decoderArguments: string[],
     private readonly maxIdleDecoders: number,
+    private readonly bandArguments: BandArguments = {},
   ) {}
+
+  /** What a stream of `band` loads: the band itself when it has arguments of its own (either band), else the shared decoders. */
+  private loadedFor(band: Band): Band | 'shared' {
+    return this.bandArguments.narrowband || this.bandArguments.wideband ? band : 'shared';
+  }
+
+  private idleList(kind: DecoderKind, loadedFor: Band | 'shared'): PooledDecoder[] {
+    const key = `${kind}:${loadedFor}`;
+    let list = this.idle.get(key);
+    if (!list) this.idle.set(key, (list = []));
+    return list;
+  }
 
   /**
    * A decoder ready to listen with `grammar` (or the generic LM when null). A lean decoder is reused only when it has
    * the grammar compiled or already holds all its words: PocketSphinx 5prealpha crashes compiling a grammar after words
    * were added to a decoder that has a search, so words go only into fresh decoders, before their first grammar.
    */
-  async open(grammar: Grammar | null, pronunciations: Map<string, string>, vocabulary?: Vocabulary): Promise<{ decoder: PooledDecoder; ready: boolean }> {
+  async open(grammar: Grammar | null, pronunciations: Map<string, string>, vocabulary?: Vocabulary, band: Band = 'wideband'): Promise<{ decoder: PooledDecoder; ready: boolean }> {
+    const loadedFor = this.loadedFor(band);
     if (grammar === null) {
-      const decoder = await this.acquire('free');
+      const decoder = await this.acquire('free', loadedFor);
       return { decoder, ready: this.library.setSearch(decoder.pointer, freeSearchName) };
     }
     const name = searchName(grammar);
     const words = new Set([...grammar.words, ...pronunciations.keys()]);
-    const idle = this.idle.grammar;
+    const idle = this.idleList('grammar', loadedFor);
     let index = lastIndexWhere(idle, (decoder) => decoder.searches.includes(name));
     if (index < 0) index = lastIndexWhere(idle, (decoder) => [...words].every((word) => decoder.addedWords.has(word)));
     if (index >= 0) {
@@ -78,20 +98,21 @@ export class DecoderPool {
     }
     // A fresh decoder learns the whole vocabulary now, before its first search: later grammars made of those words compile
     // in it too, so decoders serve any turn and their number follows the streams open at once, not streams per grammar.
-    const decoder = await this.acquire('grammar', true);
+    const decoder = await this.acquire('grammar', loadedFor, true);
     return { decoder, ready: await this.useGrammar(decoder, grammar, pronunciations, vocabulary) };
   }
 
-  private async acquire(kind: DecoderKind, fresh = false): Promise<PooledDecoder> {
-    const reused = fresh ? undefined : this.idle[kind].pop();
+  private async acquire(kind: DecoderKind, loadedFor: Band | 'shared', fresh = false): Promise<PooledDecoder> {
+    const reused = fresh ? undefined : this.idleList(kind, loadedFor).pop();
     if (reused) return reused;
-    const pointer = await this.library.createDecoder(this.decoderArguments, kind === 'grammar' ? { dictionary: this.leanDictionaryFile() } : undefined);
-    if (!this.bandMeans.has('wideband')) {
+    const argumentsForBand = loadedFor === 'shared' ? this.decoderArguments : [...this.decoderArguments, ...(this.bandArguments[loadedFor] ?? [])];
+    const pointer = await this.library.createDecoder(argumentsForBand, kind === 'grammar' ? { dictionary: this.leanDictionaryFile() } : undefined);
+    if (!this.bandMeans.has('wideband') && loadedFor !== 'narrowband') {
       const modelMean = this.library.cepstralMean(pointer);
       if (modelMean) this.bandMeans.set('wideband', modelMean);
     }
     // A lean decoder already knows its dictionary's one word: adding it again fails, and counting it missing would make every later grammar need a fresh decoder.
-    return { pointer, kind, searches: [], addedWords: new Set(kind === 'grammar' ? [leanDictionaryWord] : []) };
+    return { pointer, kind, loadedFor, searches: [], addedWords: new Set(kind === 'grammar' ? [leanDictionaryWord] : []) };
   }
 
   /** Starts the decoder's feature normalisation from the band's latest mean (a reused decoder may come from the other band). */
@@ -109,7 +130,7 @@ export class DecoderPool {
   /** Returns a decoder whose utterance has ended; it is freed instead when the pool is full or closed. */
   release(decoder: PooledDecoder): void {
     if (this.closed) return this.library.freeDecoder(decoder.pointer);
-    const idle = this.idle[decoder.kind];
+    const idle = this.idleList(decoder.kind, decoder.loadedFor);
     idle.push(decoder);
     // The least recently used goes: the newest carries the grammars callers are at now.
     while (idle.length > (decoder.kind === 'grammar' ? this.maxIdleDecoders : maxIdleFreeDecoders)) this.library.freeDecoder(idle.shift()!.pointer);
@@ -164,9 +185,10 @@ export class DecoderPool {
    * Loads `count` lean decoders that know `vocabulary`, one after another, into the idle list, so the first turns of a
    * burst of calls (each needing a decoder at once) do not all wait for model loads. Stops early if the pool closes.
    */
-  async prewarm(count: number, vocabulary: Vocabulary): Promise<void> {
-    for (let loaded = 0; loaded < count && !this.closed && this.idle.grammar.length < this.maxIdleDecoders; loaded += 1) {
-      const decoder = await this.acquire('grammar', true);
+  async prewarm(count: number, vocabulary: Vocabulary, band: Band = 'wideband'): Promise<void> {
+    const loadedFor = this.loadedFor(band);
+    for (let loaded = 0; loaded < count && !this.closed && this.idleList('grammar', loadedFor).length < this.maxIdleDecoders; loaded += 1) {
+      const decoder = await this.acquire('grammar', loadedFor, true);
       await this.learn(decoder, vocabularyWords(vocabulary), vocabulary.pronunciations);
       this.release(decoder);
     }
@@ -174,7 +196,7 @@ export class DecoderPool {
 
   close(): void {
     this.closed = true;
-    for (const decoder of [...this.idle.grammar.splice(0), ...this.idle.free.splice(0)]) this.library.freeDecoder(decoder.pointer);
+    for (const list of this.idle.values()) for (const decoder of list.splice(0)) this.library.freeDecoder(decoder.pointer);
   }
 
   /** A one-word dictionary for lean decoders, written once per process (PocketSphinx needs a file; grammars add the rest). */

@@ -1,4 +1,6 @@
 // Offline speech-to-text: CMU PocketSphinx in-process, listening with a per-state grammar built from the call's expectation.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { FrontdeskError } from '../errors.ts';
 import type { PcmFrame } from '../audio/types.ts';
 import { acquireResampler } from '../audio/resampler-pool.ts';
@@ -33,7 +35,19 @@ export interface PocketSphinxSttOptions extends PocketSphinxPaths, GrammarOption
   secondPass?: 'never' | 'wideband' | 'all';
   /** Told each time a second pass runs (benchmarks, metrics); in-process only. */
   onSecondPass?: () => void;
+  /**
+   * An MLLR transform (sphinxtrain's `mllr_solve` output) of the acoustic model for telephone audio (under 16 kHz), whose
+   * upsampled band stops at 4 kHz where the model's reaches 6.8 kHz; default `telephoneAdaptationFile`, null for none.
+   * Telephone and wideband streams then load decoders of their own.
+   */
+  telephoneAdaptation?: string | null;
 }
+
+/**
+ * The telephone transform shipped with frontdesk, made by `npm run adapt:telephone` from synthesized speech (voices
+ * that neither caller corpus uses) at 8 kHz μ-law; docs/offline-stt.md gives what it changed.
+ */
+export const telephoneAdaptationFile = fileURLToPath(new URL('./models/en-us-telephone.mllr', import.meta.url));
 
 /** Samples handed to the decoder per native call (0.25 s at 16 kHz): few calls, partials still timely. */
 const samplesPerDecodeCall = 4000;
@@ -44,7 +58,9 @@ const defaultDecoderArguments = ['-wip', '0.2'];
 /** Creates the offline STT; throws CONFIG_INVALID when the Debian packages are missing. */
 export function createPocketSphinxStt(options: PocketSphinxSttOptions = {}): SpeechToText {
   const library = loadPocketSphinx(options);
-  const pool = new DecoderPool(library, options.decoderArguments ?? defaultDecoderArguments, options.maxIdleDecoders ?? 2);
+  const adaptation = options.telephoneAdaptation === undefined ? telephoneAdaptationFile : options.telephoneAdaptation;
+  if (adaptation !== null && !existsSync(adaptation)) throw new FrontdeskError('CONFIG_INVALID', `the telephone adaptation ${adaptation} was not found`);
+  const pool = new DecoderPool(library, options.decoderArguments ?? defaultDecoderArguments, options.maxIdleDecoders ?? 2, adaptation === null ? {} : { narrowband: ['-mllr', adaptation] });
   // CMUdict (134k words) is parsed now, while nobody is waiting, rather than on the main thread in the first caller's turn.
   void dictionaryPronunciations(library.files.dictionary).catch(() => {});
   const grammarOptions: GrammarOptions = { names: options.names, spelling: options.spelling };
@@ -56,9 +72,13 @@ export function createPocketSphinxStt(options: PocketSphinxSttOptions = {}): Spe
     return vocabulary;
   };
   if (options.warmDecoders) {
-    const count = options.warmDecoders;
+    // With a telephone transform each band loads its own decoders: half the warm ones for each.
+    const count = adaptation === null ? options.warmDecoders : Math.ceil(options.warmDecoders / 2);
     void sharedVocabulary()
-      .then((words) => pool.prewarm(count, words))
+      .then(async (words) => {
+        await pool.prewarm(count, words, 'wideband');
+        if (adaptation !== null) await pool.prewarm(count, words, 'narrowband');
+      })
       .catch(() => {});
   }
   return {
@@ -112,14 +132,14 @@ async function openStream(
   const { grammar, pronunciations } = await prepareGrammar(library, options.expectation, grammarOptions, espeakCommand);
   // libsamplerate's sinc at medium quality, a converter from the process's pool; a pass-through at 16 kHz.
   const resampler = await acquireResampler({ inputSampleRate: options.sampleRate, outputSampleRate: decoderSampleRate, quality: 'medium' });
-  const { decoder, ready } = await pool.open(grammar, pronunciations, vocabulary);
+  const band = options.sampleRate < decoderSampleRate ? 'narrowband' : 'wideband';
+  const { decoder, ready } = await pool.open(grammar, pronunciations, vocabulary, band);
   if (!ready && decoder.kind === 'grammar') {
     // A grammar PocketSphinx rejects (never seen: every word is checked against CMUdict first) falls back to the generic LM.
     pool.release(decoder);
     resampler.close();
     return openStream(library, pool, grammarOptions, espeakCommand, { ...options, expectation: undefined }, vocabulary, secondPass);
   }
-  const band = options.sampleRate < decoderSampleRate ? 'narrowband' : 'wideband';
   pool.prepareBand(decoder, band);
   if (!library.startUtterance(decoder.pointer)) {
     pool.discard(decoder);
@@ -248,7 +268,7 @@ class PocketSphinxStream implements SttStream {
     const expectation = this.options.expectation as NonNullable<SttStreamOptions['expectation']>;
     let decoder: PooledDecoder | undefined;
     try {
-      const opened = await this.pool.open(null, new Map());
+      const opened = await this.pool.open(null, new Map(), undefined, this.band);
       decoder = opened.decoder;
       if (!opened.ready || this.isClosed()) throw new Error('no second pass');
       this.pool.prepareBand(decoder, this.band);
