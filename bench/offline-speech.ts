@@ -103,14 +103,17 @@ function valuesOf(text: string, expectation: Expectation): string {
   return JSON.stringify(Object.fromEntries(Object.entries(values).sort(([left], [right]) => left.localeCompare(right))));
 }
 
-export async function benchmarkOfflineSpeech(options: { modes?: RecognizerMode[]; synthesizers?: string[]; sampleRates?: Array<16000 | 8000> } = {}): Promise<OfflineSpeechBenchmark> {
+export async function benchmarkOfflineSpeech(
+  options: { modes?: RecognizerMode[]; synthesizers?: string[]; sampleRates?: Array<16000 | 8000>; telephoneAdaptation?: string | null } = {},
+): Promise<OfflineSpeechBenchmark> {
   const modes = options.modes ?? ['grammar', 'combined', 'language-model'];
   const sampleRates = options.sampleRates ?? [16000, 8000];
   const voices = (await availableSynthesizers()).filter((synthesizer) => !options.synthesizers || options.synthesizers.includes(synthesizer.id));
   const secondPasses = { count: 0 };
+  const adaptation = options.telephoneAdaptation === undefined ? {} : { telephoneAdaptation: options.telephoneAdaptation };
   const recognizers: Record<'grammar' | 'combined', SpeechToText> = {
-    grammar: createPocketSphinxStt({ names: corpusNames, secondPass: 'never' }),
-    combined: createPocketSphinxStt({ names: corpusNames, secondPass: 'all', onSecondPass: () => (secondPasses.count += 1) }),
+    grammar: createPocketSphinxStt({ names: corpusNames, secondPass: 'never', ...adaptation }),
+    combined: createPocketSphinxStt({ names: corpusNames, secondPass: 'all', onSecondPass: () => (secondPasses.count += 1), ...adaptation }),
   };
   // Warm the decoder pools so model loading is not counted as decoding.
   const warm = await callerUtterance('yes', { sampleRate: 16000 });
@@ -258,6 +261,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     modes,
     synthesizers: synthesizersArgument?.slice('--synthesizers='.length).split(','),
     sampleRates: ratesArgument?.slice('--rates='.length).split(',').map((rate) => (rate === '8000' ? 8000 : 16000)),
+    // `--telephone-adaptation=none`: 8 kHz audio through the plain wideband model, as before the telephone transform.
+    ...(process.argv.includes('--telephone-adaptation=none') ? { telephoneAdaptation: null } : {}),
   });
   const directory = join(dirname(fileURLToPath(import.meta.url)), 'results');
   const output = join(directory, process.argv.find((argument) => argument.startsWith('--out='))?.slice('--out='.length) ?? 'offline-speech.json');

@@ -76,6 +76,7 @@ export const configVariables = [
   'FRONTDESK_VAD_PAD_MS',
   'FRONTDESK_VAD_FLOOR_DBFS',
   'FRONTDESK_STT_THREADS',
+  'FRONTDESK_STT_PHONE_ADAPTATION',
   'FRONTDESK_EHR',
   'FRONTDESK_FHIR_URL',
   'FRONTDESK_FHIR_CLIENT_ID',
@@ -98,6 +99,8 @@ export interface Config {
     fallbacks: SttProviderName[];
     /** Worker threads decoding offline speech; unset: one per core (1–4). */
     offlineThreads?: number;
+    /** The offline recognizer's transform for telephone audio: a file, null for none; unset: the one shipped. */
+    offlinePhoneAdaptation?: string | null;
   };
   tts: { provider: TtsProviderName; fallbacks: TtsProviderName[] };
   llm: {
@@ -493,6 +496,7 @@ export function loadConfig(env: Environment = process.env, overrides: ConfigOver
   const thresholdText = read('FRONTDESK_VAD_THRESHOLD');
   const floorText = read('FRONTDESK_VAD_FLOOR_DBFS');
   const sttThreadsText = read('FRONTDESK_STT_THREADS');
+  const phoneAdaptationText = read('FRONTDESK_STT_PHONE_ADAPTATION');
   const logLevelText = read('LOG_LEVEL');
   const publicUrl = optionalUrl('FRONTDESK_PUBLIC_URL');
   const maxCallsText = read('FRONTDESK_MAX_CALLS');
@@ -520,6 +524,7 @@ export function loadConfig(env: Environment = process.env, overrides: ConfigOver
       provider: stt,
       fallbacks: sttFallbacks,
       ...(sttThreadsText === undefined ? {} : { offlineThreads: parseWith('FRONTDESK_STT_THREADS', sttThreadsText, integer(1, 64), 'a whole number from 1 to 64') }),
+      ...(phoneAdaptationText === undefined ? {} : { offlinePhoneAdaptation: phoneAdaptationText === 'none' ? null : phoneAdaptationText }),
     },
     tts: { provider: tts, fallbacks: ttsFallbacks },
     llm: {

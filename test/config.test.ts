@@ -57,6 +57,12 @@ describe('loadConfig defaults', () => {
     expect(load({ FRONTDESK_VAD_FLOOR_DBFS: 'OFF' }).vad.silenceFloorDbfs).toBeNull();
   });
 
+  it('reads the telephone transform of offline speech: a file, or none', () => {
+    expect(load({}).stt.offlinePhoneAdaptation).toBeUndefined();
+    expect(load({ FRONTDESK_STT_PHONE_ADAPTATION: '/srv/clinic-phone.mllr' }).stt.offlinePhoneAdaptation).toBe('/srv/clinic-phone.mllr');
+    expect(load({ FRONTDESK_STT_PHONE_ADAPTATION: 'none' }).stt.offlinePhoneAdaptation).toBeNull();
+  });
+
   it('reads the limit on calls in progress', () => {
     expect(load({ FRONTDESK_MAX_CALLS: '40' }).server.maxCalls).toBe(40);
   });

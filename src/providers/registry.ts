@@ -46,11 +46,13 @@ export const sttFactories: Readonly<Record<SttProviderName, Factory<SpeechToText
       moduleUrl: new URL('../stt/pocketsphinx.ts', import.meta.url).href,
       exportName: 'createPocketSphinxStt',
       // Decoding on the worker's own thread, so the worker's lowered priority covers it (libuv's pool would not).
-      // 24 decoders loaded at start (~7 MB each): a burst of calls' first turns then waits for grammar compiles, not model loads.
+      // 24 decoders loaded at start (~7 MB each; 12 per band with the telephone transform, whose decoders only telephone
+      // calls use): a burst of calls' first turns then waits for grammar compiles, not model loads. The idle limit is per band.
       engineOptions: {
         blocking: true,
         maxIdleDecoders: Math.ceil(48 / threads),
         warmDecoders: Math.ceil(24 / threads),
+        ...(config.stt.offlinePhoneAdaptation === undefined ? {} : { telephoneAdaptation: config.stt.offlinePhoneAdaptation }),
         ...(options.offlineSttNames ? { names: options.offlineSttNames } : {}),
       },
       threads,

@@ -182,7 +182,7 @@ export class DecoderPool {
   }
 
   /**
-   * Loads `count` lean decoders that know `vocabulary`, one after another, into the idle list, so the first turns of a
+   * Loads `count` lean decoders that know `vocabulary`, one after another, into `band`'s idle list, so the first turns of a
    * burst of calls (each needing a decoder at once) do not all wait for model loads. Stops early if the pool closes.
    */
   async prewarm(count: number, vocabulary: Vocabulary, band: Band = 'wideband'): Promise<void> {

@@ -18,7 +18,7 @@ import type { SpeechToText, SttStream, SttStreamOptions, TranscriptEvent } from 
 const decoderSampleRate = 16000;
 
 export interface PocketSphinxSttOptions extends PocketSphinxPaths, GrammarOptions {
-  /** Grammar decoders kept loaded between utterances (each ~6 MB plus its compiled grammars); default 2. */
+  /** Grammar decoders kept loaded between utterances (each ~6 MB plus its compiled grammars), per band when a telephone transform is set; default 2. */
   maxIdleDecoders?: number;
   /** Grammar decoders loaded in the background right away (at most `maxIdleDecoders`), so a burst of first turns does not wait for model loads; default 0. */
   warmDecoders?: number;

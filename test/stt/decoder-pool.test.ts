@@ -1,24 +1,24 @@
 // The PocketSphinx decoder pool: a decoder loads the acoustic model once (~0.4 s, ~6 MB) and then serves any turn.
 import { describe, expect, it } from 'vitest';
-import { DecoderPool } from '../../src/stt/pocketsphinx-decoder-pool.ts';
+import { DecoderPool, type BandArguments } from '../../src/stt/pocketsphinx-decoder-pool.ts';
 import { loadPocketSphinx, type PocketSphinxLibrary } from '../../src/stt/pocketsphinx-library.ts';
-import { prepareGrammar, staticVocabulary } from '../../src/stt/pocketsphinx.ts';
+import { prepareGrammar, staticVocabulary, telephoneAdaptationFile } from '../../src/stt/pocketsphinx.ts';
 import type { Expectation } from '../../src/understanding/types.ts';
 
 const grammarOptions = { names: ['smith', 'okafor'] };
 
-/** A pool of up to 4 idle decoders over the real library, counting the decoders it loads. */
-function countingPool(): { library: PocketSphinxLibrary; pool: DecoderPool; created: () => number } {
+/** A pool of up to 4 idle decoders over the real library, counting the decoders it loads (and their arguments). */
+function countingPool(bandArguments: BandArguments = {}): { library: PocketSphinxLibrary; pool: DecoderPool; created: () => number; loadedWith: string[][] } {
   const library = loadPocketSphinx();
-  let created = 0;
+  const loadedWith: string[][] = [];
   const counting: PocketSphinxLibrary = {
     ...library,
     createDecoder: (...args) => {
-      created += 1;
+      loadedWith.push(args[0]);
       return library.createDecoder(...args);
     },
   };
-  return { library, pool: new DecoderPool(counting, ['-wip', '0.2'], 4), created: () => created };
+  return { library, pool: new DecoderPool(counting, ['-wip', '0.2'], 4, bandArguments), created: () => loadedWith.length, loadedWith };
 }
 
 describe('decoder pool', () => {
@@ -65,6 +65,28 @@ describe('decoder pool', () => {
       expect(opened.map(({ ready }) => ready)).toEqual([true, true, true]);
       expect(created()).toBe(3);
       for (const { decoder } of opened) pool.release(decoder);
+    } finally {
+      pool.close();
+    }
+  }, 60_000);
+
+  it('gives telephone turns decoders loaded with the telephone transform, and never hands those to a 16 kHz turn', async () => {
+    const { library, pool, created, loadedWith } = countingPool({ narrowband: ['-mllr', telephoneAdaptationFile] });
+    const vocabulary = await staticVocabulary(library, grammarOptions, undefined);
+    try {
+      const { grammar, pronunciations } = await prepareGrammar(library, { slots: ['phone'] }, grammarOptions);
+      const phone = await pool.open(grammar, pronunciations, vocabulary, 'narrowband');
+      expect(phone.ready).toBe(true);
+      pool.release(phone.decoder);
+      const wide = await pool.open(grammar, pronunciations, vocabulary, 'wideband');
+      expect(wide.ready).toBe(true);
+      expect(wide.decoder.pointer).not.toBe(phone.decoder.pointer);
+      pool.release(wide.decoder);
+      const phoneAgain = await pool.open(grammar, pronunciations, vocabulary, 'narrowband');
+      expect(phoneAgain.decoder.pointer).toBe(phone.decoder.pointer);
+      pool.release(phoneAgain.decoder);
+      expect(created()).toBe(2);
+      expect(loadedWith.map((argv) => argv.includes('-mllr'))).toEqual([true, false]);
     } finally {
       pool.close();
     }
