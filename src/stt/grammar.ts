@@ -233,6 +233,20 @@ export function buildGrammar(
     carriedFields.push(`(${nextPhoneCarrier}) <phoneDigits>`);
     top.push('<phone>');
   }
+  // Turning down a read-back with the right value: "no, it's November second, nineteen ninety", "no, Chen, C H E N".
+  // Asked yes or no, every identity field needs its carrier, so a bare value after the "no" had no path and the whole
+  // answer came back empty: the read-back was asked again until staff was offered (corpus, espeak-ng at 8 kHz μ-law).
+  if (wanted.has('yesNo') && primary === 'yesNo') {
+    const values = [
+      ...(rules.has('name') ? [`<name>${rules.has('nameSpelled') ? ' | <nameSpelled>' : ''}`] : []),
+      ...(wanted.has('dateOfBirth') ? ['<calendar> [<correction> <calendar>]'] : []),
+      ...(wanted.has('phone') ? ['<phoneDigits>'] : []),
+    ];
+    if (values.length > 0) {
+      rules.set('rejection', `(no | nope | no no | that's wrong | that is wrong) [it's | it is | it should be | i said] (${values.join(' | ')})`);
+      top.push('<rejection>');
+    }
+  }
   if (wanted.has('specialty')) {
     const term = keep(specialtyTerms);
     if (term) {

@@ -102,8 +102,9 @@ describe('pocketsphinx recognises what the state expects', () => {
 
   // How callers give their identity when asked for it: a first name before the surname and the rest in one breath, a
   // name spelled after it, a birth date as numbers, the year alone when asked for it; then how they pick a day. Before,
-  // the grammar had no path for these and returned nothing or another patient's name.
+  // the grammar had no path for these and returned nothing or another patient's name. And how they turn down a read-back.
   const identity: Expectation = { slots: ['lastName', 'dateOfBirth', 'phone'] };
+  const readBack: Expectation = { slots: ['yesNo', 'lastName', 'dateOfBirth', 'phone'] };
   const offeredDays: Expectation = {
     slots: ['choice', 'date'],
     options: [
@@ -116,6 +117,10 @@ describe('pocketsphinx recognises what the state expects', () => {
     { text: 'smith, spelled s m i t h', expectation: identity, values: { lastName: 'SMITH' } },
     { text: 'eleven two ninety', expectation: { slots: ['dateOfBirth', 'lastName', 'phone'] }, values: { dateOfBirth: { year: 1990, month: 11, day: 2 } } },
     { text: 'nineteen eighty five', expectation: { slots: ['dateOfBirth', 'lastName', 'phone'] }, values: { dateOfBirth: { year: 1985 } } },
+    // A read-back turned down with the right value: asked yes or no, a value had no path without its carrier phrase.
+    { text: "no, it's eleven two ninety", expectation: readBack, values: { yesNo: false, dateOfBirth: { year: 1990, month: 11, day: 2 } } },
+    { text: "no, it's patel, p a t e l", expectation: readBack, values: { yesNo: false, lastName: 'PATEL' } },
+    { text: 'no, five five five zero one zero nine zero one two', expectation: readBack, values: { yesNo: false, phone: '+15550109012' } },
     // Picking among offered days by date, a first one with a word after it, and a day by weekday and date.
     { text: 'the december fourteenth one', expectation: offeredDays, values: { choice: 1 } },
     { text: 'okay, the first one then', expectation: offeredDays, values: { choice: 0 } },
