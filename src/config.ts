@@ -1,6 +1,6 @@
 // The one place that reads process.env: every setting read once, validated with zod, and frozen.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -524,7 +524,12 @@ export function loadConfig(env: Environment = process.env, overrides: ConfigOver
       provider: stt,
       fallbacks: sttFallbacks,
       ...(sttThreadsText === undefined ? {} : { offlineThreads: parseWith('FRONTDESK_STT_THREADS', sttThreadsText, integer(1, 64), 'a whole number from 1 to 64') }),
-      ...(phoneAdaptationText === undefined ? {} : { offlinePhoneAdaptation: phoneAdaptationText === 'none' ? null : phoneAdaptationText }),
+      ...(phoneAdaptationText === undefined
+        ? {}
+        : {
+            offlinePhoneAdaptation:
+              phoneAdaptationText === 'none' ? null : parseWith('FRONTDESK_STT_PHONE_ADAPTATION', phoneAdaptationText, z.string().refine((path) => existsSync(path)), 'an MLLR transform file that exists, or none'),
+          }),
     },
     tts: { provider: tts, fallbacks: ttsFallbacks },
     llm: {

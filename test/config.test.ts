@@ -59,7 +59,9 @@ describe('loadConfig defaults', () => {
 
   it('reads the telephone transform of offline speech: a file, or none', () => {
     expect(load({}).stt.offlinePhoneAdaptation).toBeUndefined();
-    expect(load({ FRONTDESK_STT_PHONE_ADAPTATION: '/srv/clinic-phone.mllr' }).stt.offlinePhoneAdaptation).toBe('/srv/clinic-phone.mllr');
+    const file = join(dataDirectory(), 'clinic-phone.mllr');
+    writeFileSync(file, '1\n');
+    expect(load({ FRONTDESK_STT_PHONE_ADAPTATION: file }).stt.offlinePhoneAdaptation).toBe(file);
     expect(load({ FRONTDESK_STT_PHONE_ADAPTATION: 'none' }).stt.offlinePhoneAdaptation).toBeNull();
   });
 
@@ -174,6 +176,10 @@ describe('loadConfig refusals name the variable', () => {
     const error = failure(env);
     expect(error.code).toBe('CONFIG_INVALID');
     expect(error.message).toContain(variable);
+  });
+
+  it('refuses a telephone transform file that is not there', () => {
+    expect(() => load({ FRONTDESK_STT_PHONE_ADAPTATION: '/srv/missing-phone.mllr' })).toThrow(/FRONTDESK_STT_PHONE_ADAPTATION must be an MLLR transform file that exists, or none/);
   });
 
   it('needs a bucket for S3 recordings and an LLM for phrasing', () => {
