@@ -128,7 +128,7 @@ const interruptPhrases = [
 const specialtyTerms = [
   'cardiology | cardiologist | heart doctor | heart specialist | a heart doctor | my heart | heart',
   'dermatology | dermatologist | skin doctor | skin specialist | a skin doctor | my skin | skin',
-  'pediatrics | pediatrician | children doctor | kids doctor | a doctor for my (son | daughter | child | kid)',
+  'pediatrics | pediatrician | children doctor | kids doctor | a doctor for my (son | daughter | child | kid) | someone for my (son | daughter | child | kid)',
   'family medicine | family doctor | primary care | general practitioner | regular doctor | general doctor | a checkup',
 ];
 
@@ -221,7 +221,13 @@ export function buildGrammar(
     const yearAlone = wanted.has('dateOfBirth') && !wanted.has('date') ? ' | [i was born in | born in | in | it was | it is | it\'s] <year>' : '';
     // Only where a day is the question: with the caller's request open too (the greeting), those paths only compete with it.
     const noDayNamed = wanted.has('intent') ? '' : ` | ${soonest}`;
-    rules.set('date', wanted.has('date') ? `(${birth} ${corrected} | ${relative}${noDayNamed})` : `(${birth} ${corrected}${yearAlone})`);
+    // A caller insisting on a day: "it has to be Thursday", "are you sure? Thursday December third is the only day I can come".
+    const insisting = '[are you sure] [(it has to be | i (really | just) need | i can only (do | come [on]) | only)]';
+    const onlyDay = "[(is | that is | that's) the only day i can (come | do | make it) | i (can't | can not) do any other day]";
+    rules.set(
+      'date',
+      wanted.has('date') ? `(${insisting} (${birth} ${corrected} | ${relative}) ${onlyDay}${noDayNamed})` : `(${birth} ${corrected}${yearAlone})`,
+    );
     top.push('<date>');
   }
   if (wanted.has('time') || wanted.has('date')) {
@@ -250,7 +256,8 @@ export function buildGrammar(
   if (wanted.has('specialty')) {
     const term = keep(specialtyTerms);
     if (term) {
-      rules.set('specialty', `[i (need | want | would like) | i am looking for] [to see] [a | an] ${term} [appointment | please]`);
+      // "just a regular family medicine doctor", "a normal checkup doctor": qualifiers and the word "doctor" after the term.
+      rules.set('specialty', `[i (need | want | would like) | i am looking for] [to see] [just] [a | an] [regular | normal | general | usual] ${term} [doctor | appointment | visit] [please]`);
       top.push('<specialty>');
     }
   }

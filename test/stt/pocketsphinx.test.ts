@@ -117,6 +117,9 @@ describe('pocketsphinx recognises what the state expects', () => {
     { text: 'smith, spelled s m i t h', expectation: identity, values: { lastName: 'SMITH' } },
     { text: 'eleven two ninety', expectation: { slots: ['dateOfBirth', 'lastName', 'phone'] }, values: { dateOfBirth: { year: 1990, month: 11, day: 2 } } },
     { text: 'nineteen eighty five', expectation: { slots: ['dateOfBirth', 'lastName', 'phone'] }, values: { dateOfBirth: { year: 1985 } } },
+    // A kind of doctor with qualifiers, and a caller insisting on a day: before, forced onto "operator" or another day.
+    { text: 'just a regular family medicine doctor', expectation: { slots: ['specialty'] }, values: { specialty: 'family medicine' } },
+    { text: 'are you sure? thursday december third is the only day i can come', expectation: { slots: ['date', 'time'] }, values: { date: '2026-12-03' } },
     // A read-back turned down with the right value: asked yes or no, a value had no path without its carrier phrase.
     { text: "no, it's eleven two ninety", expectation: readBack, values: { yesNo: false, dateOfBirth: { year: 1990, month: 11, day: 2 } } },
     { text: "no, it's patel, p a t e l", expectation: readBack, values: { yesNo: false, lastName: 'PATEL' } },
