@@ -11,7 +11,7 @@ import { buildGrammar, externalWords, type Grammar, type GrammarOptions } from '
 import { DecoderPool, dictionaryPronunciations, type Band, type PooledDecoder, type Vocabulary } from './pocketsphinx-decoder-pool.ts';
 import { loadPocketSphinx, type PocketSphinxLibrary, type PocketSphinxPaths } from './pocketsphinx-library.ts';
 import { pronounceWords } from './pronunciation.ts';
-import { chooseTranscript, grammarConfidence, needsSecondPass, type GrammarHypothesis } from './transcript-choice.ts';
+import { chooseTranscript, grammarConfidence, interruptWithoutAnswer, needsSecondPass, type GrammarHypothesis } from './transcript-choice.ts';
 import type { SpeechToText, SttStream, SttStreamOptions, TranscriptEvent } from './types.ts';
 
 /** The rate PocketSphinx's en-us acoustic model was trained on, Hz: every call's audio is resampled to it. */
@@ -146,7 +146,8 @@ async function openStream(
     resampler.close();
     throw new FrontdeskError('PROVIDER_FAILED', 'pocketsphinx could not start an utterance');
   }
-  const recheck = grammar !== null && options.expectation && (band === 'wideband' || secondPass?.narrowband) ? secondPass : undefined;
+  // Telephone turns without a full second pass still have a grammar interrupt checked: it is what forced speech comes out as.
+  const recheck = grammar !== null && options.expectation && secondPass ? (band === 'wideband' || secondPass.narrowband ? secondPass : { ...secondPass, interruptsOnly: true }) : undefined;
   return new PocketSphinxStream(library, pool, decoder, resampler, options, grammar === null, band, recheck);
 }
 
@@ -154,6 +155,8 @@ async function openStream(
 interface SecondPass {
   /** Telephone audio (under 16 kHz) too. */
   narrowband: boolean;
+  /** Only turns whose grammar transcript is an interrupt and no answer (telephone turns without `narrowband`). */
+  interruptsOnly?: boolean;
   onSecondPass?: () => void;
 }
 
@@ -250,7 +253,7 @@ class PocketSphinxStream implements SttStream {
     const { score, frames } = this.library.pathScore(this.decoder.pointer);
     const grammar: GrammarHypothesis = { text, scorePerFrame: text.length > 0 && frames > 0 ? score / frames : 0 };
     const expectation = this.options.expectation;
-    if (this.secondPass && expectation && needsSecondPass(grammar, expectation)) {
+    if (this.secondPass && expectation && (this.secondPass.interruptsOnly ? interruptWithoutAnswer(grammar, expectation) : needsSecondPass(grammar, expectation))) {
       this.returnDecoder(true);
       void this.decodeAgain(grammar, this.secondPass).finally(() => this.finish(true));
       return;

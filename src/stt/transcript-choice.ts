@@ -63,15 +63,29 @@ function answerTo(understood: Understanding, slot: SlotName): unknown {
   return understood[slot];
 }
 
-/** Whether the transcript asks for something any state handles (a person, an emergency, a repeat). */
-function interrupted(text: string, expectation: Expectation): boolean {
-  if (text === '') return false;
+/** Which interrupt the transcript is, if any: something any state handles (a person, an emergency, a repeat, a clinical question). */
+function interruptOf(text: string, expectation: Expectation): 'emergency' | 'other' | undefined {
+  if (text === '') return undefined;
   try {
     const understood = extractWithRules({ text, expectation, now: clinicNowForReading() });
-    return Boolean(understood.humanRequested || understood.emergency || understood.repeatRequested || understood.clinicalQuestion);
+    if (understood.emergency) return 'emergency';
+    return understood.humanRequested || understood.repeatRequested || understood.clinicalQuestion ? 'other' : undefined;
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+function interrupted(text: string, expectation: Expectation): boolean {
+  return interruptOf(text, expectation) !== undefined;
+}
+
+/**
+ * Whether a telephone turn's grammar transcript is an interrupt and no answer: what a grammar makes of speech it does not
+ * cover ("just a regular family medicine doctor" as "operator"), so it is checked against the generic model even where
+ * telephone turns get no second pass otherwise.
+ */
+export function interruptWithoutAnswer(hypothesis: GrammarHypothesis, expectation: Expectation): boolean {
+  return interrupted(hypothesis.text, expectation) && answeredSlots(hypothesis.text, expectation).length === 0;
 }
 
 /** Whether the grammar's transcript should be checked against the generic model: empty, no expected value in it, or a weak score. */
@@ -91,8 +105,12 @@ export function chooseTranscript(grammar: GrammarHypothesis, languageModel: Lang
   if (fromGrammar.length === 0) {
     // An interrupt the grammar heard clearly ("i want to talk to a person") stands unless the model heard an answer; a
     // weakly scored one is what a grammar makes of speech it does not cover ("my last name is …" as "talk to a real person").
-    if (fromModel.length === 0 && interrupted(grammar.text, expectation) && grammarConfidence(grammar) >= 0.5) {
-      return { text: grammar.text, confidence: Math.min(0.6, grammarConfidence(grammar)), source: 'grammar' };
+    // One the model did not hear as any interrupt stands unsure (a person is then offered, not put through), except an
+    // emergency: the emergency line is never held back on a second opinion.
+    const interrupt = interruptOf(grammar.text, expectation);
+    if (fromModel.length === 0 && interrupt && grammarConfidence(grammar) >= 0.5) {
+      const corroborated = interrupt === 'emergency' || interrupted(languageModel.text, expectation);
+      return { text: grammar.text, confidence: corroborated ? Math.min(0.6, grammarConfidence(grammar)) : 0.4, source: 'grammar' };
     }
     return { text: languageModel.text, confidence: modelConfidence, source: 'language-model' };
   }
