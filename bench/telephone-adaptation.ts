@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { mulawToPcm16, pcm16ToMulaw } from '../src/audio/mulaw.ts';
 import { resample } from '../src/audio/resampler.ts';
 import { telephoneAdaptationFile } from '../src/stt/pocketsphinx.ts';
-import { speak, type CallerVoice } from './callers/voices.ts';
+import { requireCommands, speak, type CallerVoice } from './callers/voices.ts';
 
 const run = promisify(execFile);
 
@@ -34,7 +34,7 @@ const trainingVoices: CallerVoice[] = [
 ];
 const sentencesPerVoice = 52;
 
-/** A seeded generator, so the same run makes the same file. */
+/** A seeded generator: each run speaks the same sentences at the same rates (sox's dither still varies the audio a little). */
 function seeded(seed: number): () => number {
   let state = seed;
   return () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
@@ -118,18 +118,8 @@ export function mixtureWeightsFromSendump(sendump: Buffer): Buffer {
   return Buffer.concat([head, dimensions, Buffer.from(weights.buffer)]);
 }
 
-async function checkTools(): Promise<void> {
-  for (const command of ['espeak-ng', 'text2wave', 'sox', 'sphinx_fe', 'pocketsphinx_mdef_convert', `${sphinxtrain}/bw`, `${sphinxtrain}/mllr_solve`]) {
-    try {
-      await run('sh', ['-c', `command -v ${command}`]);
-    } catch {
-      throw new Error(`${command} not found: ${neededPackages}`);
-    }
-  }
-}
-
 async function main(): Promise<void> {
-  await checkTools();
+  await requireCommands(['espeak-ng', 'text2wave', 'sox', 'sphinx_fe', 'pocketsphinx_mdef_convert', `${sphinxtrain}/bw`, `${sphinxtrain}/mllr_solve`], neededPackages);
   const work = await mkdtemp(join(tmpdir(), 'frontdesk-telephone-adaptation-'));
   try {
     const random = seeded(7);

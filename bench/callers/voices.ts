@@ -38,11 +38,16 @@ export const missingVoicesMessage = 'bench:callers needs the Debian packages esp
 /** Fails early, naming the packages, when a synthesizer is missing. */
 export async function checkVoices(voices: readonly CallerVoice[]): Promise<void> {
   const commands = new Set(voices.map((voice) => (voice.synthesizer === 'festival' ? 'text2wave' : voice.synthesizer)));
-  for (const command of [...commands, 'sox']) {
+  await requireCommands([...commands, 'sox'], missingVoicesMessage);
+}
+
+/** Fails on the first command not found (a name on the PATH or a path), with `install` saying how to get it. */
+export async function requireCommands(commands: readonly string[], install: string): Promise<void> {
+  for (const command of commands) {
     try {
       await run('sh', ['-c', `command -v ${command}`]);
     } catch {
-      throw new Error(`${command} not found. ${missingVoicesMessage}`);
+      throw new Error(`${command} not found. ${install}`);
     }
   }
 }

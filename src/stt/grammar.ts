@@ -196,6 +196,8 @@ export function buildGrammar(
       top.push('<lastName>');
     }
   }
+  /** A birth date as the date rule hears it, self-corrections included: a read-back's "no" may come with one. */
+  let correctedBirthDate: string | undefined;
   if (wanted.has('dateOfBirth') || wanted.has('date')) {
     const calendar = '[on] [the] (<month> (<dayOrdinal> | <dayCardinal>) [<year>] | <dayOrdinal> of <month> [<year>])';
     // A day the agent got wrong is said again: "no, I said Friday the eleventh", "sorry, I meant December sixteenth".
@@ -217,6 +219,7 @@ export function buildGrammar(
     const day = wanted.has('date') ? `(${calendar} | [on] [<weekday>] [the] <dayOrdinal> [of <month>] | [on] <weekday> [the] <month> (<dayOrdinal> | <dayCardinal>))` : calendar;
     const said = wanted.has('dateOfBirth') ? '<calendar>' : day;
     const corrected = `${said} [<correction> ${said}]`;
+    if (wanted.has('dateOfBirth')) correctedBirthDate = corrected;
     rules.set('correction', `(${correctionWords})`);
     const yearAlone = wanted.has('dateOfBirth') && !wanted.has('date') ? ' | [i was born in | born in | in | it was | it is | it\'s] <year>' : '';
     // Only where a day is the question: with the caller's request open too (the greeting), those paths only compete with it.
@@ -245,7 +248,7 @@ export function buildGrammar(
   if (wanted.has('yesNo') && primary === 'yesNo') {
     const values = [
       ...(rules.has('name') ? [`<name>${rules.has('nameSpelled') ? ' | <nameSpelled>' : ''}`] : []),
-      ...(wanted.has('dateOfBirth') ? ['<calendar> [<correction> <calendar>]'] : []),
+      ...(correctedBirthDate ? [correctedBirthDate] : []),
       ...(wanted.has('phone') ? ['<phoneDigits>'] : []),
     ];
     if (values.length > 0) {

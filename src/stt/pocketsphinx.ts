@@ -65,7 +65,8 @@ export function createPocketSphinxStt(options: PocketSphinxSttOptions = {}): Spe
   void dictionaryPronunciations(library.files.dictionary).catch(() => {});
   const grammarOptions: GrammarOptions = { names: options.names, spelling: options.spelling };
   const secondPassFor = options.secondPass ?? 'wideband';
-  const secondPass: SecondPass | undefined = secondPassFor === 'never' ? undefined : { narrowband: secondPassFor === 'all', onSecondPass: options.onSecondPass };
+  const secondPass: SecondPass | undefined =
+    secondPassFor === 'never' ? undefined : { narrowband: secondPassFor === 'all' ? 'unsure' : 'interrupts', onSecondPass: options.onSecondPass };
   let vocabulary: Promise<Vocabulary> | undefined;
   const sharedVocabulary = () => {
     vocabulary ??= staticVocabulary(library, grammarOptions, options.espeakCommand);
@@ -146,17 +147,14 @@ async function openStream(
     resampler.close();
     throw new FrontdeskError('PROVIDER_FAILED', 'pocketsphinx could not start an utterance');
   }
-  // Telephone turns without a full second pass still have a grammar interrupt checked: it is what forced speech comes out as.
-  const recheck = grammar !== null && options.expectation && secondPass ? (band === 'wideband' || secondPass.narrowband ? secondPass : { ...secondPass, interruptsOnly: true }) : undefined;
+  const recheck = grammar !== null && options.expectation ? secondPass : undefined;
   return new PocketSphinxStream(library, pool, decoder, resampler, options, grammar === null, band, recheck);
 }
 
 /** A second, generic-LM pass over utterances the grammar is unsure of. */
 interface SecondPass {
-  /** Telephone audio (under 16 kHz) too. */
-  narrowband: boolean;
-  /** Only turns whose grammar transcript is an interrupt and no answer (telephone turns without `narrowband`). */
-  interruptsOnly?: boolean;
+  /** Which telephone turns (under 16 kHz): all the grammar is unsure of, or only those it heard as an interrupt and no answer. */
+  narrowband: 'unsure' | 'interrupts';
   onSecondPass?: () => void;
 }
 
@@ -253,7 +251,9 @@ class PocketSphinxStream implements SttStream {
     const { score, frames } = this.library.pathScore(this.decoder.pointer);
     const grammar: GrammarHypothesis = { text, scorePerFrame: text.length > 0 && frames > 0 ? score / frames : 0 };
     const expectation = this.options.expectation;
-    if (this.secondPass && expectation && (this.secondPass.interruptsOnly ? interruptWithoutAnswer(grammar, expectation) : needsSecondPass(grammar, expectation))) {
+    // Telephone turns without a full second pass still have a grammar interrupt checked: it is what forced speech comes out as.
+    const onlyInterrupts = this.band === 'narrowband' && this.secondPass?.narrowband === 'interrupts';
+    if (this.secondPass && expectation && (onlyInterrupts ? interruptWithoutAnswer(grammar, expectation) : needsSecondPass(grammar, expectation))) {
       this.returnDecoder(true);
       void this.decodeAgain(grammar, this.secondPass).finally(() => this.finish(true));
       return;

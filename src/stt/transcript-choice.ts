@@ -45,15 +45,19 @@ export function grammarConfidence(hypothesis: GrammarHypothesis): number {
   return round(1 / (1 + Math.exp(-(hypothesis.scorePerFrame - confidenceMidpointPerFrame) / 5.5)));
 }
 
-/** The expected slots the transcript gives values for (interrupts and free text are not answers the grammar was built for). */
-function answeredSlots(text: string, expectation: Expectation): SlotName[] {
-  if (text === '') return [];
-  let understood: Understanding;
+/** What the rule extractor reads in a transcript, or undefined for none (empty, or not readable). */
+function reading(text: string, expectation: Expectation): Understanding | undefined {
+  if (text === '') return undefined;
   try {
-    understood = extractWithRules({ text, expectation, now: clinicNowForReading() });
+    return extractWithRules({ text, expectation, now: clinicNowForReading() });
   } catch {
-    return [];
+    return undefined;
   }
+}
+
+/** The expected slots the transcript gives values for (interrupts and free text are not answers the grammar was built for). */
+function answeredSlots(text: string, expectation: Expectation, understood = reading(text, expectation)): SlotName[] {
+  if (!understood) return [];
   return expectation.slots.filter((slot) => slot !== 'reason' && answerTo(understood, slot) !== undefined);
 }
 
@@ -64,15 +68,10 @@ function answerTo(understood: Understanding, slot: SlotName): unknown {
 }
 
 /** Which interrupt the transcript is, if any: something any state handles (a person, an emergency, a repeat, a clinical question). */
-function interruptOf(text: string, expectation: Expectation): 'emergency' | 'other' | undefined {
-  if (text === '') return undefined;
-  try {
-    const understood = extractWithRules({ text, expectation, now: clinicNowForReading() });
-    if (understood.emergency) return 'emergency';
-    return understood.humanRequested || understood.repeatRequested || understood.clinicalQuestion ? 'other' : undefined;
-  } catch {
-    return undefined;
-  }
+function interruptOf(text: string, expectation: Expectation, understood = reading(text, expectation)): 'emergency' | 'other' | undefined {
+  if (!understood) return undefined;
+  if (understood.emergency) return 'emergency';
+  return understood.humanRequested || understood.repeatRequested || understood.clinicalQuestion ? 'other' : undefined;
 }
 
 function interrupted(text: string, expectation: Expectation): boolean {
@@ -85,7 +84,9 @@ function interrupted(text: string, expectation: Expectation): boolean {
  * telephone turns get no second pass otherwise.
  */
 export function interruptWithoutAnswer(hypothesis: GrammarHypothesis, expectation: Expectation): boolean {
-  return interrupted(hypothesis.text, expectation) && answeredSlots(hypothesis.text, expectation).length === 0;
+  // Every telephone turn asks this on the speech worker: the transcript is read once.
+  const understood = reading(hypothesis.text, expectation);
+  return interruptOf(hypothesis.text, expectation, understood) !== undefined && answeredSlots(hypothesis.text, expectation, understood).length === 0;
 }
 
 /** Whether the grammar's transcript should be checked against the generic model: empty, no expected value in it, or a weak score. */
