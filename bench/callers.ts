@@ -1,5 +1,5 @@
 // `npm run bench:callers`: adaptive simulated callers (five goals, three synthesizers at several rates) ring `frontdesk serve` over /ws/call and Twilio Media Streams; writes bench/results/callers.{json,md}.
-// `-- --quick`: one voice, each persona once per transport. `--concurrency N` calls at once (default 12; each on its own server), `--seed N` another set of phrasings, `--voices a,b` voice ids containing those words, `--transports twilio` one transport, `--personas book,list` some personas, `--calls 52` only those calls of the full plan (same seed as in a full run), `--out NAME` writes bench/results/NAME.{json,md}. Env: BENCH_CALLERS_PROGRESS=FILE appends each finished call as a JSON line; BENCH_CALLERS_KEEP=1 keeps each call's data dir (call log, recording, audit).
+// `-- --quick`: one voice, each persona once per transport. `--concurrency N` calls at once (default 12; each on its own server), `--seed N` another set of phrasings, `--voices a,b` voice ids containing those words, `--voice espeak-ng:en-us+f5:1.1` (repeatable) voices the corpus does not list instead of its own (a held-out check), `--transports twilio` one transport, `--personas book,list` some personas, `--calls 52` only those calls of the full plan (same seed as in a full run), `--out NAME` writes bench/results/NAME.{json,md}. Env: BENCH_CALLERS_PROGRESS=FILE appends each finished call as a JSON line; BENCH_CALLERS_KEEP=1 keeps each call's data dir (call log, recording, audit).
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ import { judgeCall } from './callers/outcome.ts';
 import { createCallerMind, keypadTakers, personaFor, personaNames, type PersonaName } from './callers/personas.ts';
 import { twilioLine, wsCallLine, type Transport } from './callers/phone-lines.ts';
 import { failures, summarise, table, type JudgedCall } from './callers/report.ts';
-import { allVoices, checkVoices, type CallerVoice } from './callers/voices.ts';
+import { allVoices, checkVoices, parseVoice, type CallerVoice } from './callers/voices.ts';
 
 const resultsDirectory = join(import.meta.dirname, 'results');
 const keypadShare = `${Math.round(keypadTakers * 100)} %`;
@@ -27,7 +27,7 @@ interface Job {
 }
 
 const { values } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, concurrency: { type: 'string' }, seed: { type: 'string', default: '1' }, voices: { type: 'string' }, transports: { type: 'string' }, personas: { type: 'string' }, calls: { type: 'string' }, out: { type: 'string', default: 'callers' } },
+  options: { quick: { type: 'boolean', default: false }, concurrency: { type: 'string' }, seed: { type: 'string', default: '1' }, voices: { type: 'string' }, voice: { type: 'string', multiple: true }, transports: { type: 'string' }, personas: { type: 'string' }, calls: { type: 'string' }, out: { type: 'string', default: 'callers' } },
   strict: true,
 });
 const quick = values.quick ?? false;
@@ -35,9 +35,11 @@ const concurrency = Number(values.concurrency ?? (quick ? 5 : 12));
 const baseSeed = Number(values.seed);
 const transports = (values.transports?.split(',').map((word) => word.trim()) ?? ['ws-call', 'twilio']) as Transport[];
 const voiceFilter = values.voices?.split(',').map((word) => word.trim().toLowerCase());
-const voices = quick ? allVoices.slice(0, 1) : voiceFilter ? allVoices.filter((voice) => voiceFilter.some((word) => voice.id.toLowerCase().includes(word))) : allVoices;
-if (transports.some((transport) => transport !== 'ws-call' && transport !== 'twilio') || !/^[\w.-]+$/.test(values.out ?? '') || voices.length === 0 || !Number.isInteger(concurrency) || concurrency < 1 || !Number.isFinite(baseSeed)) {
-  process.stderr.write('usage: npm run bench:callers -- [--quick] [--concurrency N] [--seed N] [--voices espeak,flite] [--transports ws-call,twilio] [--personas book,cancel] [--calls 52,53] [--out NAME]\n');
+// `--voice espeak-ng:en-us+f5:1.1` (repeatable): a voice the corpus does not list, instead of the corpus's, for a held-out check.
+const namedVoices = (values.voice ?? []).map(parseVoice);
+const voices = namedVoices.length > 0 ? namedVoices.filter((voice): voice is CallerVoice => voice !== undefined) : quick ? allVoices.slice(0, 1) : voiceFilter ? allVoices.filter((voice) => voiceFilter.some((word) => voice.id.toLowerCase().includes(word))) : allVoices;
+if (transports.some((transport) => transport !== 'ws-call' && transport !== 'twilio') || !/^[\w.-]+$/.test(values.out ?? '') || voices.length === 0 || namedVoices.includes(undefined) || !Number.isInteger(concurrency) || concurrency < 1 || !Number.isFinite(baseSeed)) {
+  process.stderr.write('usage: npm run bench:callers -- [--quick] [--concurrency N] [--seed N] [--voices espeak,flite | --voice SYNTHESIZER:VOICE:RATE ...] [--transports ws-call,twilio] [--personas book,cancel] [--calls 52,53] [--out NAME]\n');
   process.exit(2);
 }
 await checkVoices(voices);

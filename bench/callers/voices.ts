@@ -30,6 +30,14 @@ export const allVoices: CallerVoice[] = [
   { id: 'festival kal ×0.8', synthesizer: 'festival', voice: 'voice_kal_diphone', rate: 0.8 },
 ];
 
+/** "espeak-ng:en-us+f5:1.1" (synthesizer, its voice, rate) as a voice, or undefined when it is not one. */
+export function parseVoice(spec: string): CallerVoice | undefined {
+  const [synthesizer, voice, rate] = spec.split(':');
+  const speed = Number(rate ?? '1');
+  if ((synthesizer !== 'espeak-ng' && synthesizer !== 'flite' && synthesizer !== 'festival') || !voice || !(speed > 0)) return undefined;
+  return { id: `${synthesizer} ${voice} ×${speed.toFixed(speed * 10 === Math.round(speed * 10) ? 1 : 2)}`, synthesizer, voice, rate: speed };
+}
+
 /** espeak-ng's default rate, words per minute. */
 const espeakWordsPerMinute = 175;
 
