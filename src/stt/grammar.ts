@@ -101,20 +101,30 @@ const intentPhrases = [
   '(can you tell me | i want to know | i would like to know) (what | when) [my] (appointment | appointments) (i have | are | is)',
   'what appointments do i have | when is my next appointment | do i have any appointments',
   // Endings, said where the line asks what else it can do.
-  "(that's | that is) (it | all) [thanks | thank you] [bye | goodbye] | nothing else [thanks | thank you] | (i'm | i am) good [thanks | thank you] | no thanks [bye | goodbye] | bye | goodbye",
+  "(that's | that is) (it | all | everything) [thanks | thank you] [bye | goodbye] | nothing else [thanks | thank you] | (i'm | i am) good [thanks | thank you] | no thanks [bye | goodbye] | bye | goodbye",
   '[<wanting> | to] (refill | renew | get a refill of | request a refill of) my (prescription | medication | medicine | pills)',
   "[i (want | need | would like) | i'd like] a [prescription] refill | [a] prescription refill | refill",
   "i am running out of my (prescription | medication | medicine | pills)",
 ];
 
+/** A yes, and what may follow it: "yep, that's it", "yeah, go ahead", "correct, that's the one". */
+const yesWords = 'yes | yeah | yep | yup | sure | correct | right | okay | exactly | absolutely | of course';
+const yesTails =
+  "please | please go ahead | that is right | that is correct | that's right | that's correct | that is it | that's it | that is the one | that's the one | it is | that sounds good | sounds good | go ahead | please do | do it | that works | that's fine | that is fine | i do | perfect";
+/** A no, and what may follow it: "nope, that's not it", "no, keep it", "no thanks, I'm good". */
+const noWords = 'no | nope | nah | no no';
+const noTails =
+  "thanks | thank you | it is not | it's not | that is not it | that's not it | that is not right | that's not right | that is wrong | that's wrong | that is all | that's all | that is it | that's it | that is everything | that's everything | i am good | i'm good | nothing else | keep it | i want to keep it | please don't | not that one | wait | let me try again | i can do it [with you] | i will try again | i'll try again";
+
 const yesNoPhrases = [
-  "yes [please | that is right | that is correct | that's right | that's correct | it is | that sounds good | sounds good | go ahead | that works | that's fine | that is fine | i do]",
-  "sounds good | go ahead | that works | that's fine | that is fine | perfect | please do | yes please go ahead",
-  "no [let me try again | i can do it | i can do it with you | i will try again | i'll try again]",
+  // A bare yes or no often comes with words after it: without them "yep, that's it" had no path (an empty transcript)
+  // and "nope, that's not it" was forced onto "okay yep will do" (probe: espeak-ng, flite and festival at 8 kHz).
+  `(${yesWords}) [${yesTails}]`,
+  "sounds good | go ahead | that works | that's fine | that is fine | perfect | please do | that is right | that is correct | that's right | that's correct | that is it | that is the one | that's the one",
+  `(${noWords}) [thanks | thank you] [${noTails}] [thanks | thank you] [bye | goodbye]`,
   // Asked whether a symptom is happening now.
   "[no] (it's | it is) not (happening | happening right | right) now | [no] not (right | at the moment | now) | [no] not at the moment",
-  "yeah | yep | correct | right | sure | okay | that is right | that is correct | that's right | that's correct | that is it",
-  "no [thanks | thank you | it is not | it's not | that is wrong | that's wrong | that is all | that's all | that is it | that's it | i am good | i'm good | nothing else] [thanks | thank you] [bye | goodbye] | nope | not really | incorrect | that is wrong | that's wrong | (that's | that is) (it | all) [thanks | thank you] [bye | goodbye] | nothing else | (i'm | i am) good | bye | goodbye",
+  "not really | incorrect | that is wrong | that's wrong | that is not it | that's not it | (that's | that is) (it | all | everything) [thanks | thank you] [bye | goodbye] | nothing else | (i'm | i am) good | bye | goodbye",
 ];
 
 const interruptPhrases = [
@@ -160,7 +170,14 @@ export function buildGrammar(
   // "Smith" otherwise competes with every date and digit string, and short names lose ("may eighth").
   const primary = slots[0];
   const carried = (slot: SlotName, carrier: string, optional: string) => (primary === slot ? `[${optional}]` : `(${carrier})`);
-  if (wanted.has('intent') && add('intent', keep(intentPhrases))) top.push('<intent>');
+  if (wanted.has('intent') && add('intent', keep(intentPhrases))) {
+    top.push('<intent>');
+    // Asked whether there is anything else: "yes, I need to book another appointment" (a yes word is no lead word here).
+    if (wanted.has('yesNo')) {
+      rules.set('yesIntent', '(yes | yeah | yep | sure) [please] <intent>');
+      top.push('<yesIntent>');
+    }
+  }
   if (wanted.has('yesNo') && add('yesNo', keep(yesNoPhrases))) top.push('<yesNo>');
   if (wanted.has('lastName')) {
     const names = (options.names ?? []).map((name) => spokenWords(name).join(' ')).filter((name) => name.length > 0);

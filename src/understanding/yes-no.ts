@@ -18,7 +18,7 @@ const noPhrases = new RegExp(
   '^(?:' +
     [
       String.raw`no|nope|nah|not really|not quite|not (?:at this time|right now|today|for now|at the moment)|negative|wrong|incorrect|not correct|never ?mind`,
-      String.raw`that'?s (?:wrong|incorrect|not right)|that is (?:wrong|not right|incorrect)`,
+      String.raw`that'?s (?:wrong|incorrect|not right|not it|not the one)|that is (?:wrong|not right|incorrect|not it|not the one)`,
       String.raw`i don'?t|i do not|it isn'?t|it'?s not|don'?t`,
       // Endings: after "anything else?", these close the call.
       String.raw`(?:that|this)(?:'?s| is| will be|'?ll be|'?d be| should be| would be) (?:all|it|everything)`,

@@ -124,6 +124,11 @@ describe('pocketsphinx recognises what the state expects', () => {
     { text: "no, it's eleven two ninety", expectation: readBack, values: { yesNo: false, dateOfBirth: { year: 1990, month: 11, day: 2 } } },
     { text: "no, it's patel, p a t e l", expectation: readBack, values: { yesNo: false, lastName: 'PATEL' } },
     { text: 'no, five five five zero one zero nine zero one two', expectation: readBack, values: { yesNo: false, phone: '+15550109012' } },
+    // A yes or no with words after it, asked to confirm, and a yes with the next request: before, no path (an empty
+    // transcript, or a no forced onto "oh please do").
+    { text: "yep, that's it", expectation: { slots: ['yesNo'] }, values: { yesNo: true } },
+    { text: 'no, keep it', expectation: { slots: ['yesNo'] }, values: { yesNo: false } },
+    { text: 'yes, i need to book another appointment', expectation: { slots: ['yesNo', 'intent', 'specialty'] }, values: { yesNo: true, intent: 'book' } },
     // Picking among offered days by date, a first one with a word after it, and a day by weekday and date.
     { text: 'the december fourteenth one', expectation: offeredDays, values: { choice: 1 } },
     { text: 'okay, the first one then', expectation: offeredDays, values: { choice: 0 } },

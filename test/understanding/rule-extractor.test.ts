@@ -303,6 +303,9 @@ describe('rule extractor: yes and no', () => {
     ['not really', ['yesNo'], { yesNo: false }],
     ["that's all", ['yesNo'], { yesNo: false }],
     ["no that's not right", ['yesNo'], { yesNo: false }],
+    // A transcript's no that lost its "nope": what the grammar hears for "nope, that's not it" through the 8 kHz band.
+    ["hello that's not it", ['yesNo'], { yesNo: false }],
+    ['that is not the one', ['yesNo'], { yesNo: false }],
     ['yes', ['intent'], { yesNo: true }],
     ['maybe', ['yesNo'], {}],
   ])('"%s"', async (text, slots, expected) => {
