@@ -7,7 +7,8 @@ import { completeDateOfBirth } from '../../machines/verification.ts';
 import type { CallEvent, CallMachineContext, StateMeta } from './types.ts';
 
 export function offeredProviders(providers: Provider[]): OfferedOption[] {
-  return providers.map((provider) => ({ label: provider.name, name: provider.name }));
+  // The location is said with each doctor ("Dr. Elena Petrova at Riverside"): "the one at Riverside" picks her.
+  return providers.map((provider) => ({ label: provider.name, name: provider.name, keywords: [provider.location] }));
 }
 
 export function offeredSlots(slots: Slot[]): OfferedOption[] {

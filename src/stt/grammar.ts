@@ -231,7 +231,7 @@ export function buildGrammar(
     const relative = '[on] ([next | this] <weekday> | today | tomorrow | the day after tomorrow | next week | this week)';
     // No day named: "the earliest you have", "as soon as possible", "whatever is first" (the extractor's `soonest`).
     const soonest =
-      '(as soon as possible | [the] (earliest | soonest | first available | next available) [day | opening | appointment | one] [you have] | whatever [day] is first | the first (day | opening) you have | any day [is fine | works] | anytime)';
+      '(as (soon | early) as possible | [the] (earliest | soonest | first available | next available) [day | opening | appointment | one] [you have] | whatever [day] is first | the first (day | opening) you have | any day [is fine | works] | anytime)';
     // An appointment day is also named by its weekday: "Thursday the third", "Thursday December third", "the third".
     const day = wanted.has('date') ? `(${calendar} | [on] [<weekday>] [the] <dayOrdinal> [of <month>] | [on] <weekday> [the] <month> (<dayOrdinal> | <dayCardinal>))` : calendar;
     const said = wanted.has('dateOfBirth') ? '<calendar>' : day;
@@ -309,6 +309,11 @@ export function buildGrammar(
         fromOptions.push(`[the one on] [${weekday}] [the] ${ordinal} [of ${month}] [one]`);
         fromOptions.push(`[the one on] [${weekday}] [the] ${month} ${ordinal} [one]`);
       }
+      // A word said with the option that tells it apart ("Dr. Elena Petrova at Riverside"): "the one at Riverside", "Riverside".
+      for (const keyword of option.keywords ?? []) {
+        const words = spokenWords(keyword).join(' ');
+        if (words) fromOptions.push(`[the one] [at | in | on] ${words} [one | please]`, `the ${words} one`);
+      }
       const label = spokenWords(option.label);
       if (label.length > 0) fromOptions.push(label.join(' '));
     }
@@ -317,7 +322,9 @@ export function buildGrammar(
     const places = ordinalPlace.split(' ').slice(0, count).concat(count > 1 ? ['last'] : []).join(' ');
     const numbers = units.split(' ').slice(0, Math.max(count, 1)).join(' ');
     const ordinals = `[the] ${alternatives(places)} [one | option | slot | doctor | time | day] | (option | number) ${alternatives(numbers)}`;
-    const earliest = '(the earliest | the first available | the soonest) [one | day | time | opening | slot] [you have] | whatever is first | the first (one | day | time) you (said | have | mentioned) | the (first | earliest) [one] of (those | them) [days | times]';
+    // No preference ("either one is fine", "it doesn't matter") takes the first, as the earliest does.
+    const earliest =
+      "(the earliest | the first available | the soonest) [one | day | time | opening | slot] [you have] | whatever is first | the first (one | day | time) you (said | have | mentioned) | the (first | earliest) [one] of (those | them) [days | times] | (either | any) [one] [of them] [is fine | works | is good] | whichever [one] [is first | is fine] | [it] (doesn't | does not) matter | no preference";
     const choice = keep([ordinals, earliest, ...new Set(fromOptions)]);
     if (choice) {
       rules.set('choice', choice);

@@ -24,7 +24,7 @@ function isRealDate(year: number, month: number, day: number): boolean {
 
 // "The earliest you have", "as soon as possible", "whatever is first", "first available", "any day is fine".
 const soonestPattern =
-  /\b(?:as soon as (?:possible|you can|you have)|asap|(?:the )?(?:earliest|soonest|first available|next available)\b|whatever(?: day)?(?: is| you have)(?: open)? (?:first|earliest|soonest|open)|(?:the )?first (?:day|opening|appointment|date)(?: you have| available| that's free| open)|any ?day(?: is (?:fine|ok|okay|good)| works)?|whenever(?: you have| is)?(?: something| anything)?(?: open| free| first)?\b)/;
+  /\b(?:as (?:soon|early) as (?:possible|you can|you have)|asap|(?:the )?(?:earliest|soonest|first available|next available)\b|whatever(?: day)?(?: is| you have)(?: open)? (?:first|earliest|soonest|open)|(?:the )?first (?:day|opening|appointment|date)(?: you have| available| that's free| open)|any ?day(?: is (?:fine|ok|okay|good)| works)?|whenever(?: you have| is)?(?: something| anything)?(?: open| free| first)?\b)/;
 
 /** Whether the caller, asked for a day, wants the first day with an opening rather than naming one. */
 export function asksForSoonest(text: string): boolean {

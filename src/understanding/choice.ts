@@ -24,6 +24,8 @@ function findPosition(normalized: string, count: number): number | undefined {
   if (/\b(?:the )?(?:last|final|latest|bottom)(?: one| option| slot)?\b/.test(text) && !/\blast name\b/.test(text)) return count;
   if (count === 3 && /\bthe middle(?: one)?\b/.test(text)) return 2;
   if (/\b(?:the )?(?:earliest|soonest|first available)(?: one| option| slot| time)?\b/.test(text)) return 1;
+  // No preference: the first, as the agent offered them.
+  if (/^(?:(?:um|uh|oh|well|so|okay|ok|i mean)\s)*(?:either(?: one)?|any(?: one)? of (?:them|those)|whichever(?: one)?|(?:it )?(?:doesn'?t|does not) matter|no preference|i don'?t (?:mind|care)|anyone|anybody)\b/.test(text)) return 1;
   if (/\b(?:the )?(?:first|1st|earliest) (?:one )?of (?:those|them|these)\b/.test(text)) return 1;
   const ordinal = /\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|1st|2nd|3rd|[4-9]th)\b(?! (?:of|day|week|month))/.exec(text);
   // "the ninth" of three options, or "December second", is a day of the month, not a position.
@@ -63,10 +65,12 @@ function filterByCues(normalized: string, options: readonly OfferedOption[]): { 
   }
 
   const heardWords = wordsOf(normalized);
+  // By the option's name, or a word said with it that no other option has ("the one at Riverside", not "the clinic").
+  const keywordWords = options.map((option) => new Set(wordsOf((option.keywords ?? []).join(' '))));
   const byName = candidates.filter((index) => {
     const name = options[index]!.name;
-    if (!name) return false;
-    return wordsOf(name).some((word) => word.length >= 3 && !titleWords.has(word) && heardWord(word, heardWords));
+    const own = [...keywordWords[index]!].filter((word) => keywordWords.every((words, other) => other === index || !words.has(word)));
+    return [...(name ? wordsOf(name) : []), ...own].some((word) => word.length >= 3 && !titleWords.has(word) && heardWord(word, heardWords));
   });
   if (byName.length > 0) {
     candidates = byName;

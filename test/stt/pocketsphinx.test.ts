@@ -112,6 +112,13 @@ describe('pocketsphinx recognises what the state expects', () => {
       { label: 'Monday, December fourteenth', date: '2026-12-14' },
     ],
   };
+  const offeredDoctors: Expectation = {
+    slots: ['choice', 'intent'],
+    options: [
+      { label: 'Dr. Samuel Whitfield', name: 'Dr. Samuel Whitfield', keywords: ['Downtown'] },
+      { label: 'Dr. Elena Petrova', name: 'Dr. Elena Petrova', keywords: ['Riverside'] },
+    ],
+  };
   const ways: Array<{ text: string; expectation: Expectation; values: Record<string, unknown> }> = [
     { text: 'this is john smith, born january fifteenth, nineteen eighty five', expectation: identity, values: { lastName: 'SMITH', dateOfBirth: { year: 1985, month: 1, day: 15 } } },
     { text: 'smith, spelled s m i t h', expectation: identity, values: { lastName: 'SMITH' } },
@@ -129,6 +136,9 @@ describe('pocketsphinx recognises what the state expects', () => {
     { text: "yep, that's it", expectation: { slots: ['yesNo'] }, values: { yesNo: true } },
     { text: 'no, keep it', expectation: { slots: ['yesNo'] }, values: { yesNo: false } },
     { text: 'yes, i need to book another appointment', expectation: { slots: ['yesNo', 'intent', 'specialty'] }, values: { yesNo: true, intent: 'book' } },
+    // A doctor picked by where they see patients, or with no preference: before, no path for either.
+    { text: 'the one at riverside, please', expectation: offeredDoctors, values: { choice: 1 } },
+    { text: 'either one is fine', expectation: offeredDoctors, values: { choice: 0 } },
     // Picking among offered days by date, a first one with a word after it, and a day by weekday and date.
     { text: 'the december fourteenth one', expectation: offeredDays, values: { choice: 1 } },
     { text: 'okay, the first one then', expectation: offeredDays, values: { choice: 0 } },

@@ -126,3 +126,32 @@ describe('picking an offered slot by weekday, date or clock', () => {
     expect((await understand('friday', ['choice'], { options })).choice).toBeUndefined();
   });
 });
+
+describe('picking a doctor by name, by where they see patients, or with no preference', () => {
+  // The agent says each doctor with their location: "Dr. Samuel Whitfield at Downtown Clinic or Dr. Elena Petrova at Riverside Clinic".
+  const options: OfferedOption[] = [
+    { label: 'Dr. Samuel Whitfield', name: 'Dr. Samuel Whitfield', keywords: ['Downtown Clinic'] },
+    { label: 'Dr. Elena Petrova', name: 'Dr. Elena Petrova', keywords: ['Riverside Clinic'] },
+  ];
+
+  it.each<[string, number]>([
+    ['the one at riverside', 1],
+    ['downtown is better for me', 0],
+    ['riverside clinic please', 1],
+    ['petrova', 1],
+    ['either one is fine', 0],
+    ["it doesn't matter", 0],
+    ['um, whichever', 0],
+    ['I don\'t mind', 0],
+  ])('"%s" picks option %i', async (text, choice) => {
+    expect(await understand(text, ['choice', 'intent'], { options })).toMatchObject({ choice });
+  });
+
+  it('picks nothing by a word every option has', async () => {
+    expect(await understand('the clinic one', ['choice', 'intent'], { options })).toEqual({});
+  });
+
+  it('hears "as early as possible" asked for a day as the first opening', async () => {
+    expect(await understand('as early as possible', ['date', 'time'])).toEqual({ soonest: true });
+  });
+});
