@@ -30,7 +30,7 @@ const interruptWeight = 0.05;
 
 const lastNameCarrier = '(my | the) last name is | my name is | this is';
 const birthCarrier = '(my (date of birth | birthday | birth date) is) | i was born on';
-const phoneCarrier = '(my | the) [phone] number is';
+const phoneCarrier = '(my | the) [phone | cell | cell phone | mobile | home | home phone] number is | my (cell | cell phone | mobile) is | you can reach me at';
 /** How a caller names the next field in one breath: "Chen, date of birth …, phone …", "…, born …". */
 const nextLastNameCarrier = `${lastNameCarrier} | last name [is]`;
 const nextBirthCarrier = `${birthCarrier} | [and] [my] (date of birth | birthday | birth date) [is] | born [on] | i was born [on]`;
@@ -73,18 +73,23 @@ const sharedRules: Record<string, string> = {
   whenSaid: '([on | this | next] <weekday> | today | tomorrow | next week | this week | [as soon as possible])',
   // How callers put a request, with its "to" where it has one: "i want to", "i wanna", "can i", "i was hoping to".
   // One "to" only: with "wanna" and an optional "to" after it, "i want to book" came out as "i wanna to book".
-  wanting: "(i (want | need | would like) to | i wanna | i'd like to | can i | could i | i was hoping to | i am calling to | i'm calling to)",
+  // "That's all", "that will be it", "I think that's everything": a caller done with the call.
+  ending: "[i think] (that's | that is | that will be | that'll be) (it | all | everything)",
+  wanting: "(i (want | need | would like | have) to | i wanna | i gotta | i'd like to | can i | could i | i was hoping to | i am calling to | i'm calling to)",
 };
 
 /** Said before an answer in any state ("um", "hello", "okay so"); "yeah" only where it is not itself the answer. */
-const leadWords = 'um uh okay well so oh hello hi alright actually';
+const leadWords = 'um uh okay well so oh hello hi hey alright actually';
+/** Greetings of more than one word, said before an answer like the lead words. */
+const leadPhrases = 'hi there | hello there | good morning | good afternoon';
 /** Said after an answer in any state. */
-const closingPhrases = "please | thank you | thanks | thank you very much | that is all | then | is fine | is good | works | will do | you said | that works | i guess | if that's okay";
+const closingPhrases = "please | thank you | thanks | thank you very much | that is all | then | is fine | is good | is great | would be great | works | works for me | will do | you said | that works | i guess | if that's okay | if possible";
 
 const intentPhrases = [
-  '[<wanting> | to] (book | make | schedule | set up) [an | a | another] [new] appointment',
+  '[<wanting> | to] (book | make | schedule | set up | get) [an | a | another] [new] appointment [with [a | an | the] <kindOfDoctor>] [<whenSaid>]',
   '[<wanting> | to] cancel [my] appointment',
-  '[<wanting> | to] (reschedule | change | move) [my] appointment',
+  '[<wanting> | to] (reschedule | change | move) [my] appointment [to (another | a different) (day | time)]',
+  '[<wanting> | to] (reschedule | cancel) [it | please]',
   '[<wanting> | to] (check | know | hear) [my | about my] appointments',
   '(what | when) (are | is) my (appointment | appointments)',
   '(list | check) my appointments',
@@ -100,8 +105,9 @@ const intentPhrases = [
   '[<wanting> | to] (move | change) the (day | date | time) of my appointment',
   '(can you tell me | i want to know | i would like to know) (what | when) [my] (appointment | appointments) (i have | are | is)',
   'what appointments do i have | when is my next appointment | do i have any appointments',
+  '(can | could) you (check | tell me) (when | what) my (appointment | appointments) (is | are) | do i have (any appointments | an appointment | anything) [booked | scheduled | coming up]',
   // Endings, said where the line asks what else it can do.
-  "(that's | that is) (it | all | everything) [thanks | thank you] [bye | goodbye] | nothing else [thanks | thank you] | (i'm | i am) good [thanks | thank you] | no thanks [bye | goodbye] | bye | goodbye",
+  "<ending> [thanks | thank you] [bye | goodbye] | nothing else [thanks | thank you] | (i'm | i am) (good | all set | fine) [thanks | thank you] | no thanks [bye | goodbye] | bye | goodbye",
   '[<wanting> | to] (refill | renew | get a refill of | request a refill of) my (prescription | medication | medicine | pills)',
   "[i (want | need | would like) | i'd like] a [prescription] refill | [a] prescription refill | refill",
   "i am running out of my (prescription | medication | medicine | pills)",
@@ -110,11 +116,11 @@ const intentPhrases = [
 /** A yes, and what may follow it: "yep, that's it", "yeah, go ahead", "correct, that's the one". */
 const yesWords = 'yes | yeah | yep | yup | sure | correct | right | okay | exactly | absolutely | of course';
 const yesTails =
-  "please | please go ahead | that is right | that is correct | that's right | that's correct | that is it | that's it | that is the one | that's the one | it is | that sounds good | sounds good | go ahead | please do | do it | that works | that's fine | that is fine | i do | perfect";
+  "please | please go ahead | [please] [go ahead and] (cancel | book | do | move | change) it | [please] (connect me | put me through | transfer me) | that is right | that is correct | that's right | that's correct | that is it | that's it | that is the one | that's the one | it is | that sounds good | sounds good | go ahead | please do | do it | that works | that's fine | that is fine | i do | perfect";
 /** A no, and what may follow it: "nope, that's not it", "no, keep it", "no thanks, I'm good". */
 const noWords = 'no | nope | nah | no no';
 const noTails =
-  "thanks | thank you | it is not | it's not | that is not it | that's not it | that is not right | that's not right | that is wrong | that's wrong | that is all | that's all | that is it | that's it | that is everything | that's everything | i am good | i'm good | nothing else | keep it | i want to keep it | please don't | not that one | wait | let me try again | i can do it [with you] | i will try again | i'll try again";
+  "thanks | thank you | it is not | it's not | that is not it | that's not it | that is not right | that's not right | that is wrong | that's wrong | <ending> | (i am | i'm) (good | fine | all set) | nothing else | not now | don't [do that | do it] | keep it | i want to keep it | please don't | not that one | wait | let me try again | i can do it [with you] | i will try again | i'll try again";
 
 const yesNoPhrases = [
   // A bare yes or no often comes with words after it: without them "yep, that's it" had no path (an empty transcript)
@@ -124,7 +130,7 @@ const yesNoPhrases = [
   `(${noWords}) [thanks | thank you] [${noTails}] [thanks | thank you] [bye | goodbye]`,
   // Asked whether a symptom is happening now.
   "[no] (it's | it is) not (happening | happening right | right) now | [no] not (right | at the moment | now) | [no] not at the moment",
-  "not really | incorrect | that is wrong | that's wrong | that is not it | that's not it | (that's | that is) (it | all | everything) [thanks | thank you] [bye | goodbye] | nothing else | (i'm | i am) good | bye | goodbye",
+  "not really | incorrect | that is wrong | that's wrong | that is not it | that's not it | <ending> [thanks | thank you] [bye | goodbye] | nothing else | (i'm | i am) (good | all set) | bye | goodbye",
 ];
 
 const interruptPhrases = [
@@ -206,7 +212,7 @@ export function buildGrammar(
       // A given name only after "this is" / "my name is": anywhere else its many short words let noise and digits through as a name.
       const introduced = `(this is | my name is | my name's | it is | it's) ${givenPart}<name>`;
       const spelledName = spellings.length > 0 ? ' | <nameSpelled>' : '';
-      const surname = `${carried('lastName', '(my | the) last name is', "(my | the) last name is | last name | it is | it's")} (<name>${spelledName})`;
+      const surname = `${carried('lastName', '(my | the) last name is', "(my | the) last name is | last name | it is | it's | the name is | my surname is")} (<name>${spelledName})`;
       rules.set('lastName', `(${surname} | ${introduced})`);
       // Given after another field, a name comes with its carrier only: a given name there cost every answer ~0.07 of confidence.
       carriedFields.push(`(${nextLastNameCarrier}) <name>`);
@@ -225,13 +231,15 @@ export function buildGrammar(
       // Birth dates are also said as numbers ("eleven two ninety", "one fifteen eighty five"), or, asked for the year, as a year alone.
       // Asked for the year alone, a date said as numbers is left out: it is what a half-heard year ("on two thirty fifty four") came out as.
       const numeric = expectation?.askedFor === 'birthYear' ? '' : ' | [on] <monthNumber> <dayCardinal> (<year> | <shortYear>)';
-      rules.set('calendar', `(${calendar}${numeric})`);
+      // A birth year is also said short after the month and day ("March fourteen, seventy two").
+      const birthCalendar = calendar.replaceAll('[<year>]', '[<year> | <shortYear>]');
+      rules.set('calendar', `(${birthCalendar}${numeric})`);
       carriedFields.push(`(${nextBirthCarrier}) <calendar>`);
     }
     const relative = '[on] ([next | this] <weekday> | today | tomorrow | the day after tomorrow | next week | this week)';
     // No day named: "the earliest you have", "as soon as possible", "whatever is first" (the extractor's `soonest`).
     const soonest =
-      '(as (soon | early) as possible | [the] (earliest | soonest | first available | next available) [day | opening | appointment | one] [you have] | whatever [day] is first | the first (day | opening) you have | any day [is fine | works] | anytime)';
+      '(as (soon | early) as possible | [the] (earliest | soonest | first available | next available) [day | opening | appointment | one] [you have] | whatever [day] is first | the first (day | opening) you have | any day [is fine | works] | anytime | whenever [is (soonest | earliest | first) | you (have | can)])';
     // An appointment day is also named by its weekday: "Thursday the third", "Thursday December third", "the third".
     const day = wanted.has('date') ? `(${calendar} | [on] [<weekday>] [the] <dayOrdinal> [of <month>] | [on] <weekday> [the] <month> (<dayOrdinal> | <dayCardinal>))` : calendar;
     const said = wanted.has('dateOfBirth') ? '<calendar>' : day;
@@ -242,7 +250,8 @@ export function buildGrammar(
     // Only where a day is the question: with the caller's request open too (the greeting), those paths only compete with it.
     const noDayNamed = wanted.has('intent') ? '' : ` | ${soonest}`;
     // A caller insisting on a day: "it has to be Thursday", "are you sure? Thursday December third is the only day I can come".
-    const insisting = '[are you sure] [(it has to be | i (really | just) need | i can only (do | come [on]) | only)]';
+    const insisting =
+      "[are you sure] [(it has to be | i (really | just) need | i can only (do | come [on]) | only | how about | what about | let's do | let's say | maybe | (do you have | is there) anything | (can | could) i come in | i can do | i'd like)]";
     const onlyDay = "[(is | that is | that's) the only day i can (come | do | make it) | i (can't | can not) do any other day]";
     rules.set(
       'date',
@@ -295,11 +304,13 @@ export function buildGrammar(
     for (const option of offered) {
       const nameWords = option.name ? spokenWords(option.name) : [];
       if (nameWords.length > 0) {
-        fromOptions.push(`[doctor] ${nameWords.join(' ')}`);
+        // "Dr. Lindqvist", "the one with Dr. Lindqvist", "the appointment with Dr. Whitfield".
+        const withWhom = '[the (one | appointment) with | with] [doctor]';
+        fromOptions.push(`${withWhom} ${nameWords.join(' ')}`);
         const surname = nameWords.filter((word) => word !== 'doctor').at(-1);
-        if (surname) fromOptions.push(`[doctor] ${surname}`);
+        if (surname) fromOptions.push(`${withWhom} ${surname}`);
       }
-      if (option.time) fromOptions.push(`[the one] at ${spokenTime(option.time)}`);
+      if (option.time) fromOptions.push(`[the one] at ${spokenTime(option.time)}`, `[the] ${spokenTime(option.time)} [one]`);
       if (option.date) {
         // An offered day by its date as well as its weekday: "the December seventh one", "the one on Monday the seventh".
         const weekday = weekdayOf(option.date);
@@ -321,13 +332,14 @@ export function buildGrammar(
     const count = offered.length > 0 ? Math.min(offered.length, 5) : 5;
     const places = ordinalPlace.split(' ').slice(0, count).concat(count > 1 ? ['last'] : []).join(' ');
     const numbers = units.split(' ').slice(0, Math.max(count, 1)).join(' ');
-    const ordinals = `[the] ${alternatives(places)} [one | option | slot | doctor | time | day] | (option | number) ${alternatives(numbers)}`;
+    const ordinals = `[the] ${alternatives(places)} [one | option | slot | doctor | time | day | appointment] | (option | number) ${alternatives(numbers)}`;
     // No preference ("either one is fine", "it doesn't matter") takes the first, as the earliest does.
     const earliest =
-      "(the earliest | the first available | the soonest) [one | day | time | opening | slot] [you have] | whatever is first | the first (one | day | time) you (said | have | mentioned) | the (first | earliest) [one] of (those | them) [days | times] | (either | any) [one] [of them] [is fine | works | is good] | whichever [one] [is first | is fine] | [it] (doesn't | does not) matter | no preference";
+      "(the earliest | the first available | the soonest) [one | day | time | opening | slot] [you have] | whatever is first | the first (one | day | time) you (said | have | mentioned) | the (first | earliest) [one] of (those | them) [days | times] | [i don't mind] (either | any) [one] [of them] [is fine | works | is good] | i don't mind | whichever [one] [is first | is fine] | [it] (doesn't | does not) matter | no preference";
     const choice = keep([ordinals, earliest, ...new Set(fromOptions)]);
     if (choice) {
-      rules.set('choice', choice);
+      // How a pick is put: "let's do Monday", "I'll take the first one", "how about the ten thirty one".
+      rules.set('choice', `[how about | what about | let's do | let's go with | i'll take | i'll go with | i'd like | i guess | maybe] ${choice}`);
       top.push('<choice>');
     }
   }
@@ -369,7 +381,7 @@ export function buildGrammar(
   // narrowband call does not come out as "talk to a real person".
   const weighted = top.map((rule) => `/${rule === '<interrupt>' ? interruptWeight : 1}/ ${rule}`);
   // Hesitations and politeness around any answer: without them "um, a skin doctor, please" was forced onto another phrase.
-  const lead = alternatives(wanted.has('yesNo') ? leadWords : `${leadWords} yeah`);
+  const lead = `(${alternatives(wanted.has('yesNo') ? leadWords : `${leadWords} yeah yes sure`).slice(1, -1)} | ${leadPhrases})`;
   // Up to two closing words: "the first one then, thanks", "the earliest one is fine".
   lines.push(`<closing> = (${closingPhrases});`);
   lines.push(`public <utterance> = [${lead}] [${lead}] (${weighted.join(' | ')}) [<closing> [<closing>]];`);

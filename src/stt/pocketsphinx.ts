@@ -112,10 +112,22 @@ export async function prepareGrammar(
 /** Slots whose words do not depend on what was just offered: every grammar is built from these words plus offered options and places. */
 const staticSlots: SlotName[] = slotNames.filter((slot) => slot !== 'reason');
 
-/** The words of every slot's grammar (options and places aside), so one decoder can listen for any of them. */
+/**
+ * The words of every slot's grammar (options and places aside), so one decoder can listen for any of them. Some words
+ * belong to a slot asked first or alone (a surname's carriers, the soonest day where no request is open): each slot is
+ * built both ways.
+ */
 export async function staticVocabulary(library: PocketSphinxLibrary, grammarOptions: GrammarOptions, espeakCommand: string | undefined): Promise<Vocabulary> {
   const { grammar, pronunciations } = await prepareGrammar(library, { slots: staticSlots }, grammarOptions, espeakCommand);
-  return { words: grammar?.words ?? [], pronunciations };
+  const dictionary = await dictionaryPronunciations(library.files.dictionary);
+  const canSay = (word: string) => dictionary.has(word) || pronunciations.has(word);
+  const words = new Set(grammar?.words ?? []);
+  for (const slot of staticSlots) {
+    for (const slots of [[slot], [slot, ...staticSlots.filter((other) => other !== slot)]]) {
+      for (const word of buildGrammar({ slots }, grammarOptions, canSay)?.words ?? []) words.add(word);
+    }
+  }
+  return { words: [...words], pronunciations };
 }
 
 async function openStream(
