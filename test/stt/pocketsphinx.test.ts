@@ -1,5 +1,6 @@
 // Offline STT: PocketSphinx recognises generated callers through the per-state grammar, at 16 kHz and at telephone 8 kHz.
 import { afterAll, describe, expect, it } from 'vitest';
+import { appointments, providers, times } from '../../bench/phrasings-sets.ts';
 import { isFrontdeskError } from '../../src/errors.ts';
 import { createPocketSphinxStt } from '../../src/stt/pocketsphinx.ts';
 import { extractWithRules } from '../../src/understanding/rule-extractor.ts';
@@ -112,28 +113,6 @@ describe('pocketsphinx recognises what the state expects', () => {
       { label: 'Monday, December fourteenth', date: '2026-12-14' },
     ],
   };
-  const offeredDoctors: Expectation = {
-    slots: ['choice', 'intent'],
-    options: [
-      { label: 'Dr. Samuel Whitfield', name: 'Dr. Samuel Whitfield', keywords: ['Downtown'] },
-      { label: 'Dr. Elena Petrova', name: 'Dr. Elena Petrova', keywords: ['Riverside'] },
-    ],
-  };
-  const offeredTimes: Expectation = {
-    slots: ['choice', 'time', 'date'],
-    options: [
-      { label: 'nine thirty AM', date: '2026-12-02', time: '09:30' },
-      { label: 'ten AM', date: '2026-12-02', time: '10:00' },
-      { label: 'ten thirty AM', date: '2026-12-02', time: '10:30' },
-    ],
-  };
-  const offeredAppointments: Expectation = {
-    slots: ['choice', 'date', 'time', 'intent'],
-    options: [
-      { label: 'Monday, December seventh at ten thirty AM with Dr. Hannah Lindqvist', name: 'Dr. Hannah Lindqvist', date: '2026-12-07', time: '10:30' },
-      { label: 'Monday, December fourteenth at two PM with Dr. Samuel Whitfield', name: 'Dr. Samuel Whitfield', date: '2026-12-14', time: '14:00' },
-    ],
-  };
   const ways: Array<{ text: string; expectation: Expectation; values: Record<string, unknown> }> = [
     { text: 'this is john smith, born january fifteenth, nineteen eighty five', expectation: identity, values: { lastName: 'SMITH', dateOfBirth: { year: 1985, month: 1, day: 15 } } },
     { text: 'smith, spelled s m i t h', expectation: identity, values: { lastName: 'SMITH' } },
@@ -152,8 +131,8 @@ describe('pocketsphinx recognises what the state expects', () => {
     { text: 'no, keep it', expectation: { slots: ['yesNo'] }, values: { yesNo: false } },
     { text: 'yes, i need to book another appointment', expectation: { slots: ['yesNo', 'intent', 'specialty'] }, values: { yesNo: true, intent: 'book' } },
     // A doctor picked by where they see patients, or with no preference: before, no path for either.
-    { text: 'the one at riverside, please', expectation: offeredDoctors, values: { choice: 1 } },
-    { text: 'either one is fine', expectation: offeredDoctors, values: { choice: 0 } },
+    { text: 'the one at riverside, please', expectation: providers, values: { choice: 1 } },
+    { text: 'either one is fine', expectation: providers, values: { choice: 0 } },
     // Carriers, short years, requests and endings callers use that the grammars lacked (8 kHz probe, nine voices: 66 → 87 %
     // of such phrasings right; 57 → 80 % of a second set written before the change).
     { text: 'my cell is five five five, zero one zero, four four five six', expectation: { slots: ['phone', 'lastName', 'dateOfBirth'] }, values: { phone: '+15550104456' } },
@@ -161,8 +140,8 @@ describe('pocketsphinx recognises what the state expects', () => {
     { text: 'hello, can i make an appointment with a dermatologist', expectation: { slots: ['intent', 'specialty'] }, values: { intent: 'book', specialty: 'dermatology' } },
     { text: 'could you check when my appointment is', expectation: { slots: ['intent', 'specialty'] }, values: { intent: 'list' } },
     { text: 'do you have anything on friday', expectation: { slots: ['date', 'time'] }, values: { date: '2026-12-04' } },
-    { text: 'the ten thirty one', expectation: offeredTimes, values: { choice: 2 } },
-    { text: 'the one with doctor lindqvist', expectation: offeredAppointments, values: { choice: 0 } },
+    { text: 'the ten thirty one', expectation: times, values: { choice: 2 } },
+    { text: 'the one with doctor lindqvist', expectation: appointments, values: { choice: 0 } },
     { text: 'no, i think that is everything', expectation: { slots: ['yesNo', 'intent', 'specialty'] }, values: { yesNo: false } },
     // Picking among offered days by date, a first one with a word after it, and a day by weekday and date.
     { text: 'the december fourteenth one', expectation: offeredDays, values: { choice: 1 } },
