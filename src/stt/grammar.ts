@@ -78,7 +78,7 @@ const sharedRules: Record<string, string> = {
   wanting: "(i (want | need | would like | have) to | i wanna | i gotta | i'd like to | can i | could i | i was hoping to | i am calling to | i'm calling to)",
 };
 
-/** Said before an answer in any state ("um", "hello", "okay so"); "yeah" only where it is not itself the answer. */
+/** Said before an answer in any state ("um", "hello", "okay so"); "yeah", "yes" and "sure" only where they are not themselves the answer. */
 const leadWords = 'um uh okay well so oh hello hi hey alright actually';
 /** Greetings of more than one word, said before an answer like the lead words. */
 const leadPhrases = 'hi there | hello there | good morning | good afternoon';
@@ -249,13 +249,14 @@ export function buildGrammar(
     const yearAlone = wanted.has('dateOfBirth') && !wanted.has('date') ? ' | [i was born in | born in | in | it was | it is | it\'s] <year>' : '';
     // Only where a day is the question: with the caller's request open too (the greeting), those paths only compete with it.
     const noDayNamed = wanted.has('intent') ? '' : ` | ${soonest}`;
-    // A caller insisting on a day: "it has to be Thursday", "are you sure? Thursday December third is the only day I can come".
-    const insisting =
+    // How a day is put or insisted on: "do you have anything on Friday", "let's do Monday", "it has to be Thursday", "are
+    // you sure? Thursday December third is the only day I can come".
+    const dayLead =
       "[are you sure] [(it has to be | i (really | just) need | i can only (do | come [on]) | only | how about | what about | let's do | let's say | maybe | (do you have | is there) anything | (can | could) i come in | i can do | i'd like)]";
     const onlyDay = "[(is | that is | that's) the only day i can (come | do | make it) | i (can't | can not) do any other day]";
     rules.set(
       'date',
-      wanted.has('date') ? `(${insisting} (${birth} ${corrected} | ${relative}) ${onlyDay}${noDayNamed})` : `(${birth} ${corrected}${yearAlone})`,
+      wanted.has('date') ? `(${dayLead} (${birth} ${corrected} | ${relative}) ${onlyDay}${noDayNamed})` : `(${birth} ${corrected}${yearAlone})`,
     );
     top.push('<date>');
   }

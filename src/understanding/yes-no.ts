@@ -39,6 +39,14 @@ function leadingAnswer(text: string): { answer: boolean; rest: string } | undefi
   const no = noPhrases.exec(trimmed);
   // The longer phrase wins: "I'm good with that" is a yes, "that's all" a no, "that's right" a yes.
   if (no && (!yes || no[0].length >= yes[0].length)) return { answer: false, rest: trimmed.slice(no[0].length) };
+  // "Okay, that's everything, thanks": an "okay" before an ending is a hesitation, and the ending is the answer.
+  if (yes && /^(?:ok(?:ay)?|alright|all right)$/.test(yes[0])) {
+    const after = trimmed.slice(yes[0].length).replace(/^[\s,.!]+/, '');
+    // A bare "no" after it is not taken: "okay, no problem" agrees.
+    const ending = /^(?:no|nope|nah)\b/.test(after) ? null : noPhrases.exec(after);
+    const agreeing = yesPhrases.exec(after);
+    if (ending && (!agreeing || ending[0].length >= agreeing[0].length)) return { answer: false, rest: after.slice(ending[0].length) };
+  }
   if (yes) return { answer: true, rest: trimmed.slice(yes[0].length) };
   return undefined;
 }

@@ -22,6 +22,9 @@ describe('endings are a no to "anything else?"', () => {
     ["no that'll be all", [...anythingElse], { yesNo: false }],
     ['no that will be all thanks', [...anythingElse], { yesNo: false }],
     ["nope that's everything", [...anythingElse], { yesNo: false }],
+    // "Okay" before an ending is a hesitation, not a yes.
+    ["okay, that's everything, thanks", [...anythingElse], { yesNo: false }],
+    ["alright, I'm all set", [...anythingElse], { yesNo: false }],
     ['no that is wrong', ['yesNo'], { yesNo: false }],
     ["no, that's all", ['yesNo'], { yesNo: false }],
     ["um no I think that's it", [...anythingElse], { yesNo: false }],
