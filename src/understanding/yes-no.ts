@@ -14,16 +14,20 @@ const yesPhrases = new RegExp(
     ].join('|') +
     String.raw`)\b`,
 );
+/** Endings: after "anything else?", these close the call. */
+const endings = [
+  String.raw`(?:that|this)(?:'?s| is| will be|'?ll be|'?d be| should be| would be) (?:all|it|everything)`,
+  String.raw`that(?:'?ll| will| should| would)? do(?:es)?(?: it)?$|that(?:'?ll| will) do it`,
+  String.raw`(?:i )?think (?:that'?s|that is) (?:all|it|everything)|nothing(?: else| more)?|(?:i'?m|i am|we'?re|we are) (?:good|fine|okay|ok|all set|all good|done)|all set|i'?m set`,
+].join('|');
+const endingPhrase = new RegExp(`^(?:${endings})\\b`);
 const noPhrases = new RegExp(
   '^(?:' +
     [
       String.raw`no|nope|nah|not really|not quite|not (?:at this time|right now|today|for now|at the moment)|negative|wrong|incorrect|not correct|never ?mind`,
       String.raw`that'?s (?:wrong|incorrect|not right|not it|not the one)|that is (?:wrong|not right|incorrect|not it|not the one)`,
       String.raw`i don'?t|i do not|it isn'?t|it'?s not|don'?t`,
-      // Endings: after "anything else?", these close the call.
-      String.raw`(?:that|this)(?:'?s| is| will be|'?ll be|'?d be| should be| would be) (?:all|it|everything)`,
-      String.raw`that(?:'?ll| will| should| would)? do(?:es)?(?: it)?$|that(?:'?ll| will) do it`,
-      String.raw`(?:i )?think (?:that'?s|that is) (?:all|it|everything)|nothing(?: else| more)?|(?:i'?m|i am|we'?re|we are) (?:good|fine|okay|ok|all set|all good|done)|all set|i'?m set`,
+      endings,
     ].join('|') +
     String.raw`)\b`,
 );
@@ -42,8 +46,7 @@ function leadingAnswer(text: string): { answer: boolean; rest: string } | undefi
   // "Okay, that's everything, thanks": an "okay" before an ending is a hesitation, and the ending is the answer.
   if (yes && /^(?:ok(?:ay)?|alright|all right)$/.test(yes[0])) {
     const after = trimmed.slice(yes[0].length).replace(/^[\s,.!]+/, '');
-    // A bare "no" after it is not taken: "okay, no problem" agrees.
-    const ending = /^(?:no|nope|nah)\b/.test(after) ? null : noPhrases.exec(after);
+    const ending = endingPhrase.exec(after);
     const agreeing = yesPhrases.exec(after);
     if (ending && (!agreeing || ending[0].length >= agreeing[0].length)) return { answer: false, rest: after.slice(ending[0].length) };
   }

@@ -25,6 +25,9 @@ describe('endings are a no to "anything else?"', () => {
     // "Okay" before an ending is a hesitation, not a yes.
     ["okay, that's everything, thanks", [...anythingElse], { yesNo: false }],
     ["alright, I'm all set", [...anythingElse], { yesNo: false }],
+    // Only an ending after the "okay" makes it a no: "okay, I don't mind" and "okay, no problem" agree.
+    ["okay, I don't mind", ['yesNo'], { yesNo: true }],
+    ['okay, no problem', ['yesNo'], { yesNo: true }],
     ['no that is wrong', ['yesNo'], { yesNo: false }],
     ["no, that's all", ['yesNo'], { yesNo: false }],
     ["um no I think that's it", [...anythingElse], { yesNo: false }],
