@@ -222,7 +222,8 @@ export function buildGrammar(
   /** A birth date as the date rule hears it, self-corrections included: a read-back's "no" may come with one. */
   let correctedBirthDate: string | undefined;
   if (wanted.has('dateOfBirth') || wanted.has('date')) {
-    const calendar = '[on] [the] (<month> (<dayOrdinal> | <dayCardinal>) [<year>] | <dayOrdinal> of <month> [<year>])';
+    const calendarWith = (year: string) => `[on] [the] (<month> (<dayOrdinal> | <dayCardinal>) [${year}] | <dayOrdinal> of <month> [${year}])`;
+    const calendar = calendarWith('<year>');
     // A day the agent got wrong is said again: "no, I said Friday the eleventh", "sorry, I meant December sixteenth".
     const birth = wanted.has('date')
       ? `[${birthCarrier} | it is | it's | [no | sorry] (i said | i meant | i mean) | no]`
@@ -232,7 +233,7 @@ export function buildGrammar(
       // Asked for the year alone, a date said as numbers is left out: it is what a half-heard year ("on two thirty fifty four") came out as.
       const numeric = expectation?.askedFor === 'birthYear' ? '' : ' | [on] <monthNumber> <dayCardinal> (<year> | <shortYear>)';
       // A birth year is also said short after the month and day ("March fourteen, seventy two").
-      const birthCalendar = calendar.replaceAll('[<year>]', '[<year> | <shortYear>]');
+      const birthCalendar = calendarWith('<year> | <shortYear>');
       rules.set('calendar', `(${birthCalendar}${numeric})`);
       carriedFields.push(`(${nextBirthCarrier}) <calendar>`);
     }
@@ -382,7 +383,8 @@ export function buildGrammar(
   // narrowband call does not come out as "talk to a real person".
   const weighted = top.map((rule) => `/${rule === '<interrupt>' ? interruptWeight : 1}/ ${rule}`);
   // Hesitations and politeness around any answer: without them "um, a skin doctor, please" was forced onto another phrase.
-  const lead = `(${alternatives(wanted.has('yesNo') ? leadWords : `${leadWords} yeah yes sure`).slice(1, -1)} | ${leadPhrases})`;
+  const leadWordsHere = wanted.has('yesNo') ? leadWords : `${leadWords} yeah yes sure`;
+  const lead = `(${leadWordsHere.split(' ').join(' | ')} | ${leadPhrases})`;
   // Up to two closing words: "the first one then, thanks", "the earliest one is fine".
   lines.push(`<closing> = (${closingPhrases});`);
   lines.push(`public <utterance> = [${lead}] [${lead}] (${weighted.join(' | ')}) [<closing> [<closing>]];`);
