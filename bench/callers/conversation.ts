@@ -13,6 +13,8 @@ export interface Exchange {
   /** On Twilio, where `heard` is the prompt keys: the agent's words for the turn, from the call log. */
   words?: string;
   said?: string;
+  /** Said slowly: the agent asked the caller to. */
+  slowly?: true;
   /** Keys the caller typed instead of speaking. */
   keys?: string;
   /** The caller's end of speech → first agent audio, ms (spoken turns only). */
@@ -40,6 +42,9 @@ const replyTimeoutMs = 25_000;
 /** A call longer than this many caller turns, or this long, is abandoned as stalled. */
 const maxCallerTurns = 40;
 const maxCallMs = 5 * 60_000;
+
+/** A person asked to say a number slowly speaks at this share of their pace. */
+const slowerPace = 0.8;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -103,9 +108,11 @@ export async function runCall(options: CallOptions): Promise<CallRecord> {
         break;
       }
       let spoken: { startedAtMs: number; endedAtMs: number } | undefined;
-      if (typeof reply === 'string') {
-        exchange.said = reply;
-        const samples = await speak(voice, reply, line.sampleRate);
+      if (typeof reply === 'string' || 'slowly' in reply) {
+        const words = typeof reply === 'string' ? reply : reply.slowly;
+        exchange.said = words;
+        if (typeof reply !== 'string') exchange.slowly = true;
+        const samples = await speak(typeof reply === 'string' ? voice : { ...voice, rate: voice.rate * slowerPace }, words, line.sampleRate);
         // A line the server hangs up on mid-sentence is never sent to its end: give up on it after its length and 5 s.
         spoken = await Promise.race([line.say(samples), sleep((samples.length / line.sampleRate) * 1000 + 5000).then(() => undefined)]);
       } else {

@@ -42,8 +42,11 @@ export interface Persona {
   goal: Goal;
 }
 
-/** What a caller does in reply: says words, or types keys on the phone's keypad ("01151985#"). */
-export type CallerReply = string | { keys: string };
+/**
+ * What a caller does in reply: says words, says them slowly (asked to, a person slows down for the numbers they give),
+ * or types keys on the phone's keypad ("01151985#").
+ */
+export type CallerReply = string | { slowly: string } | { keys: string };
 
 /** One caller's mind for one call: answers each question it hears, remembers what it said, re-phrases when asked again. */
 export interface CallerMind {
@@ -54,6 +57,9 @@ export interface CallerMind {
    */
   answer(question: HeardQuestion, heard?: string, keypadOffered?: boolean): CallerReply | undefined;
 }
+
+/** Questions whose answer is a number (or a read-back's correction of one): what a caller asked to slow down says slowly. */
+const numberQuestions: ReadonlySet<HeardQuestion> = new Set(['dateOfBirth', 'birthYear', 'phone', 'readBack']);
 
 /** Share of callers who type a number on the keypad once the agent offers it (the others keep saying it). */
 export const keypadTakers = 0.85;
@@ -172,6 +178,8 @@ export function createCallerMind(persona: Persona, seed: number): CallerMind {
   let keypadHeard = false;
   let nameKeysHeard = false;
   let dateKeysHeard = false;
+  /** Asked to say a number slowly, a person says every number slowly from then on. */
+  let slowlyAsked = false;
   const specialtyWanted = goal.kind === 'book' ? 'family medicine' : 'cardiology';
   /** Told the day can be typed, a caller who keys numbers types the month and the day of the day they want. */
   const dayKeys = (): { keys: string } | undefined =>
@@ -355,14 +363,16 @@ export function createCallerMind(persona: Persona, seed: number): CallerMind {
       if (keypadOffered) keypadHeard = true;
       if (heardNow.includes('key with each letter')) nameKeysHeard = true;
       if (heardNow.includes('the month and the day on your keypad')) dateKeysHeard = true;
+      if (heardNow.includes('say it slowly')) slowlyAsked = true;
       const question = heard === 'unknown' ? predicted : heard;
       repeats = question === lastQuestion ? repeats + 1 : 0;
       if (question === 'anythingElse' && goal.kind === 'list') once.add('listed');
       const text = reply(question);
       lastQuestion = question;
       predicted = next(question);
-      if (typeof text === 'string') said.set(question, text);
-      return text;
+      if (typeof text !== 'string') return text;
+      said.set(question, text);
+      return slowlyAsked && numberQuestions.has(question) ? { slowly: text } : text;
     },
   };
 }

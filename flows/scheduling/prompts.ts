@@ -42,6 +42,10 @@ function lastDone<K extends DoneItem['kind']>(context: CallMachineContext, kind:
   return undefined;
 }
 
+/** A number asked again: said at the same pace it is misheard the same way (a fast "nine" heard as "one"); slower, its words come apart. */
+const slower = 'It helps to say it slowly.';
+const slowerDigits = 'It helps to say it slowly, one digit at a time.';
+
 /**
  * What a question adds the third time in a row it is asked (the loop guard's change of strategy): what the caller can
  * say or key in, and that staff can take over. Undefined keeps the words as they are.
@@ -63,11 +67,11 @@ function thirdTimeHint(key: PromptKey, context: CallMachineContext, limit: numbe
       // Keyed, a name cannot be misheard: verification compares its letters' keys with the records'.
       return `You can also spell it, letter by letter, or type it on your keypad, pressing the key with each letter, then press pound. ${staff}`;
     case 'askDateOfBirth':
-      return `You can also type it on your keypad: two digits for the month, two for the day and four for the year, then press pound. ${staff}`;
+      return `${slower} You can also type it on your keypad: two digits for the month, two for the day and four for the year, then press pound. ${staff}`;
     case 'askBirthYear':
-      return `You can also type the four digits of the year on your keypad, then press pound. ${staff}`;
+      return `${slower} You can also type the four digits of the year on your keypad, then press pound. ${staff}`;
     case 'askPhone':
-      return `You can also type it on your phone's keypad, then press pound. ${staff}`;
+      return `${slowerDigits} You can also type it on your phone's keypad, then press pound. ${staff}`;
     case 'askSpecialty':
       // A kind of doctor misheard twice can be keyed: the digits follow the list's order.
       return `You can also press ${speakList(specialties.map((name, index) => `${index + 1} for ${name}`), 'or')}. ${staff}`;
@@ -149,8 +153,8 @@ function templateFor(key: PromptKey, context: CallMachineContext, options: Reply
       return "That doesn't sound like a date of birth. Please say the month, the day and the year, for example March fourth, nineteen eighty.";
     case 'keypadHint':
       return context.malformedNow.includes('phone')
-        ? "You can also type it on your phone's keypad, then press pound."
-        : "You can also type it on your phone's keypad, two digits for the month, two for the day and four for the year, then press pound.";
+        ? `${slowerDigits} You can also type it on your phone's keypad, then press pound.`
+        : `${slower} You can also type it on your phone's keypad, two digits for the month, two for the day and four for the year, then press pound.`;
     case 'dateKeypadHint':
       return 'If I have the day wrong, you can type the month and the day on your keypad, four digits, then press pound.';
     case 'nameKeypadHint':

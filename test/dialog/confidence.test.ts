@@ -42,7 +42,7 @@ describe('confidence', () => {
     await session.hear({ text: 'no' });
     expect(agentLines().slice(-3)).toEqual([
       'Sorry about that. Let me ask again.',
-      "You can also type it on your phone's keypad, then press pound.",
+      "It helps to say it slowly, one digit at a time. You can also type it on your phone's keypad, then press pound.",
       'What is the phone number we have on file for you?',
     ]);
     await session.hear({ text: 'five five five oh one oh one two three four', confidence: unsure });
@@ -68,7 +68,7 @@ describe('confidence', () => {
     await session.hear({ text: '555 010 1299', confidence: unsure });
     await session.hear({ text: "no, it's 555 010 1288", confidence: unsure });
     expect(agentLines().slice(-2)).toEqual([
-      "You can also type it on your phone's keypad, then press pound.",
+      "It helps to say it slowly, one digit at a time. You can also type it on your phone's keypad, then press pound.",
       'I heard the phone number five five five, zero one zero, one two eight eight. Is that right?',
     ]);
     expect(tools()).toEqual([]);
