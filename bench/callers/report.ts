@@ -28,19 +28,30 @@ export interface GroupSummary {
 const nearestRank = (sorted: number[], p: number) => (sorted.length === 0 ? Number.NaN : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!);
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 
+/**
+ * The question an exchange asked, as the agent put it: its kind and, on Twilio, the last prompt key of the reply
+ * ("checkYes nearestSlot" → nearestSlot), on /ws/call its last question sentence. "Would that work?" and "Shall I move
+ * it?" are both a confirmation to the caller but two questions.
+ */
+function askedQuestion({ question, heard }: CallRecord['exchanges'][number]): string {
+  const asked = heard.includes('?') ? heard.split(/(?<=[.?!])\s+/).filter((sentence) => sentence.endsWith('?')).at(-1) : heard.split(' ').at(-1);
+  return `${question}: ${asked ?? ''}`;
+}
+
 /** Longest run of one question (ignoring what the caller could not make out). */
 export function longestRun(calls: CallRecord): { question: HeardQuestion | undefined; times: number } {
   let best: { question: HeardQuestion | undefined; times: number } = { question: undefined, times: 0 };
   let run = 0;
-  let previous: HeardQuestion | undefined;
-  for (const { question } of calls.exchanges) {
-    if (question === 'unknown' || question === 'goodbye') {
+  let previous: string | undefined;
+  for (const exchange of calls.exchanges) {
+    if (exchange.question === 'unknown' || exchange.question === 'goodbye') {
       previous = undefined;
       continue;
     }
-    run = question === previous ? run + 1 : 1;
-    previous = question;
-    if (run > best.times) best = { question, times: run };
+    const asked = askedQuestion(exchange);
+    run = asked === previous ? run + 1 : 1;
+    previous = asked;
+    if (run > best.times) best = { question: exchange.question, times: run };
   }
   return best;
 }
