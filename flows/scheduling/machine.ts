@@ -248,6 +248,7 @@ export function callLineSetup(parts: readonly CallLinePart[]) {
       const date = heard(event).date;
       return date !== undefined && date !== context.booking.slot?.start.slice(0, 10);
     },
+    holdsUnsureValues: ({ context }) => context.unsureFields.length > 0,
     verificationComplete: ({ context }) =>
       context.verification.lastName !== undefined &&
       context.verification.phone !== undefined &&
@@ -782,6 +783,9 @@ export function buildCallLine(parts: readonly CallLinePart[]): AnyStateMachine {
         },
         deciding: {
           always: [
+            // A value heard without confidence and not yet read back (the read-back was cut short by the offer of staff)
+            // is read back before anything else: it must not spend an attempt unconfirmed.
+            { guard: 'holdsUnsureValues', target: 'readingBack' },
             { guard: and(['verificationComplete', 'lastAttemptUnconfirmed']), target: 'confirmingClaim' },
             { guard: 'verificationComplete', target: 'checking' },
             { target: 'collecting' },

@@ -76,6 +76,23 @@ describe('confidence', () => {
     expect(tools()).toEqual(['verify_patient:true']);
   });
 
+  it('reads back a correction the offer of staff cut short before the next attempt, instead of spending it unconfirmed', async () => {
+    await session.hear({ text: 'I want to book an appointment' });
+    await session.hear({ text: 'Smith' });
+    await session.hear({ text: 'January 15 2009', confidence: unsure });
+    await session.hear({ text: "no, it's January 15 2008", confidence: unsure });
+    await session.hear({ text: "no, it's January 15 2007", confidence: unsure });
+    await session.hear({ text: "no, it's January 15 2006", confidence: unsure });
+    expect(agentLines().at(-1)).toBe('Would you like me to connect you with a member of our staff?');
+    await session.hear({ text: 'no thanks' });
+    await session.hear({ text: 'I want to book an appointment' });
+    expect(agentLines().at(-1)).toBe('I heard a date of birth of January fifteenth, two thousand six. Is that right?');
+    await session.hear({ text: 'no' });
+    await session.hear({ text: 'January 15 1985' });
+    await session.hear({ text: '555 010 1234' });
+    expect(tools()).toEqual(['verify_patient:true']);
+  });
+
   it('asks before handing off on a request for a person heard without confidence', async () => {
     await session.hear({ text: 'I want to talk to a real person', confidence: unsure });
     expect(session.state()).toBe('offerHuman');
