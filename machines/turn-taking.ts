@@ -19,6 +19,12 @@ export interface TurnTiming {
   /** Caller pause after a stable complete value that ends the turn early (instead of the detector's full silence window). Default 250. */
   endpointingPauseMs: number;
   /**
+   * How much longer than the detector's silence window a turn stays open when its partial transcript holds a value only
+   * begun (the first chunks of a phone number, a birth date without its year): people pause between a number's chunks,
+   * reading it off a card, and the rest is one turn with the start. Default 1200.
+   */
+  midValuePauseMs: number;
+  /**
    * Longest wait for a turn's transcript once its answer needs it; then the turn is answered as unheard (the agent asks
    * again) and the recognizer's late result is dropped. A stuck recognizer cannot leave the caller in silence. Default 6000.
    */
@@ -32,6 +38,7 @@ export const defaultTurnTiming: Readonly<TurnTiming> = Object.freeze({
   turnStartSpeechMs: 120,
   endpointingStableMs: 300,
   endpointingPauseMs: 250,
+  midValuePauseMs: 1200,
   transcriptWaitMs: 6000,
 });
 
@@ -52,8 +59,11 @@ export type TurnTakingEvent =
   | { type: 'speech.ended'; atMs: number; turnId: number; endedAtMs: number }
   /** A caller frame was scored: the last speech window ends at `lastSpeechAtMs` (timeline) / `lastSpeechAudioMs` (audio position, only grows with new speech). */
   | { type: 'speech.scored'; atMs: number; lastSpeechAtMs: number; lastSpeechAudioMs: number }
-  /** A partial transcript of turn `turnId`; `complete` when it already holds a complete value for what is asked. */
-  | { type: 'transcript.partial'; atMs: number; turnId: number; text: string; complete: boolean }
+  /**
+   * A partial transcript of turn `turnId`; `complete` when it already holds a complete value for what is asked,
+   * `unfinished` when it holds one only begun ("five five five, oh one oh", "November second").
+   */
+  | { type: 'transcript.partial'; atMs: number; turnId: number; text: string; complete: boolean; unfinished?: boolean }
   | { type: 'keypad.pressed'; atMs: number; digits: string }
   /** The answer to turn `turnId` is waiting for its final transcript. */
   | { type: 'transcript.awaited'; atMs: number; turnId: number }
@@ -66,6 +76,8 @@ export type TurnTakingEvent =
 export type TurnTakingEmitted =
   /** Open speech-to-text for a caller turn; `overAgent` turns may still be dropped (`stt.discard`). */
   | { type: 'stt.open'; turnId: number; overAgent: boolean; startedAtMs: number }
+  /** The caller went on after a pause mid-value: the detector's turn `speechTurnId` is more of turn `turnId` (same STT). */
+  | { type: 'turn.resumed'; turnId: number; speechTurnId: number }
   /** The turn was too short to interrupt the agent: close its STT and forget it. */
   | { type: 'stt.discard'; turnId: number }
   /** The caller's turn is over: end its STT and answer it. */
@@ -86,11 +98,17 @@ export interface TurnTakingContext {
   /** Answers asked for and not yet settled. */
   answersPending: number;
   turnId: number;
+  /** The detector's turn whose end ends this turn: `turnId`, or the speech that resumed it after a pause mid-value. */
+  speechTurnId: number;
   speechStartedAtMs: number;
   lastSpeechAtMs: number;
   lastSpeechAudioMs: number;
   partialText: string;
   partialChangedAtMs: number;
+  /** The last partial holds a value only begun. */
+  partialUnfinished: boolean;
+  /** Where the caller's speech ended when the detector's window closed on an unfinished value. */
+  pausedSpeechEndedAtMs: number;
   keypadDigits: string;
   /** Timeline ms the agent began speaking over a caller who was still talking. */
   overlapStartedAtMs: number;
@@ -124,6 +142,7 @@ export const turnTakingMachine = setup({
     overlapSpeech: ({ context, event }) => remaining(context.overlapStartedAtMs + context.timing.bargeInSpeechMs, timeOf(event) ?? context.overlapStartedAtMs),
     endpointingStable: ({ context }) => context.timing.endpointingStableMs,
     transcriptWait: ({ context }) => context.timing.transcriptWaitMs,
+    midValuePause: ({ context }) => context.timing.midValuePauseMs,
     endpointingPause: ({ context, event }) =>
       remaining(
         context.lastSpeechAtMs + context.timing.endpointingPauseMs,
@@ -137,7 +156,8 @@ export const turnTakingMachine = setup({
     spokeThisFrame: ({ context, event }) => event.type === 'speech.scored' && event.lastSpeechAudioMs > context.lastSpeechAudioMs,
     partialOfThisTurn: ({ context, event }) => event.type === 'transcript.partial' && event.turnId === context.turnId && event.text !== context.partialText,
     completeValue: ({ event }) => event.type === 'transcript.partial' && event.complete,
-    sameTurn: ({ context, event }) => event.type === 'speech.ended' && event.turnId === context.turnId,
+    sameTurn: ({ context, event }) => event.type === 'speech.ended' && event.turnId === context.speechTurnId,
+    valueUnfinished: ({ context }) => context.partialUnfinished && context.timing.midValuePauseMs > 0,
   },
   actions: {
     noteActivity: assign({ quietSinceMs: ({ context, event }) => Math.max(context.quietSinceMs, timeOf(event) ?? context.quietSinceMs) }),
@@ -149,7 +169,9 @@ export const turnTakingMachine = setup({
         ? { lastSpeechAtMs: event.lastSpeechAtMs, lastSpeechAudioMs: event.lastSpeechAudioMs }
         : {},
     ),
-    notePartial: assign(({ event }) => (event.type === 'transcript.partial' ? { partialText: event.text, partialChangedAtMs: event.atMs } : {})),
+    notePartial: assign(({ event }) =>
+      event.type === 'transcript.partial' ? { partialText: event.text, partialChangedAtMs: event.atMs, partialUnfinished: event.unfinished === true } : {},
+    ),
     settleReply: assign(({ context, event }) => ({
       answersPending: Math.max(0, context.answersPending - 1),
       quietSinceMs: Math.max(context.quietSinceMs, timeOf(event) ?? context.quietSinceMs),
@@ -158,13 +180,29 @@ export const turnTakingMachine = setup({
       if (event.type !== 'speech.started') return;
       enqueue.assign(({ context }) => ({
         turnId: event.turnId,
+        speechTurnId: event.turnId,
         speechStartedAtMs: event.startedAtMs,
         lastSpeechAtMs: Math.max(context.lastSpeechAtMs, event.startedAtMs),
         partialText: '',
         partialChangedAtMs: event.atMs,
+        partialUnfinished: false,
         quietSinceMs: Math.max(context.quietSinceMs, event.atMs),
       }));
       enqueue.emit({ type: 'stt.open', turnId: event.turnId, overAgent: params.overAgent, startedAtMs: event.startedAtMs });
+    }),
+    notePauseMidValue: assign({ pausedSpeechEndedAtMs: ({ context, event }) => (event.type === 'speech.ended' ? event.endedAtMs : context.pausedSpeechEndedAtMs) }),
+    resumeTurn: enqueueActions(({ enqueue, context, event }) => {
+      if (event.type !== 'speech.started') return;
+      enqueue.assign({
+        speechTurnId: event.turnId,
+        lastSpeechAtMs: Math.max(context.lastSpeechAtMs, event.startedAtMs),
+        quietSinceMs: Math.max(context.quietSinceMs, event.atMs),
+      });
+      enqueue.emit({ type: 'turn.resumed', turnId: context.turnId, speechTurnId: event.turnId });
+    }),
+    endPausedTurn: enqueueActions(({ enqueue, context }) => {
+      enqueue.emit({ type: 'turn.ended', turnId: context.turnId, reason: 'silence', speechEndedAtMs: context.pausedSpeechEndedAtMs });
+      enqueue.assign({ answersPending: context.answersPending + 1 });
     }),
     discardTurn: emit(({ context }) => ({ type: 'stt.discard' as const, turnId: context.turnId })),
     endTurnOnSilence: enqueueActions(({ enqueue, context, event }) => {
@@ -201,11 +239,14 @@ export const turnTakingMachine = setup({
     quietSinceMs: 0,
     answersPending: 0,
     turnId: 0,
+    speechTurnId: 0,
     speechStartedAtMs: 0,
     lastSpeechAtMs: 0,
     lastSpeechAudioMs: 0,
     partialText: '',
     partialChangedAtMs: 0,
+    partialUnfinished: false,
+    pausedSpeechEndedAtMs: 0,
     keypadDigits: '',
     awaitedTurnId: 0,
     overlapStartedAtMs: 0,
@@ -287,7 +328,12 @@ export const turnTakingMachine = setup({
             speaking: {
               id: 'callerSpeaking',
               initial: 'open',
-              on: { 'speech.ended': { guard: 'sameTurn', target: 'quiet', actions: 'endTurnOnSilence' } },
+              on: {
+                'speech.ended': [
+                  { guard: and(['sameTurn', 'valueUnfinished']), target: 'pausedMidValue', actions: 'notePauseMidValue' },
+                  { guard: 'sameTurn', target: 'quiet', actions: 'endTurnOnSilence' },
+                ],
+              },
               states: {
                 open: {
                   on: { 'transcript.partial': [{ guard: and(['partialOfThisTurn', 'completeValue']), target: 'valueHeld', actions: 'notePartial' }, { guard: 'partialOfThisTurn', actions: 'notePartial' }] },
@@ -312,6 +358,18 @@ export const turnTakingMachine = setup({
                     ],
                   },
                 },
+              },
+            },
+            /**
+             * The detector's silence window closed on a value only begun ("five five five, oh one oh…"): the turn stays open
+             * `midValuePauseMs` longer, and speech in that time is more of it. Then it ends as a silence would have ended it.
+             */
+            pausedMidValue: {
+              after: { midValuePause: { target: 'quiet', actions: 'endPausedTurn' } },
+              on: {
+                'speech.started': { target: 'speaking', actions: 'resumeTurn' },
+                'transcript.partial': { guard: 'partialOfThisTurn', actions: 'notePartial' },
+                'call.finishing': { target: 'quiet', actions: 'endPausedTurn' },
               },
             },
           },

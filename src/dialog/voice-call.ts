@@ -8,7 +8,7 @@ import type { Logger } from '../log.ts';
 import type { SpeechToText, SttStream } from '../stt/types.ts';
 import type { TextToSpeech } from '../tts/types.ts';
 import { createAgentVoice, type AgentVoice, type Interruption } from './agent-voice.ts';
-import { completeAnswer } from './endpointing.ts';
+import { answerProgress } from './endpointing.ts';
 import type { CallSession, SessionEvent } from './session.ts';
 import { leafPaths } from './state-view.ts';
 
@@ -60,6 +60,8 @@ export interface VoiceCallOptions {
   endpointingStableMs?: number;
   /** ms of silence after a complete value that end the turn (instead of the full silence window). Default 250. */
   endpointingSilenceMs?: number;
+  /** ms a turn stays open past the silence window when it holds a value only begun (a phone number's first chunks). Default 1200 (the machine's `midValuePauseMs`); 0 ends it with the window. */
+  midValuePauseMs?: number;
   /** ms of speech that start a caller turn when the agent is quiet; a one-syllable name can be this short. Default 120 (the machine's `turnStartSpeechMs`). */
   turnStartSpeechMs?: number;
   /** ms of caller speech over the agent that interrupt it (a cough or a click does not). Default 200 (the machine's `bargeInSpeechMs`). */
@@ -122,6 +124,7 @@ export async function createVoiceCall(options: VoiceCallOptions): Promise<VoiceC
     turnStartSpeechMs: options.turnStartSpeechMs ?? defaultTurnTiming.turnStartSpeechMs,
     endpointingStableMs: options.endpointingStableMs ?? defaultTurnTiming.endpointingStableMs,
     endpointingPauseMs: options.endpointingSilenceMs ?? defaultTurnTiming.endpointingPauseMs,
+    midValuePauseMs: options.midValuePauseMs ?? defaultTurnTiming.midValuePauseMs,
     transcriptWaitMs: options.transcriptWaitMs ?? defaultTurnTiming.transcriptWaitMs,
   };
   const detector: TurnDetector = await createTurnDetector({
@@ -177,6 +180,9 @@ export async function createVoiceCall(options: VoiceCallOptions): Promise<VoiceC
     // the agent may become a barge-in, so it does not wait for an answer.
     transcripts.set(turnId, openTranscript(turnId, overAgent ? Promise.resolve() : answering.catch(() => {})));
   });
+  /** Detector turns that resumed a machine turn after a pause mid-value: their audio goes to that turn's transcript. */
+  const resumedTurns = new Map<number, number>();
+  turns.on('turn.resumed', ({ turnId, speechTurnId }) => resumedTurns.set(speechTurnId, turnId));
   turns.on('stt.discard', ({ turnId }) => {
     // Too short to interrupt the agent (a cough, a click, an "mm-hm"): not a turn.
     const dropped = transcripts.get(turnId);
@@ -236,8 +242,9 @@ export async function createVoiceCall(options: VoiceCallOptions): Promise<VoiceC
             publish({ type: 'transcript', text: event.text, final: false });
             if (event.text === opened.partial) continue;
             opened.partial = event.text;
-            const complete = slotAware && completeAnswer(event.text, expectation, now) !== undefined;
-            turns.send({ type: 'transcript.partial', turnId, text: event.text, complete, atMs: advance() });
+            const progress = answerProgress(event.text, expectation, now);
+            const complete = slotAware && progress.complete !== undefined;
+            turns.send({ type: 'transcript.partial', turnId, text: event.text, complete, unfinished: progress.unfinished, atMs: advance() });
           } else if (event.type === 'final') {
             finalText = finalText ? `${finalText} ${event.text}` : event.text;
             // A turn heard in several pieces is as sure as its least sure piece.
@@ -266,6 +273,7 @@ export async function createVoiceCall(options: VoiceCallOptions): Promise<VoiceC
     }
     const closing = transcripts.get(turnId);
     transcripts.delete(turnId);
+    for (const [speechTurnId, resumed] of resumedTurns) if (resumed === turnId) resumedTurns.delete(speechTurnId);
     void closing?.stream.then((stream) => stream.end(), () => {});
     const endOfTurnMs = options.nowMs();
     // An early end is declared while the caller is quiet; their speech ended at the last window scored as speech.
@@ -311,7 +319,7 @@ export async function createVoiceCall(options: VoiceCallOptions): Promise<VoiceC
         turns.send({ type: 'speech.started', atMs: now, turnId: event.turnId, startedAtMs: event.atMs + offsetMs });
       } else if (event.type === 'turn.audio') {
         const frame = event.frame;
-        void transcripts.get(event.turnId)?.stream.then((stream) => stream.push(frame), () => {});
+        void transcripts.get(resumedTurns.get(event.turnId) ?? event.turnId)?.stream.then((stream) => stream.push(frame), () => {});
       } else if (event.type === 'turn.ended') {
         turns.send({ type: 'speech.ended', atMs: now, turnId: event.turnId, endedAtMs: event.atMs + offsetMs });
       }

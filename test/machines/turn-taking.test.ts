@@ -126,6 +126,45 @@ describe('turn-taking: endpointing', () => {
   });
 });
 
+describe('turn-taking: a pause mid-value', () => {
+  it('keeps the turn open through a pause after the first chunks of a number, and the rest is the same turn', () => {
+    const call = openTurn();
+    call.send({ type: 'transcript.partial', turnId: 1, text: 'five five five zero one zero', complete: false, unfinished: true });
+    call.frames(2800, false);
+    call.send({ type: 'speech.ended', turnId: 1, endedAtMs: 2000 });
+    call.frames(3400, false);
+    expect(call.of('turn.ended')).toEqual([]);
+    call.frames(3600, true);
+    call.send({ type: 'speech.started', turnId: 2, startedAtMs: 3400 });
+    expect(call.of('turn.resumed')).toMatchObject([{ turnId: 1, speechTurnId: 2 }]);
+    expect(call.of('stt.open')).toHaveLength(1);
+    call.send({ type: 'transcript.partial', turnId: 1, text: 'five five five zero one zero nine zero one two', complete: false, unfinished: false });
+    call.frames(4400, true);
+    call.send({ type: 'speech.ended', turnId: 2, endedAtMs: 4400 });
+    expect(call.of('turn.ended')).toMatchObject([{ turnId: 1, reason: 'silence', speechEndedAtMs: 4400 }]);
+    expect(call.actor.getSnapshot().context.answersPending).toBe(1);
+  });
+
+  it('ends the turn once the pause has gone on the mid-value wait past the silence window', () => {
+    const call = openTurn();
+    call.send({ type: 'transcript.partial', turnId: 1, text: 'november second', complete: false, unfinished: true });
+    call.frames(2800, false);
+    call.send({ type: 'speech.ended', turnId: 1, endedAtMs: 2000 });
+    call.frames(3980, false);
+    expect(call.of('turn.ended')).toEqual([]);
+    call.frames(4100, false);
+    expect(call.of('turn.ended')).toEqual([{ type: 'turn.ended', turnId: 1, reason: 'silence', speechEndedAtMs: 2000, atMs: 4000 }]);
+  });
+
+  it('ends a turn with nothing begun on the silence window, as before', () => {
+    const call = openTurn();
+    call.send({ type: 'transcript.partial', turnId: 1, text: 'smith', complete: false, unfinished: false });
+    call.frames(2800, false);
+    call.send({ type: 'speech.ended', turnId: 1, endedAtMs: 2000 });
+    expect(call.of('turn.ended')).toMatchObject([{ turnId: 1, reason: 'silence', atMs: 2800 }]);
+  });
+});
+
 describe('turn-taking: no input', () => {
   it('hears silence 8 s after the agent finished, counted from when its audio ended', () => {
     const call = simulatedCall();

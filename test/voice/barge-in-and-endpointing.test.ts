@@ -165,6 +165,50 @@ describe('slot-aware endpointing', () => {
     return { latency: latency?.type === 'latency' ? latency.latency : undefined, verified: events.some((event) => event.type === 'tool' && event.name === 'verify_patient' && event.ok) };
   }
 
+  /** The phone number said in two chunks with a pause between them, as a caller reads it off a card. */
+  async function chunkedPhoneTurn(pauseMs: number, midValuePauseMs?: number) {
+    let frame = 0;
+    const session = runtime.openSession();
+    const call = await createVoiceCall({
+      session,
+      stt,
+      tts: createEspeakTts(),
+      clock: runtime.clock,
+      callerSampleRate: sampleRate,
+      agentSampleRate: sampleRate,
+      nowMs: () => frame * frameMs,
+      ...(midValuePauseMs === undefined ? {} : { midValuePauseMs }),
+      logger: silentLogger(),
+    });
+    const events: VoiceCallEvent[] = [];
+    call.subscribe((event) => events.push(event));
+    await call.start();
+    await session.hear({ text: 'I want to book' });
+    await session.hear({ text: 'Smith' });
+    await session.hear({ text: 'January 15 1985' });
+    await call.idle();
+    frame = Math.ceil(call.agentPlaybackEndMs() / frameMs);
+    const firstChunk = await speech('five five five zero one zero', 300, pauseMs);
+    for (const next of [...firstChunk, ...(await speech('one two three four', 0, 2500))]) {
+      frame += 1;
+      await call.pushCallerAudio(next);
+      if (call.isListening()) await new Promise((resolve) => setTimeout(resolve, frameMs / 10));
+      await call.idle();
+    }
+    call.hangUp();
+    const agentLines = events.flatMap((event) => (event.type === 'agent' ? [event.text] : []));
+    return { agentLines, verified: events.some((event) => event.type === 'tool' && event.name === 'verify_patient' && event.ok) };
+  }
+
+  it('hears a phone number said in two chunks, a second apart, as one answer', async () => {
+    const waited = await chunkedPhoneTurn(1000);
+    expect(waited.verified).toBe(true);
+    expect(waited.agentLines.join(' ')).not.toMatch(/whole phone number/);
+    // Without the wait the first chunk is answered alone: six digits are no phone number.
+    const cut = await chunkedPhoneTurn(1000, 0);
+    expect(cut.verified).toBe(false);
+  }, 60_000);
+
   it('ends the turn on a complete phone number before the 800 ms silence window', async () => {
     const early = await phoneTurn(true);
     const silence = await phoneTurn(false);
