@@ -209,6 +209,8 @@ export function callLineSetup(parts: readonly CallLinePart[]) {
   guards: {
     heardIntent: ({ event }) => { const intent = heard(event).intent; return intent !== undefined && served.has(intent); },
     requestChanged: ({ context, event }) => heard(event).intent !== context.intent,
+    /** The caller made a request this line serves (what verification is for). */
+    hasRequest: ({ context }) => context.intent !== undefined && served.has(context.intent),
     heardOtherIntent: ({ event }) => { const intent = heard(event).intent; return intent !== undefined && !served.has(intent); },
     heardYes: ({ event }) => heard(event).yesNo === true,
     // Asked again after an unsure yes, a second yes (however sure) agrees with the first and is taken.
@@ -733,6 +735,8 @@ export function buildCallLine(parts: readonly CallLinePart[]): AnyStateMachine {
           unsureYes,
           { guard: 'heardYes', target: 'handoff' },
           { guard: and(['heardNo', 'isVerifiedCaller']), target: 'verified.whatElse' },
+          // Declined during verification, staff is no request of its own: verification goes on where it was.
+          { guard: and(['heardNo', 'hasRequest']), target: 'verification.deciding', actions: [say('keepVerifying')] },
           { guard: 'heardNo', target: 'askIntent' },
         ]),
       },
@@ -783,10 +787,10 @@ export function buildCallLine(parts: readonly CallLinePart[]): AnyStateMachine {
         },
         deciding: {
           always: [
+            { guard: and(['verificationComplete', 'lastAttemptUnconfirmed']), target: 'confirmingClaim' },
             // A value heard without confidence and not yet read back (the read-back was cut short by the offer of staff)
             // is read back before anything else: it must not spend an attempt unconfirmed.
             { guard: 'holdsUnsureValues', target: 'readingBack' },
-            { guard: and(['verificationComplete', 'lastAttemptUnconfirmed']), target: 'confirmingClaim' },
             { guard: 'verificationComplete', target: 'checking' },
             { target: 'collecting' },
           ],

@@ -170,6 +170,8 @@ function templateFor(key: PromptKey, context: CallMachineContext, options: Reply
     }
     case 'sayAgain':
       return 'Sorry about that. Let me ask again.';
+    case 'keepVerifying':
+      return "Okay, let's keep going.";
     case 'verificationFailed':
       // Keyed digits cannot be misheard: offered once a claim has failed, so a misheard number does not fail twice.
       return "I'm sorry, I couldn't verify those details. Let's try again. You can also type your date of birth and phone number on your phone's keypad, then press pound.";

@@ -127,6 +127,7 @@ export const promptKeys = [
   'dateKeypadHint',
   'confirmHeardValues',
   'sayAgain',
+  'keepVerifying',
   'verificationFailed',
   'verified',
   'lockout',
