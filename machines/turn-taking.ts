@@ -158,6 +158,7 @@ export const turnTakingMachine = setup({
     completeValue: ({ event }) => event.type === 'transcript.partial' && event.complete,
     sameTurn: ({ context, event }) => event.type === 'speech.ended' && event.turnId === context.speechTurnId,
     valueUnfinished: ({ context }) => context.partialUnfinished && context.timing.midValuePauseMs > 0,
+    partialUnfinished: ({ event }) => event.type === 'transcript.partial' && event.unfinished === true,
   },
   actions: {
     noteActivity: assign({ quietSinceMs: ({ context, event }) => Math.max(context.quietSinceMs, timeOf(event) ?? context.quietSinceMs) }),
@@ -368,7 +369,12 @@ export const turnTakingMachine = setup({
               after: { midValuePause: { target: 'quiet', actions: 'endPausedTurn' } },
               on: {
                 'speech.started': { target: 'speaking', actions: 'resumeTurn' },
-                'transcript.partial': { guard: 'partialOfThisTurn', actions: 'notePartial' },
+                // The recognizer catching up (under load its partials lag the audio): a value now whole, or no value
+                // begun after all, ends the turn without the rest of the wait.
+                'transcript.partial': [
+                  { guard: and(['partialOfThisTurn', not('partialUnfinished')]), target: 'quiet', actions: ['notePartial', 'endPausedTurn'] },
+                  { guard: 'partialOfThisTurn', actions: 'notePartial' },
+                ],
                 'call.finishing': { target: 'quiet', actions: 'endPausedTurn' },
               },
             },

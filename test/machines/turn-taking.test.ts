@@ -156,6 +156,16 @@ describe('turn-taking: a pause mid-value', () => {
     expect(call.of('turn.ended')).toEqual([{ type: 'turn.ended', turnId: 1, reason: 'silence', speechEndedAtMs: 2000, atMs: 4000 }]);
   });
 
+  it('ends the paused turn as soon as a lagging partial shows the value whole', () => {
+    const call = openTurn();
+    call.send({ type: 'transcript.partial', turnId: 1, text: 'five five five zero one zero', complete: false, unfinished: true });
+    call.frames(2800, false);
+    call.send({ type: 'speech.ended', turnId: 1, endedAtMs: 2000 });
+    call.frames(3000, false);
+    call.send({ type: 'transcript.partial', turnId: 1, text: 'five five five zero one zero one two three four', complete: true, unfinished: false });
+    expect(call.of('turn.ended')).toEqual([{ type: 'turn.ended', turnId: 1, reason: 'silence', speechEndedAtMs: 2000, atMs: 3000 }]);
+  });
+
   it('ends a turn with nothing begun on the silence window, as before', () => {
     const call = openTurn();
     call.send({ type: 'transcript.partial', turnId: 1, text: 'smith', complete: false, unfinished: false });
