@@ -452,13 +452,20 @@ function languageModelConfidence(text: string, posterior: number): number {
   return Math.round(posterior ** (1 / Math.max(1, text.split(' ').length)) * 1000) / 1000;
 }
 
-/** PocketSphinx marks alternate pronunciations ("read(2)") and fillers ("<sil>", "[NOISE]") in some outputs. */
-function normalise(hypothesis: string | null): string {
+/** Words that say one digit. */
+const digitWords = new Set(['zero', 'oh', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine']);
+
+/**
+ * A hypothesis as transcript words. PocketSphinx marks alternate pronunciations ("read(2)") and fillers ("<sil>",
+ * "[NOISE]") in some outputs. Hesitations ("um", "uh") are allowed around answers but mean nothing, and so is the
+ * "and" the phone grammar allows for a breath between a number's chunks ("five five five and oh one oh…"): the
+ * extractor reads no number across an "and", so the number was lost.
+ */
+export function normalise(hypothesis: string | null): string {
   if (!hypothesis) return '';
-  return hypothesis
+  const words = hypothesis
     .replace(/\(\d+\)/g, '')
     .split(/\s+/)
-    // Hesitations ("um", "uh") are allowed around answers but mean nothing: transcripts leave them out.
-    .filter((word) => word.length > 0 && !/^[<[]/.test(word) && word !== 'um' && word !== 'uh')
-    .join(' ');
+    .filter((word) => word.length > 0 && !/^[<[]/.test(word) && word !== 'um' && word !== 'uh');
+  return words.filter((word, index) => word !== 'and' || !digitWords.has(words[index - 1] ?? '') || !digitWords.has(words[index + 1] ?? '')).join(' ');
 }
