@@ -126,12 +126,18 @@ describe('turn-taking: endpointing', () => {
   });
 });
 
+/** Turn 1 whose partial holds a value only begun, when the detector's silence window closes on it (speech ended at 2000). */
+function pausedMidValue(text: string) {
+  const call = openTurn();
+  call.send({ type: 'transcript.partial', turnId: 1, text, complete: false, unfinished: true });
+  call.frames(2800, false);
+  call.send({ type: 'speech.ended', turnId: 1, endedAtMs: 2000 });
+  return call;
+}
+
 describe('turn-taking: a pause mid-value', () => {
   it('keeps the turn open through a pause after the first chunks of a number, and the rest is the same turn', () => {
-    const call = openTurn();
-    call.send({ type: 'transcript.partial', turnId: 1, text: 'five five five zero one zero', complete: false, unfinished: true });
-    call.frames(2800, false);
-    call.send({ type: 'speech.ended', turnId: 1, endedAtMs: 2000 });
+    const call = pausedMidValue('five five five zero one zero');
     call.frames(3400, false);
     expect(call.of('turn.ended')).toEqual([]);
     call.frames(3600, true);
@@ -146,10 +152,7 @@ describe('turn-taking: a pause mid-value', () => {
   });
 
   it('ends the turn once the pause has gone on the mid-value wait past the silence window', () => {
-    const call = openTurn();
-    call.send({ type: 'transcript.partial', turnId: 1, text: 'november second', complete: false, unfinished: true });
-    call.frames(2800, false);
-    call.send({ type: 'speech.ended', turnId: 1, endedAtMs: 2000 });
+    const call = pausedMidValue('november second');
     call.frames(3980, false);
     expect(call.of('turn.ended')).toEqual([]);
     call.frames(4100, false);
@@ -157,10 +160,7 @@ describe('turn-taking: a pause mid-value', () => {
   });
 
   it('ends the paused turn as soon as a lagging partial shows the value whole', () => {
-    const call = openTurn();
-    call.send({ type: 'transcript.partial', turnId: 1, text: 'five five five zero one zero', complete: false, unfinished: true });
-    call.frames(2800, false);
-    call.send({ type: 'speech.ended', turnId: 1, endedAtMs: 2000 });
+    const call = pausedMidValue('five five five zero one zero');
     call.frames(3000, false);
     call.send({ type: 'transcript.partial', turnId: 1, text: 'five five five zero one zero one two three four', complete: true, unfinished: false });
     expect(call.of('turn.ended')).toEqual([{ type: 'turn.ended', turnId: 1, reason: 'silence', speechEndedAtMs: 2000, atMs: 3000 }]);

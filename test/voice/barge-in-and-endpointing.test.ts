@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toFrames } from '../../src/audio/frames.ts';
 import type { PcmFrame } from '../../src/audio/types.ts';
 import type { CallRuntime } from '../../src/dialog/call-runtime.ts';
-import { createVoiceCall, type VoiceCallEvent } from '../../src/dialog/voice-call.ts';
+import { createVoiceCall, type VoiceCallEvent, type VoiceCallOptions } from '../../src/dialog/voice-call.ts';
 import { silentLogger } from '../../src/log.ts';
 import { createPocketSphinxStt } from '../../src/stt/pocketsphinx.ts';
 import { createEspeakTts } from '../../src/tts/espeak.ts';
@@ -130,7 +130,8 @@ describe('barge-in', () => {
 });
 
 describe('slot-aware endpointing', () => {
-  async function phoneTurn(slotAwareEndpointing: boolean) {
+  /** A caller asked for their phone number answers with `caller` (20 ms frames); what the call did with it. */
+  async function phoneTurn(caller: PcmFrame[], options: Partial<Pick<VoiceCallOptions, 'slotAwareEndpointing' | 'midValuePauseMs'>> = {}) {
     let frame = 0;
     const session = runtime.openSession();
     const call = await createVoiceCall({
@@ -141,7 +142,7 @@ describe('slot-aware endpointing', () => {
       callerSampleRate: sampleRate,
       agentSampleRate: sampleRate,
       nowMs: () => frame * frameMs,
-      slotAwareEndpointing,
+      ...options,
       logger: silentLogger(),
     });
     const events: VoiceCallEvent[] = [];
@@ -153,7 +154,7 @@ describe('slot-aware endpointing', () => {
     expect(session.expectation().slots[0]).toBe('phone');
     await call.idle();
     frame = Math.ceil(call.agentPlaybackEndMs() / frameMs);
-    for (const next of await speech('five five five zero one zero one two three four', 300, 1500)) {
+    for (const next of caller) {
       frame += 1;
       await call.pushCallerAudio(next);
       // As `frontdesk call` does: a tenth of real time while listening, so recognition keeps up as on a live line.
@@ -162,56 +163,29 @@ describe('slot-aware endpointing', () => {
     }
     const latency = events.find((event) => event.type === 'latency');
     call.hangUp();
-    return { latency: latency?.type === 'latency' ? latency.latency : undefined, verified: events.some((event) => event.type === 'tool' && event.name === 'verify_patient' && event.ok) };
+    return {
+      latency: latency?.type === 'latency' ? latency.latency : undefined,
+      agentLines: events.flatMap((event) => (event.type === 'agent' ? [event.text] : [])),
+      verified: events.some((event) => event.type === 'tool' && event.name === 'verify_patient' && event.ok),
+    };
   }
 
-  /** The phone number said in two chunks with a pause between them, as a caller reads it off a card. */
-  async function chunkedPhoneTurn(pauseMs: number, midValuePauseMs?: number) {
-    let frame = 0;
-    const session = runtime.openSession();
-    const call = await createVoiceCall({
-      session,
-      stt,
-      tts: createEspeakTts(),
-      clock: runtime.clock,
-      callerSampleRate: sampleRate,
-      agentSampleRate: sampleRate,
-      nowMs: () => frame * frameMs,
-      ...(midValuePauseMs === undefined ? {} : { midValuePauseMs }),
-      logger: silentLogger(),
-    });
-    const events: VoiceCallEvent[] = [];
-    call.subscribe((event) => events.push(event));
-    await call.start();
-    await session.hear({ text: 'I want to book' });
-    await session.hear({ text: 'Smith' });
-    await session.hear({ text: 'January 15 1985' });
-    await call.idle();
-    frame = Math.ceil(call.agentPlaybackEndMs() / frameMs);
-    const firstChunk = await speech('five five five zero one zero', 300, pauseMs);
-    for (const next of [...firstChunk, ...(await speech('one two three four', 0, 2500))]) {
-      frame += 1;
-      await call.pushCallerAudio(next);
-      if (call.isListening()) await new Promise((resolve) => setTimeout(resolve, frameMs / 10));
-      await call.idle();
-    }
-    call.hangUp();
-    const agentLines = events.flatMap((event) => (event.type === 'agent' ? [event.text] : []));
-    return { agentLines, verified: events.some((event) => event.type === 'tool' && event.name === 'verify_patient' && event.ok) };
-  }
+  /** The phone number said in two chunks a second apart, as a caller reads it off a card. */
+  const chunkedPhone = async () => [...(await speech('five five five zero one zero', 300, 1000)), ...(await speech('one two three four', 0, 2500))];
 
   it('hears a phone number said in two chunks, a second apart, as one answer', async () => {
-    const waited = await chunkedPhoneTurn(1000);
+    const waited = await phoneTurn(await chunkedPhone());
     expect(waited.verified).toBe(true);
     expect(waited.agentLines.join(' ')).not.toMatch(/whole phone number/);
     // Without the wait the first chunk is answered alone: six digits are no phone number.
-    const cut = await chunkedPhoneTurn(1000, 0);
+    const cut = await phoneTurn(await chunkedPhone(), { midValuePauseMs: 0 });
     expect(cut.verified).toBe(false);
   }, 60_000);
 
   it('ends the turn on a complete phone number before the 800 ms silence window', async () => {
-    const early = await phoneTurn(true);
-    const silence = await phoneTurn(false);
+    const wholeNumber = await speech('five five five zero one zero one two three four', 300, 1500);
+    const early = await phoneTurn(wholeNumber);
+    const silence = await phoneTurn(wholeNumber, { slotAwareEndpointing: false });
     expect(early.verified).toBe(true);
     expect(silence.verified).toBe(true);
     expect(early.latency?.endpointing).toBe('complete-value');
