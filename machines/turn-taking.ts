@@ -127,6 +127,17 @@ function timeOf(event: { type: string }): number | undefined {
 
 const remaining = (dueMs: number, nowMs: number) => Math.max(0, dueMs - nowMs);
 
+/** Ends the open turn: the host ends its STT and answers it, an answer now pending. */
+function endTurn(
+  enqueue: { emit: (event: TurnTakingEmitted) => void; assign: (values: Partial<TurnTakingContext>) => void },
+  context: TurnTakingContext,
+  reason: 'silence' | 'complete-value',
+  speechEndedAtMs: number,
+): void {
+  enqueue.emit({ type: 'turn.ended', turnId: context.turnId, reason, speechEndedAtMs });
+  enqueue.assign({ answersPending: context.answersPending + 1 });
+}
+
 export const turnTakingMachine = setup({
   types: {
     context: {} as TurnTakingContext,
@@ -158,7 +169,7 @@ export const turnTakingMachine = setup({
     completeValue: ({ event }) => event.type === 'transcript.partial' && event.complete,
     sameTurn: ({ context, event }) => event.type === 'speech.ended' && event.turnId === context.speechTurnId,
     valueUnfinished: ({ context }) => context.partialUnfinished && context.timing.midValuePauseMs > 0,
-    partialUnfinished: ({ event }) => event.type === 'transcript.partial' && event.unfinished === true,
+    unfinishedPartial: ({ event }) => event.type === 'transcript.partial' && event.unfinished === true,
   },
   actions: {
     noteActivity: assign({ quietSinceMs: ({ context, event }) => Math.max(context.quietSinceMs, timeOf(event) ?? context.quietSinceMs) }),
@@ -201,20 +212,12 @@ export const turnTakingMachine = setup({
       });
       enqueue.emit({ type: 'turn.resumed', turnId: context.turnId, speechTurnId: event.turnId });
     }),
-    endPausedTurn: enqueueActions(({ enqueue, context }) => {
-      enqueue.emit({ type: 'turn.ended', turnId: context.turnId, reason: 'silence', speechEndedAtMs: context.pausedSpeechEndedAtMs });
-      enqueue.assign({ answersPending: context.answersPending + 1 });
-    }),
+    endPausedTurn: enqueueActions(({ enqueue, context }) => endTurn(enqueue, context, 'silence', context.pausedSpeechEndedAtMs)),
     discardTurn: emit(({ context }) => ({ type: 'stt.discard' as const, turnId: context.turnId })),
     endTurnOnSilence: enqueueActions(({ enqueue, context, event }) => {
-      if (event.type !== 'speech.ended') return;
-      enqueue.emit({ type: 'turn.ended', turnId: context.turnId, reason: 'silence', speechEndedAtMs: event.endedAtMs });
-      enqueue.assign({ answersPending: context.answersPending + 1 });
+      if (event.type === 'speech.ended') endTurn(enqueue, context, 'silence', event.endedAtMs);
     }),
-    endTurnOnCompleteValue: enqueueActions(({ enqueue, context }) => {
-      enqueue.emit({ type: 'turn.ended', turnId: context.turnId, reason: 'complete-value', speechEndedAtMs: context.lastSpeechAtMs });
-      enqueue.assign({ answersPending: context.answersPending + 1 });
-    }),
+    endTurnOnCompleteValue: enqueueActions(({ enqueue, context }) => endTurn(enqueue, context, 'complete-value', context.lastSpeechAtMs)),
     bargeInOnSpeech: emit({ type: 'barge-in', cause: 'speech' } as const),
     bargeInOnKeypad: emit({ type: 'barge-in', cause: 'keypad' } as const),
     appendDigits: assign({ keypadDigits: ({ context, event }) => (event.type === 'keypad.pressed' ? context.keypadDigits + event.digits : context.keypadDigits) }),
@@ -372,7 +375,7 @@ export const turnTakingMachine = setup({
                 // The recognizer catching up (under load its partials lag the audio): a value now whole, or no value
                 // begun after all, ends the turn without the rest of the wait.
                 'transcript.partial': [
-                  { guard: and(['partialOfThisTurn', not('partialUnfinished')]), target: 'quiet', actions: ['notePartial', 'endPausedTurn'] },
+                  { guard: and(['partialOfThisTurn', not('unfinishedPartial')]), target: 'quiet', actions: ['notePartial', 'endPausedTurn'] },
                   { guard: 'partialOfThisTurn', actions: 'notePartial' },
                 ],
                 'call.finishing': { target: 'quiet', actions: 'endPausedTurn' },

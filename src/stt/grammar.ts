@@ -19,6 +19,10 @@ export interface Grammar {
 const months = 'january february march april may june july august september october november december';
 const weekdays = 'monday tuesday wednesday thursday friday saturday sunday';
 const units = 'one two three four five six seven eight nine';
+/** The words that say one digit. */
+export const digitWords: readonly string[] = ['zero', 'oh', ...units.split(' ')];
+/** What the phone grammar lets a caller say between a number's chunks: a breath, nothing meant. */
+export const chunkHesitations: readonly string[] = ['um', 'uh', 'and'];
 const teens = 'ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen';
 const tens = 'twenty thirty forty fifty sixty seventy eighty ninety';
 const ordinalUnits = 'first second third fourth fifth sixth seventh eighth ninth';
@@ -51,7 +55,7 @@ const alternatives = (words: string): string => `(${words.trim().split(/\s+/).jo
 /** Number, date and time building blocks shared by several slots; every word is in CMUdict. */
 const sharedRules: Record<string, string> = {
   unit: alternatives(units),
-  digit: `(zero | oh | ${units.split(' ').join(' | ')})`,
+  digit: `(${digitWords.join(' | ')})`,
   upToNinetyNine: `(${alternatives(units)} | ${alternatives(teens)} | ${alternatives(tens)} [${alternatives(units)}])`,
   month: alternatives(months),
   weekday: alternatives(weekdays),
@@ -68,7 +72,7 @@ const sharedRules: Record<string, string> = {
   // A phone number is ten digits, or eleven with the country's leading one, said in chunks ("five five five, oh one oh,
   // one two three four") with hesitations between them. An open digit loop let noise add digits ("five five five eight eight oh …").
   phoneDigits: '[one] <digit> <digit> <digit> [<hesitation>] <digit> <digit> <digit> [<hesitation>] <digit> <digit> <digit> <digit>',
-  hesitation: '(um | uh | and)',
+  hesitation: `(${chunkHesitations.join(' | ')})`,
   kindOfDoctor: '(family doctor | family medicine [doctor] | primary care [doctor] | regular doctor | heart doctor | skin doctor | cardiologist | dermatologist | pediatrician | cardiology | dermatology | pediatrics | kids doctor | doctor)',
   whenSaid: '([on | this | next] <weekday> | today | tomorrow | next week | this week | [as soon as possible])',
   // How callers put a request, with its "to" where it has one: "i want to", "i wanna", "can i", "i was hoping to".

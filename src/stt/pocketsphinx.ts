@@ -7,7 +7,7 @@ import { acquireResampler } from '../audio/resampler-pool.ts';
 import type { Resampler } from '../audio/resampler.ts';
 import { slotNames, type Expectation, type SlotName } from '../understanding/types.ts';
 import { EventQueue } from './event-queue.ts';
-import { buildGrammar, externalWords, type Grammar, type GrammarOptions } from './grammar.ts';
+import { buildGrammar, chunkHesitations, digitWords, externalWords, type Grammar, type GrammarOptions } from './grammar.ts';
 import { DecoderPool, dictionaryPronunciations, type Band, type PooledDecoder, type Vocabulary } from './pocketsphinx-decoder-pool.ts';
 import { loadPocketSphinx, type PocketSphinxLibrary, type PocketSphinxPaths } from './pocketsphinx-library.ts';
 import { pronounceWords } from './pronunciation.ts';
@@ -452,8 +452,7 @@ function languageModelConfidence(text: string, posterior: number): number {
   return Math.round(posterior ** (1 / Math.max(1, text.split(' ').length)) * 1000) / 1000;
 }
 
-/** Words that say one digit. */
-const digitWords = new Set(['zero', 'oh', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine']);
+const digits: ReadonlySet<string> = new Set(digitWords);
 
 /**
  * A hypothesis as transcript words. PocketSphinx marks alternate pronunciations ("read(2)") and fillers ("<sil>",
@@ -467,5 +466,6 @@ export function normalise(hypothesis: string | null): string {
     .replace(/\(\d+\)/g, '')
     .split(/\s+/)
     .filter((word) => word.length > 0 && !/^[<[]/.test(word) && word !== 'um' && word !== 'uh');
-  return words.filter((word, index) => word !== 'and' || !digitWords.has(words[index - 1] ?? '') || !digitWords.has(words[index + 1] ?? '')).join(' ');
+  const betweenDigits = (index: number) => digits.has(words[index - 1] ?? '') && digits.has(words[index + 1] ?? '');
+  return words.filter((word, index) => !chunkHesitations.includes(word) || !betweenDigits(index)).join(' ');
 }
